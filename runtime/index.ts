@@ -1,0 +1,36 @@
+// The public API of jobgen's runtime: what generated code, workers and producers import.
+export type {
+  AnyHandler,
+  BackoffJitter,
+  BackoffPolicy,
+  BackoffStrategy,
+  BulkEnqueueItem,
+  EnqueueOptions,
+  EnqueuedTask,
+  Handler,
+  HandlerFunction,
+  HandlerObject,
+  QueueDefinition,
+  TaskContext,
+  TaskDefinition,
+  TaskRegistry,
+} from "./types.js";
+export type { Duration } from "./duration.js";
+export {
+  ClosedError,
+  ConfigError,
+  JobgenError,
+  PayloadTooLargeError,
+  PermanentError,
+  QueueFullError,
+  RedisError,
+  RetryAfterError,
+  TaskTimeoutError,
+  UnknownTaskError,
+  ValidationError,
+} from "./errors.js";
+export type { ErrorCode, ValidationIssue } from "./errors.js";
+export { createProducer } from "./producer.js";
+export type { Producer, ProducerOptions } from "./producer.js";
+export { createWorkerRuntime } from "./worker.js";
+export type { Worker, WorkerOptions } from "./worker.js";

@@ -1,0 +1,138 @@
+/**
+ * The public types shared by generated code, workers and producers. Generated registries are
+ * plain objects of these shapes; the runtime resolves every optional field once, with this
+ * precedence: enqueue option > schema task (including the schema's `defaults`) > worker config
+ * > library default. An absent field means "inherit", never 0.
+ */
+import type { Logger } from "pino";
+import type { ZodType } from "zod";
+import type { Duration } from "./duration.js";
+
+/** How the delay before a retry grows. */
+export type BackoffStrategy = "exponential" | "linear" | "constant";
+
+/** Random spread added to a backoff delay: none, full (0..delay) or equal (delay/2..delay). */
+export type BackoffJitter = "none" | "full" | "equal";
+
+/** A backoff policy as written in the schema; absent fields inherit. */
+export interface BackoffPolicy {
+  readonly strategy?: BackoffStrategy;
+  /** Delay before the first retry, in milliseconds. */
+  readonly baseMs?: number;
+  /** Upper bound of any delay, in milliseconds. */
+  readonly maxMs?: number;
+  readonly jitter?: BackoffJitter;
+}
+
+/** A queue of the schema: its stream, consumer group and dead-letter stream. */
+export interface QueueDefinition {
+  /** The queue's name in the schema (`default`, `critical`). */
+  readonly name: string;
+  /** Stream key (before the hash tag and key prefix are applied). */
+  readonly stream: string;
+  /** Consumer group name. */
+  readonly group: string;
+  /** Dead-letter stream key. */
+  readonly dlq: string;
+  /** Backpressure: enqueue fails with `QueueFullError` once this many tasks wait. Absent: no limit. */
+  readonly maxLen?: number;
+}
+
+/** One task type as the generated registry describes it. */
+export interface TaskDefinition<Payload = unknown> {
+  /** Wire name, as written in the schema (`send_email`); the stable identifier of the task. */
+  readonly name: string;
+  readonly description?: string;
+  /** Name of the queue (a key of {@link TaskRegistry.queues}). */
+  readonly queue: string;
+  /** Retries after the first attempt. */
+  readonly maxRetries?: number;
+  /** Per-attempt timeout in milliseconds. */
+  readonly timeoutMs?: number;
+  readonly backoff?: BackoffPolicy;
+  /** Largest accepted payload, in bytes of JSON text. */
+  readonly maxPayloadBytes?: number;
+  /** Deepest accepted nesting of objects and arrays. */
+  readonly maxDepth?: number;
+  /** Paths of payload fields marked `x-sensitive: true`, redacted from logs and the DLQ view. */
+  readonly sensitivePaths?: readonly (readonly string[])[];
+  /** The zod validator, equivalent to the payload's JSON Schema. */
+  readonly validator: ZodType<Payload>;
+}
+
+/** What a generated client hands the runtime: every queue and every task of the schema. */
+export interface TaskRegistry {
+  readonly queues: Readonly<Record<string, QueueDefinition>>;
+  readonly tasks: Readonly<Record<string, TaskDefinition>>;
+}
+
+/** Options of one `enqueue` call. */
+export interface EnqueueOptions {
+  /** Run no earlier than this long from now (ms or text such as `"5m"`); held in the delayed set. */
+  readonly delay?: Duration;
+  /** A second enqueue with the same key, while the first is known, is not written again. */
+  readonly idempotencyKey?: string;
+  /** String metadata carried with the task (and flattened into stream fields for the Go consumer). */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Correlation id for logs and traces; a new one is made when absent. */
+  readonly correlationId?: string;
+  /** Overrides the schema's maxRetries for this task. */
+  readonly maxRetries?: number;
+  /** Overrides the schema's timeout for this task. */
+  readonly timeout?: Duration;
+}
+
+/** What an accepted enqueue returns. */
+export interface EnqueuedTask {
+  /** Stable task id; survives retries. */
+  readonly id: string;
+  readonly type: string;
+  readonly queue: string;
+  /** Stream entry id when written to the stream now; `null` when held in the delayed set. */
+  readonly entryId: string | null;
+  /** When a delayed task becomes due; `null` for immediate tasks. */
+  readonly runAt: Date | null;
+  /** `true` when the idempotency key matched an earlier task and nothing new was written. */
+  readonly deduplicated: boolean;
+}
+
+/** What a handler receives besides its payload. */
+export interface TaskContext<Payload = unknown> {
+  readonly taskId: string;
+  /** Wire name of the task type. */
+  readonly type: string;
+  readonly queue: string;
+  readonly payload: Payload;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+  readonly maxRetries: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly correlationId: string;
+  readonly enqueuedAt: Date;
+  /** Aborted at the task's timeout and at a forced shutdown; pass it to fetch, database calls, ... */
+  readonly signal: AbortSignal;
+  /** A pino logger bound to this task (task id, type, attempt, correlation id). */
+  readonly logger: Logger;
+}
+
+/** A handler as a plain async function. */
+export type HandlerFunction<Payload> = (payload: Payload, ctx: TaskContext<Payload>) => Promise<void>;
+
+/** A handler as an object (for example a class instance) with a `handle` method. */
+export interface HandlerObject<Payload> {
+  handle(payload: Payload, ctx: TaskContext<Payload>): Promise<void>;
+}
+
+/** Either form of handler. */
+export type Handler<Payload> = HandlerFunction<Payload> | HandlerObject<Payload>;
+
+/** A handler for any task, as the runtime stores them (keyed by wire name). */
+export type AnyHandler = HandlerFunction<never> | HandlerObject<never>;
+
+/** One item of a bulk enqueue. */
+export interface BulkEnqueueItem {
+  /** Wire name of the task type. */
+  readonly type: string;
+  readonly payload: unknown;
+  readonly options?: EnqueueOptions;
+}
