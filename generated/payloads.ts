@@ -8,13 +8,13 @@
  * The payload of every task, by wire name.
  */
 export interface TaskPayloads {
-  charge_payment: ChargePaymentPayload;
-  generate_report: GenerateReportPayload;
-  process_order: ProcessOrderPayload;
-  resize_image: ResizeImagePayload;
-  send_email: SendEmailPayload;
-  sync_inventory: SyncInventoryPayload;
-  "webhook.deliver": WebhookDeliverPayload;
+  charge_payment: ChargePaymentPayload
+  generate_report: GenerateReportPayload
+  process_order: ProcessOrderPayload
+  resize_image: ResizeImagePayload
+  send_email: SendEmailPayload
+  sync_inventory: SyncInventoryPayload
+  "webhook.deliver": WebhookDeliverPayload
 }
 /**
  * Capture a previously authorised card payment
@@ -23,10 +23,10 @@ export interface TaskPayloads {
  * via the `definition` "ChargePaymentPayload".
  */
 export interface ChargePaymentPayload {
-  paymentId: string;
-  amount: Money;
-  idempotencyKey: string;
-  cardToken?: string;
+  paymentId: string
+  amount: Money
+  idempotencyKey: string
+  cardToken?: string
 }
 /**
  * This interface was referenced by `TaskPayloads`'s JSON-Schema
@@ -36,8 +36,8 @@ export interface Money {
   /**
    * Amount in minor units (cents)
    */
-  amount: number;
-  currency: "EUR" | "USD" | "GBP";
+  amount: number
+  currency: ("EUR" | "USD" | "GBP")
 }
 /**
  * Build a periodic report and mail a link to it
@@ -46,19 +46,19 @@ export interface Money {
  * via the `definition` "GenerateReportPayload".
  */
 export interface GenerateReportPayload {
-  reportType: "sales" | "inventory" | "churn";
-  periodStart: string;
-  periodEnd: string;
+  reportType: ("sales" | "inventory" | "churn")
+  periodStart: string
+  periodEnd: string
   /**
    * @minItems 1
    */
-  recipients: string[];
+  recipients: string[]
   /**
    * Extra column filters, by column name
    */
   filters?: {
-    [k: string]: string;
-  };
+    [k: string]: string
+  }
 }
 /**
  * Charge, reserve stock and confirm an order
@@ -67,34 +67,34 @@ export interface GenerateReportPayload {
  * via the `definition` "ProcessOrderPayload".
  */
 export interface ProcessOrderPayload {
-  orderId: string;
-  customerId: string;
+  orderId: string
+  customerId: string
   /**
    * @minItems 1
    */
   lines: {
-    sku: string;
-    quantity: number;
-    unitPrice: Money;
-  }[];
-  total: Money;
-  shipTo?: Address;
-  placedAt?: string;
-  couponCode?: string | null;
+    sku: string
+    quantity: number
+    unitPrice: Money
+  }[]
+  total: Money
+  shipTo?: Address
+  placedAt?: string
+  couponCode?: (string | null)
 }
 /**
  * This interface was referenced by `TaskPayloads`'s JSON-Schema
  * via the `definition` "Address".
  */
 export interface Address {
-  line1: string;
-  line2?: string;
-  city: string;
-  postalCode?: string;
+  line1: string
+  line2?: string
+  city: string
+  postalCode?: string
   /**
    * ISO 3166-1 alpha-2 country code
    */
-  country: string;
+  country: string
 }
 /**
  * Produce thumbnails of an uploaded image
@@ -103,19 +103,19 @@ export interface Address {
  * via the `definition` "ResizeImagePayload".
  */
 export interface ResizeImagePayload {
-  sourceUrl: string;
+  sourceUrl: string
   /**
    * @minItems 1
    * @maxItems 8
    */
   sizes: {
-    width: number;
-    height: number;
-    [k: string]: unknown;
-  }[];
-  format?: "jpeg" | "png" | "webp";
-  quality?: number;
-  [k: string]: unknown;
+    width: number
+    height: number
+    [k: string]: unknown
+  }[]
+  format?: ("jpeg" | "png" | "webp")
+  quality?: number
+  [k: string]: unknown
 }
 /**
  * Send a transactional email
@@ -124,14 +124,14 @@ export interface ResizeImagePayload {
  * via the `definition` "SendEmailPayload".
  */
 export interface SendEmailPayload {
-  to: string;
-  subject: string;
-  body?: string;
-  replyTo?: string;
+  to: string
+  subject: string
+  body?: string
+  replyTo?: string
   /**
    * @maxItems 10
    */
-  tags?: string[];
+  tags?: string[]
 }
 /**
  * Push stock levels of a warehouse to the storefront
@@ -140,14 +140,12 @@ export interface SendEmailPayload {
  * via the `definition` "SyncInventoryPayload".
  */
 export interface SyncInventoryPayload {
-  warehouseId: string;
-  mode:
-    | "full"
-    | {
-        since: string;
-      };
-  skus?: string[] | null;
-  [k: string]: unknown;
+  warehouseId: string
+  mode: ("full" | {
+      since: string
+  })
+  skus?: (string[] | null)
+  [k: string]: unknown
 }
 /**
  * POST an event to a customer's webhook endpoint
@@ -156,16 +154,16 @@ export interface SyncInventoryPayload {
  * via the `definition` "WebhookDeliverPayload".
  */
 export interface WebhookDeliverPayload {
-  endpoint: string;
-  secret?: string;
+  endpoint: string
+  secret?: string
   event: {
-    id: string;
-    type: string;
-    occurredAt: string;
+    id: string
+    type: string
+    occurredAt: string
     data: {
-      [k: string]: unknown;
-    };
-    [k: string]: unknown;
-  };
-  attempt?: number;
+      [k: string]: unknown
+    }
+    [k: string]: unknown
+  }
+  attempt?: number
 }

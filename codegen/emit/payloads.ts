@@ -3,7 +3,7 @@ import type { SchemaModel } from "../model/model.js";
 import { rewriteRefs, sharedDefinitions } from "./bundle.js";
 import { payloadTypeName } from "./enqueue.js";
 import type { GeneratedFile } from "./file.js";
-import { formatTypeScript } from "./typescript.js";
+import { indentByBrackets } from "./indent.js";
 
 /** The type of the map of every payload by wire name. */
 export const PAYLOAD_MAP_TYPE = "TaskPayloads";
@@ -48,5 +48,5 @@ export async function emitPayloads(model: SchemaModel, header: string): Promise<
     inferStringEnumKeysFromValues: false,
     $refOptions: { resolve: { external: false, file: false, http: false } },
   });
-  return { path: "payloads.ts", contents: await formatTypeScript(`${header}\n${text}`) };
+  return { path: "payloads.ts", contents: `${header}\n${indentByBrackets(text)}` };
 }
