@@ -1,10 +1,11 @@
-import { StructureKind, type ExportDeclarationStructure } from "ts-morph";
+import type { ExportDeclarationStructure } from "ts-morph";
+
 import type { SchemaModel } from "../model/model.js";
 import { payloadTypeName } from "./enqueue.js";
 import type { GeneratedFile } from "./file.js";
 import { queueHandlersName } from "./handlers.js";
 import { PAYLOAD_MAP_TYPE } from "./payloads.js";
-import type { TypeScriptPrinter } from "./typescript.js";
+import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
 import { payloadValidatorName } from "./validators.js";
 import { typeValidatorName } from "./zod/transform.js";
 
