@@ -255,11 +255,11 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     }
   }
 
-  /** New entries (`>`); blocks only when `wait`, and no longer than until a known delayed task is due. */
-  async function readNew(max: number, wait: boolean, signal: AbortSignal): Promise<DeliveredTask[]> {
+  /** New entries (`>`), blocking up to `waitMs` (0: not at all), or until a known delayed task is due. */
+  async function readNew(max: number, waitMs: number, signal: AbortSignal): Promise<DeliveredTask[]> {
     const n = Math.min(max, count);
     const untilDue = Math.max(1, Math.ceil(nextDueAt - Date.now()));
-    const block = wait ? Math.min(Math.ceil(blockMs / groups.length), untilDue) : 0;
+    const block = waitMs > 0 ? Math.min(Math.ceil(waitMs / groups.length), untilDue) : 0;
     for (let i = 0; i < groups.length && !signal.aborted && !closed; i++) {
       const [group, members] = groups[(rotation + i) % groups.length] ?? ["", []];
       let reply: [string, [string, string[]][]][];
@@ -300,13 +300,19 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     async fetch(max, signal) {
       if (closed || signal.aborted || max <= 0) return [];
       const tasks = surplus.splice(0, max);
+      const deadline = Date.now() + blockMs;
       try {
-        if (tasks.length < max && Date.now() >= nextHousekeepingAt) {
-          tasks.push(...(await housekeeping(max - tasks.length)));
-        }
-        if (tasks.length < max && !signal.aborted) {
-          tasks.push(...(await readNew(max - tasks.length, tasks.length === 0, signal)));
-        }
+        // Until something came or the block time is over: a read cut short because a delayed
+        // task fell due loops back to promote it, so an empty fetch always took blockMs.
+        do {
+          if (tasks.length < max && Date.now() >= nextHousekeepingAt) {
+            tasks.push(...(await housekeeping(max - tasks.length)));
+          }
+          if (tasks.length < max && !signal.aborted && !closed) {
+            const waitMs = tasks.length === 0 ? deadline - Date.now() : 0;
+            tasks.push(...(await readNew(max - tasks.length, waitMs, signal)));
+          }
+        } while (tasks.length === 0 && Date.now() < deadline && !signal.aborted && !closed);
       } catch (err) {
         if (tasks.length === 0) throw err;
         logger.warn({ err }, "fetch failed part way; returning the tasks it already holds");
