@@ -101,7 +101,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
   /** A RedisError for a failed command; a timed-out command's connection is replaced. */
   function failure(what: string, err: unknown): RedisError {
     replaceOnTimeout(command, err, logger);
-    return wrap(what, err);
+    return wrap(`${what} on ${redactUrl(url)}`, err);
   }
   let blocking: Redis | undefined;
   let closed = false;
@@ -281,7 +281,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           await recoverLostGroups(err);
           return [];
         }
-        throw wrap(`reading group ${group}`, err);
+        throw wrap(`reading group ${group} on ${redactUrl(url)}`, err);
       }
       const tasks = reply.flatMap(([stream, entries]) => {
         const queue = byStream.get(stream)?.definition.name ?? stream;
