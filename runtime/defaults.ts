@@ -90,9 +90,3 @@ export const DEFAULT_MAX_DELIVERIES = 5;
 
 /** Lease extension runs this many times per claim idle time (every claimMinIdle / 3). */
 export const LEASE_EXTENSIONS_PER_CLAIM_IDLE = 3;
-
-/** Largest payload a worker accepts when the task sets no cap: 1 MiB of UTF-8 JSON text. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
-
-/** Deepest payload nesting (objects and arrays) a worker accepts when the task sets no cap. */
-export const DEFAULT_MAX_PAYLOAD_DEPTH = 64;
