@@ -216,7 +216,6 @@ class QueueWorker implements Worker {
       { inFlight: this.running.size, shutdownTimeoutMs: this.options.shutdownTimeoutMs },
       "worker stopping: fetching stopped, waiting for in-flight tasks",
     );
-    await this.loopDone;
     if (!(await this.drained(this.options.shutdownTimeoutMs))) {
       const reason = new ClosedError(
         `worker stopped: shutdownTimeout (${this.options.shutdownTimeoutMs}ms) passed; ` +
@@ -231,10 +230,11 @@ class QueueWorker implements Worker {
       await this.drained(Number.POSITIVE_INFINITY);
     }
     clearInterval(this.leaseTimer);
+    await this.provider?.close(); // also ends a fetch still waiting on Redis
+    await this.loopDone;
     if (this.backlog.length > 0) {
       this.logger.info({ count: this.backlog.length }, "fetched tasks not started are left pending");
     }
-    await this.provider?.close();
     this.state = "stopped";
     this.logger.info("worker stopped");
   }
@@ -287,8 +287,9 @@ class QueueWorker implements Worker {
         continue;
       }
       this.logger.debug({ count: batch.length, free }, "fetched tasks");
-      // A provider may hand over more than asked (reclaims from several queues); keep the rest.
-      this.backlog.push(...batch.splice(free));
+      // A provider may hand over more than asked (reclaims from several queues): keep the rest
+      // for the next free slots. Tasks that arrive once stopping are not started (left pending).
+      this.backlog.push(...batch.splice(this.state === "running" ? free : 0));
       for (const task of batch) this.dispatch(task, onion, provider);
     }
   }
