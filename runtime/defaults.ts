@@ -56,6 +56,12 @@ export function defaultClaimMinIdleMs(longestTimeoutMs: number): number {
 /** Most due delayed tasks moved to their stream by one promotion step. */
 export const PROMOTE_BATCH = 100;
 
+/**
+ * Least time between two promotion + reclaim steps of one provider (each fetch runs one at most
+ * this often, or sooner when a delayed task it knows of falls due): 100ms.
+ */
+export const HOUSEKEEPING_INTERVAL_MS = 100;
+
 /** Extra wait beyond the block time before a blocking read counts as hung and its connection is replaced. */
 export const BLOCKING_READ_GRACE_MS = 5_000;
 

@@ -16,7 +16,7 @@ declare module "ioredis" {
       idempotencyKey: string,
       ...args: (string | number)[]
     ): Result<string[], Context>;
-    jobgenPromote(delayed: string, stream: string, limit: number): Result<number, Context>;
+    jobgenPromote(delayed: string, stream: string, limit: number): Result<[number, number], Context>;
     jobgenClaim(
       stream: string,
       group: string,

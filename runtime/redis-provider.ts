@@ -9,9 +9,13 @@
  * read may have been handed stay pending on this consumer and are reclaimed after
  * `claimMinIdleMs` (at least once, never lost).
  *
- * Round trips of one `fetch`: one pipeline (promotion + XAUTOCLAIM for every queue), then one
- * XREADGROUP per consumer group (one in the usual case of one group), each returning up to
- * `min(max, count)` entries. Per task afterwards: one script call (ack, retry or dead-letter).
+ * Round trips of one `fetch`: at most every HOUSEKEEPING_INTERVAL_MS (or when a delayed task it
+ * knows of falls due) one pipeline promoting due delayed tasks and reclaiming stale entries
+ * (XAUTOCLAIM) for every queue; then one XREADGROUP per consumer group (one in the usual case),
+ * asking for `min(max, count)` entries and blocking (up to `blockMs`, or until the next known
+ * delayed task is due) only when the fetch holds nothing yet. Per task afterwards: one script
+ * call (ack, retry or dead-letter). A fetch never returns more than `max`; the surplus of a
+ * multi-stream read waits in memory for the next fetch and is leased along with `extendLease`.
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
@@ -24,6 +28,7 @@ import {
   DEFAULT_ENABLE_AUTO_CLAIM,
   DEFAULT_READ_COUNT,
   DEFAULT_TIMEOUT_MS,
+  HOUSEKEEPING_INTERVAL_MS,
   PROMOTE_BATCH,
   defaultClaimMinIdleMs,
   defaultRedisUrl,
@@ -91,6 +96,15 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
   let blocking: Redis | undefined;
   let closed = false;
   let rotation = 0;
+  /** When the next promotion + reclaim step is due (client clock). */
+  let nextHousekeepingAt = 0;
+  /** When the earliest delayed task known falls due (client clock); Infinity when none. */
+  let nextDueAt = Number.POSITIVE_INFINITY;
+  /**
+   * Entries read beyond a fetch's `max` (XREADGROUP's COUNT is per stream; each queue reclaims
+   * up to `max`): handed out first by the next fetch, and kept leased by `extendLease`.
+   */
+  const surplus: DeliveredTask[] = [];
 
   const byName = new Map(queues.map((q) => [q.definition.name, q]));
   const byStream = new Map(queues.map((q) => [q.keys.stream, q]));
@@ -149,6 +163,9 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     });
     const claimed: DeliveredTask[] = [];
     let lostGroup: unknown;
+    const now = Date.now();
+    nextHousekeepingAt = now + HOUSEKEEPING_INTERVAL_MS;
+    nextDueAt = Number.POSITIVE_INFINITY;
     const perQueue = enableAutoClaim ? 2 : 1;
     queues.forEach((q, i) => {
       for (let k = 0; k < perQueue; k++) {
@@ -162,7 +179,10 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
             );
           continue;
         }
-        if (k === 1) {
+        if (k === 0) {
+          const [, msUntilNext] = reply as [number, number];
+          if (msUntilNext >= 0) nextDueAt = Math.min(nextDueAt, now + msUntilNext);
+        } else {
           const [cursor, entries] = reply as [string, [string, string[], number][]];
           q.claimCursor = cursor;
           for (const [entryId, pairs, deliveries] of entries) {
@@ -171,6 +191,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         }
       }
     });
+    nextHousekeepingAt = Math.min(nextHousekeepingAt, nextDueAt);
     if (lostGroup !== undefined) await recoverLostGroups(lostGroup);
     if (claimed.length > 0)
       logger.info({ count: claimed.length }, "reclaimed stale entries from dead consumers");
@@ -182,7 +203,10 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     blocking = undefined;
   }
 
-  /** One XREADGROUP ... BLOCK on the blocking client, bounded by the signal and a hang guard. */
+  /**
+   * One XREADGROUP on the blocking client (`block` 0: do not block), bounded by the signal and
+   * by a guard against a read that never returns.
+   */
   async function readGroup(
     group: string,
     members: readonly QueueState[],
@@ -200,18 +224,18 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       onAbort = () => resolve("aborted");
       signal.addEventListener("abort", onAbort, { once: true });
     });
-    const read = client.xreadgroup(
+    const blockArgs = block > 0 ? ["BLOCK", block] : [];
+    const read = client.call("XREADGROUP", [
       "GROUP",
       group,
       consumer,
       "COUNT",
       n,
-      "BLOCK",
-      block,
+      ...blockArgs,
       "STREAMS",
       ...streams,
       ...streams.map(() => ">"),
-    );
+    ]);
     read.catch(() => undefined); // a dropped read rejects after the race is decided
     try {
       const outcome = await Promise.race([read, stop]);
@@ -231,15 +255,18 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     }
   }
 
-  async function readNew(max: number, signal: AbortSignal): Promise<DeliveredTask[]> {
+  /** New entries (`>`), blocking up to `waitMs` (0: not at all), or until a known delayed task is due. */
+  async function readNew(max: number, waitMs: number, signal: AbortSignal): Promise<DeliveredTask[]> {
     const n = Math.min(max, count);
-    const block = Math.ceil(blockMs / groups.length);
+    const untilDue = Math.max(1, Math.ceil(nextDueAt - Date.now()));
+    const block = waitMs > 0 ? Math.min(Math.ceil(waitMs / groups.length), untilDue) : 0;
     for (let i = 0; i < groups.length && !signal.aborted && !closed; i++) {
       const [group, members] = groups[(rotation + i) % groups.length] ?? ["", []];
       let reply: [string, [string, string[]][]][];
       try {
         reply = await readGroup(group, members, n, block, signal);
       } catch (err) {
+        if (closed || signal.aborted) return [];
         if (errorMessage(err).includes("NOGROUP")) {
           await recoverLostGroups(err);
           return [];
@@ -272,15 +299,26 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
 
     async fetch(max, signal) {
       if (closed || signal.aborted || max <= 0) return [];
-      const claimed = await housekeeping(max);
-      if (claimed.length >= max) return claimed;
+      const tasks = surplus.splice(0, max);
+      const deadline = Date.now() + blockMs;
       try {
-        return [...claimed, ...(await readNew(max - claimed.length, signal))];
+        // Until something came or the block time is over: a read cut short because a delayed
+        // task fell due loops back to promote it, so an empty fetch always took blockMs.
+        do {
+          if (tasks.length < max && Date.now() >= nextHousekeepingAt) {
+            tasks.push(...(await housekeeping(max - tasks.length)));
+          }
+          if (tasks.length < max && !signal.aborted && !closed) {
+            const waitMs = tasks.length === 0 ? deadline - Date.now() : 0;
+            tasks.push(...(await readNew(max - tasks.length, waitMs, signal)));
+          }
+        } while (tasks.length === 0 && Date.now() < deadline && !signal.aborted && !closed);
       } catch (err) {
-        if (claimed.length === 0) throw err;
-        logger.warn({ err }, "reading new entries failed; returning the reclaimed ones");
-        return claimed;
+        if (tasks.length === 0) throw err;
+        logger.warn({ err }, "fetch failed part way; returning the tasks it already holds");
       }
+      surplus.push(...tasks.splice(max));
+      return tasks;
     },
 
     async ack(task) {
@@ -323,7 +361,8 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       return done === 1;
     },
 
-    async extendLease(tasks) {
+    async extendLease(inFlight) {
+      const tasks = [...inFlight, ...surplus];
       if (tasks.length === 0) return 0;
       const pipeline = command.pipeline();
       const perQueue = groupBy(tasks, (t) => t.queue);
