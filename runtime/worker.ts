@@ -14,7 +14,7 @@
  * `stop()` is two-phase: fetching stops at once; in-flight tasks get `shutdownTimeout` to finish
  * (and are settled as usual); those still running are then aborted (`ctx.signal`, reason a
  * {@link ClosedError}) and left un-acked, pending on this consumer, to be reclaimed and retried
- * by a worker; entries fetched but not yet started are left pending too. Then the provider closes.
+ * by a worker. Then the provider closes.
  */
 import { constants as osConstants } from "node:os";
 import type { Logger } from "pino";
@@ -92,7 +92,6 @@ class QueueWorker implements Worker {
   private readonly logger: Logger;
   private readonly custom: Middleware[] = [];
   private readonly running = new Set<TaskRun>();
-  private readonly backlog: DeliveredTask[] = [];
   private readonly fetchAbort = new AbortController();
   private state: State = "new";
   private provider: Provider | undefined;
@@ -232,9 +231,6 @@ class QueueWorker implements Worker {
     clearInterval(this.leaseTimer);
     await this.provider?.close(); // also ends a fetch still waiting on Redis
     await this.loopDone;
-    if (this.backlog.length > 0) {
-      this.logger.info({ count: this.backlog.length }, "fetched tasks not started are left pending");
-    }
     this.state = "stopped";
     this.logger.info("worker stopped");
   }
@@ -266,10 +262,6 @@ class QueueWorker implements Worker {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
-      if (this.backlog.length > 0) {
-        for (const task of this.backlog.splice(0, free)) this.dispatch(task, onion, provider);
-        continue;
-      }
       let batch: DeliveredTask[];
       const fetchedAt = Date.now();
       try {
@@ -286,10 +278,11 @@ class QueueWorker implements Worker {
         if (Date.now() - fetchedAt < blockMs / 2) await sleep(options.pollIntervalMs, signal);
         continue;
       }
+      if (this.state !== "running") {
+        this.logger.info({ count: batch.length }, "tasks fetched while stopping are left pending");
+        break;
+      }
       this.logger.debug({ count: batch.length, free }, "fetched tasks");
-      // A provider may hand over more than asked (reclaims from several queues): keep the rest
-      // for the next free slots. Tasks that arrive once stopping are not started (left pending).
-      this.backlog.push(...batch.splice(this.state === "running" ? free : 0));
       for (const task of batch) this.dispatch(task, onion, provider);
     }
   }
@@ -467,7 +460,7 @@ class QueueWorker implements Worker {
   }
 
   private async extendLeases(): Promise<void> {
-    const held = [...[...this.running].map((run) => run.task), ...this.backlog];
+    const held = [...this.running].map((run) => run.task);
     if (held.length === 0 || this.provider === undefined || this.extendingLeases) return;
     this.extendingLeases = true;
     try {
