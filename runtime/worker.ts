@@ -343,7 +343,6 @@ class QueueWorker implements Worker {
       ctx.logger.warn("task aborted by shutdown; left pending, to be retried");
       return;
     }
-    run.phase = "settling";
     if (failure === undefined) {
       await this.settle(run, ctx.logger, typeLabel, async () => {
         const owned = await provider.ack(task);
