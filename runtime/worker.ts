@@ -463,7 +463,13 @@ class QueueWorker implements Worker {
     if (held.length === 0 || this.provider === undefined || this.extendingLeases) return;
     this.extendingLeases = true;
     try {
-      await this.provider.extendLease(held);
+      const extended = await this.provider.extendLease(held);
+      if (extended < held.length) {
+        this.logger.warn(
+          { held: held.length, extended },
+          "another consumer took over in-flight entries (were they stalled past the claim idle time?)",
+        );
+      }
     } catch (error) {
       this.logger.warn({ err: error, count: held.length }, "could not extend the lease of in-flight tasks");
     } finally {
