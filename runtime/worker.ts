@@ -458,20 +458,25 @@ class QueueWorker implements Worker {
     return Object.hasOwn(this.registry.tasks, type) ? this.registry.tasks[type] : undefined;
   }
 
+  /** Extends the lease of every entry whose handler still runs (settling ones are being acked). */
   private async extendLeases(): Promise<void> {
-    const held = [...this.running].map((run) => run.task);
-    if (held.length === 0 || this.provider === undefined || this.extendingLeases) return;
+    const handling = [...this.running].filter((run) => run.phase === "handling");
+    if (handling.length === 0 || this.provider === undefined || this.extendingLeases) return;
     this.extendingLeases = true;
     try {
-      const extended = await this.provider.extendLease(held);
-      if (extended < held.length) {
+      const extended = await this.provider.extendLease(handling.map((run) => run.task));
+      const stillHandling = handling.filter((run) => this.running.has(run) && run.phase === "handling");
+      if (extended < stillHandling.length) {
         this.logger.warn(
-          { held: held.length, extended },
+          { handling: stillHandling.length, extended },
           "another consumer took over in-flight entries (were they stalled past the claim idle time?)",
         );
       }
     } catch (error) {
-      this.logger.warn({ err: error, count: held.length }, "could not extend the lease of in-flight tasks");
+      this.logger.warn(
+        { err: error, count: handling.length },
+        "could not extend the lease of in-flight tasks",
+      );
     } finally {
       this.extendingLeases = false;
     }
