@@ -23,6 +23,7 @@ import type { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
 import {
   BLOCKING_READ_GRACE_MS,
+  COMMAND_TIMEOUT_MS,
   DEFAULT_BLOCK_MS,
   DEFAULT_CLAIM_COUNT,
   DEFAULT_ENABLE_AUTO_CLAIM,
@@ -36,7 +37,7 @@ import {
 import { ConfigError, RedisError } from "./errors.js";
 import { queueKeys, type QueueKeys } from "./keys.js";
 import type { DeadLetterDetails, DeliveredTask, Provider } from "./provider.js";
-import { closeClient, createRedisClient, redactUrl } from "./redis-connection.js";
+import { closeClient, createRedisClient, redactUrl, replaceOnTimeout } from "./redis-connection.js";
 import type { QueueDefinition, TaskRegistry } from "./types.js";
 import { argsToFields, deadLetterFields, decodeTask, fieldsToArgs, retryFields } from "./wire.js";
 
@@ -66,6 +67,8 @@ export interface RedisProviderOptions {
   readonly claimCount?: number;
   /** Reclaim stale entries of dead consumers (Go: EnableAutoClaim). @defaultValue true */
   readonly enableAutoClaim?: boolean;
+  /** A command without a reply after this many ms fails and its connection is replaced. @defaultValue 10000 */
+  readonly commandTimeoutMs?: number;
   /** @defaultValue a pino logger at level `info` */
   readonly logger?: Logger;
 }
@@ -92,7 +95,14 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
   );
   const logger = (options.logger ?? pino({ level: "info" })).child({ component: "redis-provider", consumer });
 
-  const command = createRedisClient(url, "command", consumer, logger);
+  const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, COMMAND_TIMEOUT_MS, "commandTimeoutMs");
+  const command = createRedisClient(url, "command", consumer, logger, commandTimeoutMs);
+
+  /** A RedisError for a failed command; a timed-out command's connection is replaced. */
+  function failure(what: string, err: unknown): RedisError {
+    replaceOnTimeout(command, err, logger);
+    return wrap(`${what} on ${redactUrl(url)}`, err);
+  }
   let blocking: Redis | undefined;
   let closed = false;
   let rotation = 0;
@@ -126,7 +136,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           await command.xgroup("CREATE", q.keys.stream, q.definition.group, "0", "MKSTREAM");
         } catch (err) {
           if (!errorMessage(err).startsWith("BUSYGROUP"))
-            throw wrap(`creating group ${q.definition.group} on ${q.keys.stream}`, err);
+            throw failure(`creating group ${q.definition.group} on ${q.keys.stream}`, err);
         }
       }),
     );
@@ -159,7 +169,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       }
     }
     const replies = await pipeline.exec().catch((err: unknown) => {
-      throw wrap("promoting and reclaiming", err);
+      throw failure("promoting and reclaiming", err);
     });
     const claimed: DeliveredTask[] = [];
     let lostGroup: unknown;
@@ -173,7 +183,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         if (err) {
           if (errorMessage(err).includes("NOGROUP")) lostGroup = err;
           else
-            throw wrap(
+            throw failure(
               k === 0 ? `promoting delayed tasks of ${q.keys.stream}` : `reclaiming from ${q.keys.stream}`,
               err,
             );
@@ -271,7 +281,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           await recoverLostGroups(err);
           return [];
         }
-        throw wrap(`reading group ${group}`, err);
+        throw wrap(`reading group ${group} on ${redactUrl(url)}`, err);
       }
       const tasks = reply.flatMap(([stream, entries]) => {
         const queue = byStream.get(stream)?.definition.name ?? stream;
@@ -326,7 +336,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       const done = await command
         .jobgenAck(q.keys.stream, q.definition.group, consumer, task.entryId)
         .catch((err: unknown) => {
-          throw wrap(`acking ${task.entryId}`, err);
+          throw failure(`acking ${task.entryId}`, err);
         });
       return done === 1;
     },
@@ -345,7 +355,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           member,
         )
         .catch((err: unknown) => {
-          throw wrap(`scheduling a retry of ${task.entryId}`, err);
+          throw failure(`scheduling a retry of ${task.entryId}`, err);
         });
       return done === 1;
     },
@@ -356,7 +366,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       const done = await command
         .jobgenDeadLetter(q.keys.stream, q.keys.dlq, q.definition.group, consumer, task.entryId, ...record)
         .catch((err: unknown) => {
-          throw wrap(`dead-lettering ${task.entryId}`, err);
+          throw failure(`dead-lettering ${task.entryId}`, err);
         });
       return done === 1;
     },
@@ -377,11 +387,11 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           );
       }
       const replies = await pipeline.exec().catch((err: unknown) => {
-        throw wrap("extending leases", err);
+        throw failure("extending leases", err);
       });
       let extended = 0;
       for (const [err, n] of replies ?? []) {
-        if (err) throw wrap("extending leases", err);
+        if (err) throw failure("extending leases", err);
         extended += Number(n);
       }
       return extended;
