@@ -62,7 +62,7 @@ describe("worker: graceful shutdown", () => {
         },
         resize_image: noop,
       },
-      { shutdownTimeout: 200, claimMinIdle: 300 },
+      { shutdownTimeout: 200 },
     );
     await hung.start();
     const { id } = await producer.enqueue("send_email", email);
