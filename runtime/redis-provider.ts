@@ -106,6 +106,9 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
   let blocking: Redis | undefined;
   let closed = false;
   let rotation = 0;
+  let started = false;
+  /** Lost-group recoveries so far; a fetch that recovered ends there (never a loop on NOGROUP). */
+  let recoveries = 0;
   /** When the next promotion + reclaim step is due (client clock). */
   let nextHousekeepingAt = 0;
   /** When the earliest delayed task known falls due (client clock); Infinity when none. */
@@ -144,6 +147,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
 
   /** NOGROUP: Redis lost the stream or its group (restart without persistence, FLUSHALL, DEL). */
   async function recoverLostGroups(err: unknown): Promise<void> {
+    recoveries++;
     logger.error(
       { err, streams: queues.map((q) => q.keys.stream) },
       "consumer group missing: Redis lost queue state (restart without persistence, FLUSHALL or a deleted stream); " +
@@ -295,22 +299,27 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     return [];
   }
 
+  async function start(): Promise<void> {
+    logger.info(
+      { queues: queues.map((q) => q.definition.name), redis: redactUrl(url), claimMinIdleMs },
+      "provider starting",
+    );
+    await ensureGroups();
+    started = true;
+  }
+
   return {
     consumer,
     claimMinIdleMs,
 
-    async start() {
-      logger.info(
-        { queues: queues.map((q) => q.definition.name), redis: redactUrl(url), claimMinIdleMs },
-        "provider starting",
-      );
-      await ensureGroups();
-    },
+    start,
 
     async fetch(max, signal) {
       if (closed || signal.aborted || max <= 0) return [];
+      if (!started) await start();
       const tasks = surplus.splice(0, max);
       const deadline = Date.now() + blockMs;
+      const recoveriesBefore = recoveries;
       try {
         // Until something came or the block time is over: a read cut short because a delayed
         // task fell due loops back to promote it, so an empty fetch always took blockMs.
@@ -322,7 +331,13 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
             const waitMs = tasks.length === 0 ? deadline - Date.now() : 0;
             tasks.push(...(await readNew(max - tasks.length, waitMs, signal)));
           }
-        } while (tasks.length === 0 && Date.now() < deadline && !signal.aborted && !closed);
+        } while (
+          tasks.length === 0 &&
+          Date.now() < deadline &&
+          recoveries === recoveriesBefore &&
+          !signal.aborted &&
+          !closed
+        );
       } catch (err) {
         if (tasks.length === 0) throw err;
         logger.warn({ err }, "fetch failed part way; returning the tasks it already holds");
