@@ -177,6 +177,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     });
     const claimed: DeliveredTask[] = [];
     let lostGroup: unknown;
+    let failed: RedisError | undefined;
     const now = Date.now();
     nextHousekeepingAt = now + HOUSEKEEPING_INTERVAL_MS;
     nextDueAt = Number.POSITIVE_INFINITY;
@@ -186,11 +187,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         const [err, reply] = replies?.[i * perQueue + k] ?? [new Error("no reply"), null];
         if (err) {
           if (errorMessage(err).includes("NOGROUP")) lostGroup = err;
-          else
-            throw failure(
-              k === 0 ? `promoting delayed tasks of ${q.keys.stream}` : `reclaiming from ${q.keys.stream}`,
-              err,
-            );
+          else failed ??= failure(`${k === 0 ? "promoting into" : "reclaiming from"} ${q.keys.stream}`, err);
           continue;
         }
         if (k === 0) {
@@ -207,6 +204,9 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     });
     nextHousekeepingAt = Math.min(nextHousekeepingAt, nextDueAt);
     if (lostGroup !== undefined) await recoverLostGroups(lostGroup);
+    // Entries reclaimed from one queue are handed out even when another queue's step failed.
+    if (failed && claimed.length === 0) throw failed;
+    if (failed) logger.warn({ err: failed }, "promotion or reclaim failed on a queue");
     if (claimed.length > 0)
       logger.info({ count: claimed.length }, "reclaimed stale entries from dead consumers");
     return claimed;
@@ -453,11 +453,11 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   return value;
 }
 
-export function errorMessage(err: unknown): string {
+function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function wrap(what: string, err: unknown): RedisError {
+function wrap(what: string, err: unknown): RedisError {
   return new RedisError(`${what} failed: ${errorMessage(err)}`, { cause: err });
 }
 
