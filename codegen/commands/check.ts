@@ -8,6 +8,8 @@ import type { GenerateFlags } from "./generate.js";
 
 /** Lines of diff shown per stale file; the rest is summarised. */
 const DIFF_LINES_PER_FILE = 40;
+/** Characters shown of one diff line. */
+const DIFF_LINE_WIDTH = 200;
 
 /** `jobgen check [schema]`: fails when the files on disk differ from what generate would write. */
 export function registerCheck(program: Command): void {
@@ -72,7 +74,8 @@ async function shortDiff(path: string, current: string, wanted: string): Promise
     { context: 2 },
   )
     .split("\n")
-    .filter((line) => !line.startsWith("====="));
+    .filter((line) => !line.startsWith("====="))
+    .map((line) => (line.length > DIFF_LINE_WIDTH ? `${line.slice(0, DIFF_LINE_WIDTH)}…` : line));
   if (lines.length <= DIFF_LINES_PER_FILE) return lines;
   return [
     ...lines.slice(0, DIFF_LINES_PER_FILE),
