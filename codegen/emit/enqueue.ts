@@ -49,7 +49,8 @@ export async function emitEnqueue(
             (task) =>
               `{ readonly task: ${literal(task.camel)}; readonly payload: ${payloadTypeName(task)}; readonly options?: EnqueueOptions }`,
           )
-          .join(" | ");
+          .map((member) => `\n  | ${member}`)
+          .join("");
   const memberImplementations = model.tasks.map(
     (task) =>
       `${task.camel}: (payload, enqueueOptions) => producer.enqueue(${literal(task.wireName)}, payload, enqueueOptions),`,
