@@ -14,6 +14,7 @@ export type {
   TaskContext,
   TaskDefinition,
   TaskRegistry,
+  TlsOptions,
 } from "./types.js";
 export type { Duration } from "./duration.js";
 export {

@@ -33,6 +33,7 @@ import type {
   EnqueuedTask,
   QueueDefinition,
   TaskRegistry,
+  TlsOptions,
 } from "./types.js";
 import { redactUrl } from "./redis-connection.js";
 import { encodeTaskFields } from "./wire.js";
@@ -42,6 +43,8 @@ import { forbiddenKeyIssues, valueNestingExceeds } from "./validation.js";
 export interface ProducerOptions {
   /** `redis://` or `rediss://` URL. @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"` */
   readonly redis?: string;
+  /** TLS settings (private CA, client certificate); only with a `rediss://` URL. @defaultValue Node's TLS defaults */
+  readonly tls?: TlsOptions;
   /** Prefix of every key jobgen writes. @defaultValue `""` */
   readonly keyPrefix?: string;
   /** @defaultValue a pino logger at level `info` */
@@ -86,7 +89,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   }
   const logger = (options.logger ?? pino({ level: "info" })).child({ component: "producer" });
   const url = options.redis ?? defaultRedisUrl();
-  const enqueuer = createRedisEnqueuer(url, idempotencyTtlMs, logger);
+  const enqueuer = createRedisEnqueuer(url, options.tls, idempotencyTtlMs, logger);
   let closed = false;
 
   function prepare(type: string, payload: unknown, opts: EnqueueOptions = {}): Prepared {

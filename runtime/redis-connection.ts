@@ -1,13 +1,15 @@
 /**
- * Builds the ioredis clients jobgen uses, from a `redis://` or `rediss://` URL (TLS; ACL user and
- * password as `rediss://user:pass@host:port/db`). Command clients carry jobgen's Lua scripts as
- * EVALSHA commands (ioredis falls back to EVAL after a Redis restart flushed the script cache).
+ * Builds the ioredis clients jobgen uses, from a `redis://` or `rediss://` URL (TLS, with the
+ * `tls` option for a private CA or client certificate; ACL user and password as
+ * `rediss://user:pass@host:port/db`). Command clients carry jobgen's Lua scripts as EVALSHA
+ * commands (ioredis falls back to EVAL after a Redis restart flushed the script cache).
  */
 import { Redis, type Result } from "ioredis";
 import type { Logger } from "pino";
 import { COMMAND_TIMEOUT_MS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
 import { ACK, CLAIM, DEAD_LETTER, ENQUEUE, EXTEND_LEASE, PROMOTE, RETRY } from "./scripts.js";
+import type { TlsOptions } from "./types.js";
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
@@ -56,32 +58,54 @@ declare module "ioredis" {
 /** `command` clients run scripts and single commands; a `blocking` client only runs XREADGROUP BLOCK. */
 export type ConnectionRole = "command" | "blocking";
 
+/** Settings of one client besides its URL. */
+export interface ClientOptions {
+  /** A command client fails a command without a reply after this many ms. @defaultValue 10000 */
+  readonly commandTimeoutMs?: number;
+  /** TLS settings; only with a `rediss://` URL. @defaultValue none (Node's defaults) */
+  readonly tls?: TlsOptions | undefined;
+}
+
+/** The last connection error of each client that has not connected since; cleared once it is ready. */
+const connectionErrors = new WeakMap<Redis, Error>();
+
 /**
- * A client for `url`. A command client fails a command without a reply after `commandTimeoutMs`;
- * pass such errors to {@link replaceOnTimeout}.
+ * A client for `url`. A command client fails a command without a reply after
+ * `commandTimeoutMs` (also while it cannot connect); pass such errors to {@link replaceOnTimeout}
+ * and report them with {@link explainFailure}.
  */
 export function createRedisClient(
   url: string,
   role: ConnectionRole,
   name: string,
   logger: Logger,
-  commandTimeoutMs = COMMAND_TIMEOUT_MS,
+  options: ClientOptions = {},
 ): Redis {
   if (!/^rediss?:\/\//.test(url)) {
     throw new ConfigError(
       `redis URL "${redactUrl(url)}" is not a Redis URL; write it as redis://host:6379 or rediss://user:pass@host:6380`,
     );
   }
+  if (options.tls !== undefined && !url.startsWith("rediss://")) {
+    throw new ConfigError(
+      `option \`tls\` is set but redis URL "${redactUrl(url)}" is not a TLS URL; write it as rediss://... or drop \`tls\``,
+    );
+  }
   const client = new Redis(url, {
     lazyConnect: true,
     connectionName: `jobgen:${name}:${role}`,
+    tls: options.tls,
     // A blocking read waits through reconnects instead of failing after N retries; the provider
     // bounds how long it waits itself.
-    ...(role === "blocking" ? { maxRetriesPerRequest: null } : { commandTimeout: commandTimeoutMs }),
+    ...(role === "blocking"
+      ? { maxRetriesPerRequest: null }
+      : { commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS }),
   });
-  client.on("error", (err: Error) =>
-    logger.warn({ err, role, redis: redactUrl(url) }, "redis connection error"),
-  );
+  client.on("error", (err: Error) => {
+    connectionErrors.set(client, err);
+    logger.warn({ err, role, redis: redactUrl(url) }, "redis connection error");
+  });
+  client.on("ready", () => connectionErrors.delete(client));
   if (role === "command") {
     client.defineCommand("jobgenEnqueue", { numberOfKeys: 3, lua: ENQUEUE });
     client.defineCommand("jobgenPromote", { numberOfKeys: 2, lua: PROMOTE });
@@ -103,6 +127,30 @@ export function replaceOnTimeout(client: Redis, err: unknown, logger: Logger): v
     logger.warn({ err }, "redis command timed out; reconnecting");
     client.disconnect(true);
   }
+}
+
+/**
+ * The error to report for a failed command of `client`: while the client cannot connect (a
+ * command then times out), it also says why, with the fix for an untrusted TLS certificate.
+ */
+export function explainFailure(client: Redis, err: unknown): Error {
+  const error = err instanceof Error ? err : new Error(String(err));
+  const reason = connectionErrors.get(client);
+  if (reason === undefined) return error;
+  return new Error(`${error.message}; cannot connect: ${connectionProblem(reason)}`, { cause: error });
+}
+
+/** A connection error as text, with the fix when it is a TLS certificate check. */
+function connectionProblem(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code ?? "";
+  const text = code === "" ? err.message : `${err.message} (${code})`;
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return `${text}: the server's TLS certificate does not name this host; connect by a name it carries or set \`tls.servername\``;
+  }
+  if (/CERT|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) {
+    return `${text}: the server's TLS certificate is not signed by a trusted CA; give that CA's certificate as the \`tls.ca\` option`;
+  }
+  return text;
 }
 
 /** The URL with its password replaced by `***`, for logs and errors. */

@@ -3,8 +3,9 @@
  * idempotency key, delayed set), many of them pipelined in one round trip.
  */
 import type { Logger } from "pino";
-import { closeClient, createRedisClient, replaceOnTimeout } from "./redis-connection.js";
+import { closeClient, createRedisClient, explainFailure, replaceOnTimeout } from "./redis-connection.js";
 import type { QueueKeys } from "./keys.js";
+import type { TlsOptions } from "./types.js";
 import { fieldsToArgs } from "./wire.js";
 
 /** One task to write. */
@@ -33,8 +34,13 @@ export interface RedisEnqueuer {
   close(): Promise<void>;
 }
 
-export function createRedisEnqueuer(url: string, idempotencyTtlMs: number, logger: Logger): RedisEnqueuer {
-  const client = createRedisClient(url, "command", "producer", logger);
+export function createRedisEnqueuer(
+  url: string,
+  tls: TlsOptions | undefined,
+  idempotencyTtlMs: number,
+  logger: Logger,
+): RedisEnqueuer {
+  const client = createRedisClient(url, "command", "producer", logger, { tls });
   return {
     async write(requests) {
       const pipeline = client.pipeline();
@@ -55,14 +61,14 @@ export function createRedisEnqueuer(url: string, idempotencyTtlMs: number, logge
       }
       const replies = await pipeline.exec().catch((err: unknown) => {
         replaceOnTimeout(client, err, logger);
-        throw err;
+        throw explainFailure(client, err);
       });
       if (replies === null) throw new Error("the pipeline was not executed");
       const timedOut = replies.find(([err]) => err !== null)?.[0];
       if (timedOut) replaceOnTimeout(client, timedOut, logger);
       return requests.map((_, i): EnqueueOutcome => {
         const [err, reply] = replies[i] ?? [new Error("no reply from Redis"), null];
-        if (err) return { kind: "error", error: err };
+        if (err) return { kind: "error", error: explainFailure(client, err) };
         const [kind, value] = reply as [string, string | undefined];
         switch (kind) {
           case "stream":

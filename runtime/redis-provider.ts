@@ -37,8 +37,14 @@ import {
 import { ConfigError, RedisError } from "./errors.js";
 import { queueKeys, type QueueKeys } from "./keys.js";
 import type { DeadLetterDetails, DeliveredTask, Provider } from "./provider.js";
-import { closeClient, createRedisClient, redactUrl, replaceOnTimeout } from "./redis-connection.js";
-import type { QueueDefinition, TaskRegistry } from "./types.js";
+import {
+  closeClient,
+  createRedisClient,
+  explainFailure,
+  redactUrl,
+  replaceOnTimeout,
+} from "./redis-connection.js";
+import type { QueueDefinition, TaskRegistry, TlsOptions } from "./types.js";
 import { argsToFields, deadLetterFields, decodeTask, fieldsToArgs, retryFields } from "./wire.js";
 
 /** Options of {@link createRedisProvider}; the Go package's RedisProviderConfig knobs. */
@@ -47,6 +53,8 @@ export interface RedisProviderOptions {
   readonly queues: readonly string[];
   /** `redis://` or `rediss://` URL. @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"` */
   readonly redis?: string;
+  /** TLS settings (private CA, client certificate); only with a `rediss://` URL. @defaultValue Node's TLS defaults */
+  readonly tls?: TlsOptions;
   /** Prefix of every key. @defaultValue `""` */
   readonly keyPrefix?: string;
   /** Consumer name in the groups (Go: Consumer). @defaultValue `${hostname}-${pid}-${6 random hex}` */
@@ -96,12 +104,12 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
   const logger = (options.logger ?? pino({ level: "info" })).child({ component: "redis-provider", consumer });
 
   const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, COMMAND_TIMEOUT_MS, "commandTimeoutMs");
-  const command = createRedisClient(url, "command", consumer, logger, commandTimeoutMs);
+  const command = createRedisClient(url, "command", consumer, logger, { commandTimeoutMs, tls: options.tls });
 
   /** A RedisError for a failed command; a timed-out command's connection is replaced. */
   function failure(what: string, err: unknown): RedisError {
     replaceOnTimeout(command, err, logger);
-    return wrap(`${what} on ${redactUrl(url)}`, err);
+    return wrap(`${what} on ${redactUrl(url)}`, explainFailure(command, err));
   }
   let blocking: Redis | undefined;
   let closed = false;
@@ -228,7 +236,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     block: number,
     signal: AbortSignal,
   ) {
-    blocking ??= createRedisClient(url, "blocking", consumer, logger);
+    blocking ??= createRedisClient(url, "blocking", consumer, logger, { tls: options.tls });
     const client = blocking;
     const streams = members.map((q) => q.keys.stream);
     let timer: NodeJS.Timeout | undefined;

@@ -138,3 +138,20 @@ export interface BulkEnqueueItem {
   readonly payload: unknown;
   readonly options?: EnqueueOptions;
 }
+
+/**
+ * TLS settings for a `rediss://` URL (the `tls` option of producer, worker and provider), passed
+ * to Node's `tls.connect`. PEM text or its bytes; one PEM may hold several certificates.
+ */
+export interface TlsOptions {
+  /** CA certificate(s) that signed the server's certificate, for a private CA. @defaultValue Node's bundled public CAs */
+  readonly ca?: string | Buffer;
+  /** Client certificate, for a server that checks clients (`tls-auth-clients yes`). @defaultValue none */
+  readonly cert?: string | Buffer;
+  /** Private key of `cert`. @defaultValue none */
+  readonly key?: string | Buffer;
+  /** Name the server's certificate must carry, when it differs from the URL's host. @defaultValue the URL's host */
+  readonly servername?: string;
+  /** Refuse a server whose certificate does not verify; `false` only for local experiments. @defaultValue true */
+  readonly rejectUnauthorized?: boolean;
+}

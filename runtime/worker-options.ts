@@ -26,7 +26,7 @@ import {
 import { toMilliseconds, type Duration } from "./duration.js";
 import { ConfigError } from "./errors.js";
 import type { Middleware } from "./middleware.js";
-import type { BackoffJitter, BackoffStrategy, TaskRegistry } from "./types.js";
+import type { BackoffJitter, BackoffStrategy, TaskRegistry, TlsOptions } from "./types.js";
 
 /** Options of a worker. Durations are milliseconds or text such as `"30s"`. */
 export interface WorkerOptions {
@@ -34,6 +34,8 @@ export interface WorkerOptions {
   readonly queues?: readonly string[];
   /** `redis://` or `rediss://` URL. @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"` */
   readonly redis?: string;
+  /** TLS settings (private CA, client certificate); only with a `rediss://` URL. @defaultValue Node's TLS defaults */
+  readonly tls?: TlsOptions;
   /** Prefix of every key jobgen reads and writes. @defaultValue `""` */
   readonly keyPrefix?: string;
   /** Structured logs of the worker, its provider and every task. @defaultValue a pino logger at level `info` */
@@ -94,6 +96,7 @@ export interface WorkerOptions {
 export interface ResolvedWorkerOptions {
   readonly queues: readonly string[];
   readonly redis: string;
+  readonly tls: TlsOptions | undefined;
   readonly keyPrefix: string;
   readonly logger: Logger;
   readonly concurrency: number;
@@ -138,6 +141,7 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
   return {
     queues,
     redis: options.redis ?? defaultRedisUrl(),
+    tls: options.tls,
     keyPrefix: options.keyPrefix ?? "",
     logger: options.logger ?? pino({ level: "info" }),
     concurrency: positiveInteger(options.concurrency, "concurrency") ?? DEFAULT_CONCURRENCY,

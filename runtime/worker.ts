@@ -158,6 +158,7 @@ class QueueWorker implements Worker {
     const provider = createRedisProvider(this.registry, {
       queues: options.queues,
       redis: options.redis,
+      tls: options.tls,
       keyPrefix: options.keyPrefix,
       logger: options.logger,
       ...definedOnly(options.provider),
