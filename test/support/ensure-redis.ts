@@ -3,15 +3,25 @@
  * answers PING, otherwise a throwaway `redis-server` on a free loopback port. Never skips.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, Socket } from "node:net";
+import { connect, createServer } from "node:net";
+import { connect as connectTls } from "node:tls";
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
-/** Sends PING over a raw socket; resolves true on +PONG (or NOAUTH, which still means "a Redis"). */
+/**
+ * Sends PING over a raw socket (TLS for `rediss://`, accepting any certificate: it only asks
+ * whether a Redis answers); resolves true on +PONG (or NOAUTH, which still means "a Redis").
+ */
 export function pingRedis(url: string, timeoutMs = 1000): Promise<boolean> {
-  const { hostname, port } = new URL(url);
+  const { protocol, hostname, port } = new URL(url);
+  const host = hostname || "127.0.0.1";
+  const portNumber = Number(port || 6379);
   return new Promise((resolve) => {
-    const socket = new Socket();
+    const ping = () => socket.write("PING\r\n");
+    const socket =
+      protocol === "rediss:"
+        ? connectTls({ host, port: portNumber, rejectUnauthorized: false }, ping)
+        : connect(portNumber, host, ping);
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
@@ -19,7 +29,6 @@ export function pingRedis(url: string, timeoutMs = 1000): Promise<boolean> {
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once("error", () => done(false));
     socket.once("data", (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
-    socket.connect(Number(port || 6379), hostname || "127.0.0.1", () => socket.write("PING\r\n"));
   });
 }
 
@@ -35,16 +44,22 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `redis-server` on a free port with the given extra arguments; resolves once it answers. */
+/**
+ * Starts `redis-server` on a free port with the given extra arguments; resolves once it answers.
+ * With `tls`, the port is its TLS port (no plain port) and the URL is `rediss://`; the extra
+ * arguments then carry `--tls-cert-file` and friends.
+ */
 export async function startRedisServer(
   extraArgs: readonly string[] = ["--save", "", "--appendonly", "no"],
   port?: number,
+  tls = false,
 ): Promise<{ url: string; port: number; process: ChildProcess }> {
   const chosen = port ?? (await freePort());
-  const child = spawn("redis-server", ["--port", String(chosen), "--bind", "127.0.0.1", ...extraArgs], {
+  const portArgs = tls ? ["--port", "0", "--tls-port", String(chosen)] : ["--port", String(chosen)];
+  const child = spawn("redis-server", [...portArgs, "--bind", "127.0.0.1", ...extraArgs], {
     stdio: "ignore",
   });
-  const url = `redis://127.0.0.1:${chosen}`;
+  const url = `${tls ? "rediss" : "redis"}://127.0.0.1:${chosen}`;
   const failed = new Promise<never>((_, reject) => {
     child.once("error", (err) =>
       reject(
