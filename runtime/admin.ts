@@ -8,6 +8,8 @@ import { RedisError, type ValidationIssue } from "./errors.js";
 import { queueKeys, type QueueKeys } from "./keys.js";
 import { defaultRedisUrl } from "./defaults.js";
 import { redactPayload } from "./redact.js";
+import { redactUrl } from "./redis-connection.js";
+import { argsToFields } from "./wire.js";
 import type { QueueDefinition, TaskRegistry } from "./types.js";
 
 /** Options of {@link createAdmin}. */
@@ -166,17 +168,6 @@ redis.call('XDEL', KEYS[1], ARGV[1])
 return id
 `;
 
-/** `redis://user:***@host:port/db`: a URL fit for messages. */
-export function describeRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== "") parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
-
 export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}): Admin {
   const url = options.redis ?? defaultRedisUrl();
   const keyPrefix = options.keyPrefix ?? "";
@@ -198,7 +189,7 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
     connecting ??= redis.connect().catch((cause: unknown) => {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new RedisError(
-        `cannot reach Redis at ${describeRedisUrl(url)} (${reason}); start Redis there, ` +
+        `cannot reach Redis at ${redactUrl(url)} (${reason}); start Redis there, ` +
           `or pass --redis <url> / set REDIS_URL`,
         { cause },
       );
@@ -217,7 +208,7 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
   }
 
   function toEntry(queue: QueueDefinition, entryId: string, raw: readonly string[]): DeadLetterEntry {
-    const fields = decodeFields(raw);
+    const fields = argsToFields(raw);
     const detailsText = fields[DEAD_LETTER_FIELDS.details];
     let details: unknown = detailsText;
     if (detailsText !== undefined) {
@@ -460,13 +451,6 @@ const DEAD_LETTER_FIELDS = {
   at: "dlq_at",
 } as const;
 
-/** A stream entry's flat `[field, value, ...]` list as a record (own properties only). */
-function decodeFields(raw: readonly string[]): Record<string, string> {
-  const entries: [string, string][] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) entries.push([raw[i] as string, raw[i + 1] as string]);
-  return Object.fromEntries(entries);
-}
-
 type ParsedPayload =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
@@ -479,11 +463,11 @@ function parsePayloadText(text: string | undefined): ParsedPayload {
   }
 }
 
-/** The task entry to write back: every field but the `dlq_*` ones, with the retry count reset. */
+/** The task entry to write back: every field but `dlq_*` and `last_error`, with the retry count reset. */
 function replayFields(fields: Readonly<Record<string, string>>): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(fields)) {
-    if (name.startsWith("dlq_") || name === "retry") continue;
+    if (name.startsWith("dlq_") || name === "retry" || name === "last_error") continue;
     out.push(name, value);
   }
   out.push("retry", "0");
