@@ -14,6 +14,12 @@ export const DEFAULT_MAX_RETRIES = 3;
 /** Per-attempt timeout when neither the enqueue call nor the schema says: 30s. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** Largest payload (bytes of JSON text) when the schema sets no cap: 1 MiB. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576;
+
+/** Deepest nesting of objects and arrays in a payload when the schema sets no cap. */
+export const DEFAULT_MAX_DEPTH = 32;
+
 /** How long an idempotency key remembers its task: 24h. */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
