@@ -1,13 +1,17 @@
 /**
  * OpenTelemetry spans for enqueue (kind PRODUCER) and handle (kind CONSUMER), with the W3C trace
- * context carried in the task's metadata as `traceparent` (which the wire format also flattens into
- * a stream field of that name), so a handler's span continues the trace of the code that enqueued.
+ * context carried in the task's metadata as `traceparent` (the worker reads it from there or from
+ * the `traceparent` field), so a handler's span continues the trace of the code that enqueued.
  *
  * Active only when `@opentelemetry/api` can be imported: it is loaded with a dynamic import that
  * tolerates its absence, and jobgen does not depend on it. With the API but no SDK registered the
  * spans are no-ops, yet the trace context still flows. The few API members used are typed here
  * structurally, so type-checking jobgen does not need the package either.
  */
+
+import type { Middleware } from "./middleware.js";
+import type { Producer } from "./producer.js";
+import type { TaskRegistry } from "./types.js";
 
 /** The metadata key (and stream field) carrying the W3C trace context. */
 export const TRACEPARENT_KEY = "traceparent";
@@ -27,8 +31,8 @@ export interface HandleSpanInfo {
   readonly queue: string;
   readonly taskId: string;
   readonly attempt: number;
-  /** The task's metadata; its `traceparent` becomes the span's parent. */
-  readonly metadata: Readonly<Record<string, string>>;
+  /** The producer's W3C trace context; the span's parent when valid. */
+  readonly traceparent: string | undefined;
 }
 
 /**
@@ -67,7 +71,7 @@ export async function traceHandle<T>(info: HandleSpanInfo, handle: () => Promise
   const api = await loadOpenTelemetry();
   if (api === undefined) return handle();
   const tracer = api.trace.getTracer(TRACER_NAME);
-  const remote = parseTraceparent(info.metadata[TRACEPARENT_KEY]);
+  const remote = parseTraceparent(info.traceparent);
   const parent =
     remote === undefined ? api.context.active() : api.trace.setSpanContext(api.context.active(), remote);
   const attributes = {
@@ -90,6 +94,48 @@ export async function traceHandle<T>(info: HandleSpanInfo, handle: () => Promise
       }
     },
   );
+}
+
+/**
+ * The worker's `traceHook`: each attempt runs in a CONSUMER span continuing the producer's trace.
+ * `createWorker(opts, handlers)` with `traceHook: openTelemetryTraceHook()`.
+ */
+export function openTelemetryTraceHook(): Middleware {
+  return (ctx, next) =>
+    traceHandle(
+      {
+        type: ctx.type ?? "(unknown)",
+        queue: ctx.queue,
+        taskId: ctx.taskId,
+        attempt: ctx.attempt,
+        traceparent: ctx.traceparent,
+      },
+      next,
+    );
+}
+
+/**
+ * A producer whose enqueues run in PRODUCER spans and carry the span's `traceparent` in the task
+ * metadata (bulk enqueues get one span for the batch).
+ */
+export function withOpenTelemetry(producer: Producer, registry: TaskRegistry): Producer {
+  const queueOf = (type: string): string => registry.tasks[type]?.queue ?? "(unknown)";
+  return {
+    enqueue: (type, payload, options = {}) =>
+      traceEnqueue({ type, queue: queueOf(type) }, options.metadata, (metadata) =>
+        producer.enqueue(type, payload, { ...options, ...(metadata === undefined ? {} : { metadata }) }),
+      ),
+    enqueueBulk: (items) =>
+      traceEnqueue({ type: "(bulk)", queue: "(bulk)" }, undefined, (metadata) =>
+        producer.enqueueBulk(
+          items.map((item) => ({
+            ...item,
+            options: { ...item.options, metadata: { ...item.options?.metadata, ...metadata } },
+          })),
+        ),
+      ),
+    close: () => producer.close(),
+  };
 }
 
 /** `00-<trace id>-<span id>-<flags>`, or `undefined` for an invalid (all-zero) span context. */

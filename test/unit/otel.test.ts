@@ -19,7 +19,7 @@ describe("otel", () => {
 
     let activeTraceId: string | undefined;
     await traceHandle(
-      { type: "send_email", queue: "default", taskId: "t-1", attempt: 1, metadata: written ?? {} },
+      { type: "send_email", queue: "default", taskId: "t-1", attempt: 1, traceparent: written?.traceparent },
       async () => {
         activeTraceId = trace.getActiveSpan()?.spanContext().traceId;
       },
@@ -34,7 +34,7 @@ describe("otel", () => {
 
   it("marks a failed handle span and rethrows", async () => {
     const failure = traceHandle(
-      { type: "t", queue: "q", taskId: "x", attempt: 2, metadata: {} },
+      { type: "t", queue: "q", taskId: "x", attempt: 2, traceparent: undefined },
       async () => {
         throw new Error("boom");
       },
