@@ -177,8 +177,11 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,
   });
-  redis.on("error", () => {
-    // Reported through the rejected command (see connected()); an unhandled 'error' event would crash.
+  // Connection errors are reported through the rejected connect (see connected()), naming the
+  // socket's own error rather than ioredis' "Connection is closed."; an unhandled 'error' would crash.
+  let lastConnectionError: Error | undefined;
+  redis.on("error", (error: Error) => {
+    lastConnectionError = error;
   });
   redis.defineCommand("jobgenReplay", { numberOfKeys: 2, lua: REPLAY_SCRIPT });
   const queues = Object.values(registry.queues).sort((a, b) => a.name.localeCompare(b.name));
@@ -187,7 +190,7 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
   let connecting: Promise<void> | undefined;
   async function connected(): Promise<Redis> {
     connecting ??= redis.connect().catch((cause: unknown) => {
-      const reason = cause instanceof Error ? cause.message : String(cause);
+      const reason = lastConnectionError?.message ?? (cause instanceof Error ? cause.message : String(cause));
       throw new RedisError(
         `cannot reach Redis at ${redactUrl(url)} (${reason}); start Redis there, ` +
           `or pass --redis <url> / set REDIS_URL`,
