@@ -148,7 +148,13 @@ export function registerDlq(program: Command): void {
         EXIT_FAILED,
       );
     }
-    if (report.refused > 0) process.exitCode = EXIT_FAILED;
+    if (report.refused > 0) {
+      throw new CliError(
+        `${report.refused} task${report.refused === 1 ? " was" : "s were"} refused and left in the DLQ; ` +
+          "fix the schema or purge them (jobgen dlq purge)",
+        EXIT_FAILED,
+      );
+    }
   });
 
   withFilters(
@@ -162,11 +168,7 @@ export function registerDlq(program: Command): void {
         if (!flags.yes && !(await confirmPurge(admin, filter))) return undefined;
         return admin.purgeDeadLetters(filter);
       });
-      if (purged === undefined) {
-        console.error("jobgen: nothing purged");
-        process.exitCode = EXIT_FAILED;
-        return;
-      }
+      if (purged === undefined) throw new CliError("nothing purged (not confirmed)", EXIT_FAILED);
       if (flags.json) printJson({ purged });
       else console.log(`purged ${purged} dead-lettered task${purged === 1 ? "" : "s"}`);
     });
