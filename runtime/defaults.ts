@@ -56,6 +56,18 @@ export function defaultClaimMinIdleMs(longestTimeoutMs: number): number {
 /** Most due delayed tasks moved to their stream by one promotion step. */
 export const PROMOTE_BATCH = 100;
 
+/**
+ * Least time between two promotion + reclaim steps of one provider (each fetch runs one at most
+ * this often, or sooner when a delayed task it knows of falls due): 100ms.
+ */
+export const HOUSEKEEPING_INTERVAL_MS = 100;
+
+/**
+ * A command (or script) without a reply after this long fails, and its connection is replaced:
+ * a half-open TCP connection must not hang a worker or producer: 10s.
+ */
+export const COMMAND_TIMEOUT_MS = 10_000;
+
 /** Extra wait beyond the block time before a blocking read counts as hung and its connection is replaced. */
 export const BLOCKING_READ_GRACE_MS = 5_000;
 
@@ -90,9 +102,3 @@ export const DEFAULT_MAX_DELIVERIES = 5;
 
 /** Lease extension runs this many times per claim idle time (every claimMinIdle / 3). */
 export const LEASE_EXTENSIONS_PER_CLAIM_IDLE = 3;
-
-/** Largest payload a worker accepts when the task sets no cap: 1 MiB of UTF-8 JSON text. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
-
-/** Deepest payload nesting (objects and arrays) a worker accepts when the task sets no cap. */
-export const DEFAULT_MAX_PAYLOAD_DEPTH = 64;

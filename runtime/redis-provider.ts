@@ -9,9 +9,13 @@
  * read may have been handed stay pending on this consumer and are reclaimed after
  * `claimMinIdleMs` (at least once, never lost).
  *
- * Round trips of one `fetch`: one pipeline (promotion + XAUTOCLAIM for every queue), then one
- * XREADGROUP per consumer group (one in the usual case of one group), each returning up to
- * `min(max, count)` entries. Per task afterwards: one script call (ack, retry or dead-letter).
+ * Round trips of one `fetch`: at most every HOUSEKEEPING_INTERVAL_MS (or when a delayed task it
+ * knows of falls due) one pipeline promoting due delayed tasks and reclaiming stale entries
+ * (XAUTOCLAIM) for every queue; then one XREADGROUP per consumer group (one in the usual case),
+ * asking for `min(max, count)` entries and blocking (up to `blockMs`, or until the next known
+ * delayed task is due) only when the fetch holds nothing yet. Per task afterwards: one script
+ * call (ack, retry or dead-letter). A fetch never returns more than `max`; the surplus of a
+ * multi-stream read waits in memory for the next fetch and is leased along with `extendLease`.
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
@@ -19,11 +23,13 @@ import type { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
 import {
   BLOCKING_READ_GRACE_MS,
+  COMMAND_TIMEOUT_MS,
   DEFAULT_BLOCK_MS,
   DEFAULT_CLAIM_COUNT,
   DEFAULT_ENABLE_AUTO_CLAIM,
   DEFAULT_READ_COUNT,
   DEFAULT_TIMEOUT_MS,
+  HOUSEKEEPING_INTERVAL_MS,
   PROMOTE_BATCH,
   defaultClaimMinIdleMs,
   defaultRedisUrl,
@@ -31,7 +37,7 @@ import {
 import { ConfigError, RedisError } from "./errors.js";
 import { queueKeys, type QueueKeys } from "./keys.js";
 import type { DeadLetterDetails, DeliveredTask, Provider } from "./provider.js";
-import { closeClient, createRedisClient, redactUrl } from "./redis-connection.js";
+import { closeClient, createRedisClient, redactUrl, replaceOnTimeout } from "./redis-connection.js";
 import type { QueueDefinition, TaskRegistry } from "./types.js";
 import { argsToFields, deadLetterFields, decodeTask, fieldsToArgs, retryFields } from "./wire.js";
 
@@ -61,6 +67,8 @@ export interface RedisProviderOptions {
   readonly claimCount?: number;
   /** Reclaim stale entries of dead consumers (Go: EnableAutoClaim). @defaultValue true */
   readonly enableAutoClaim?: boolean;
+  /** A command without a reply after this many ms fails and its connection is replaced. @defaultValue 10000 */
+  readonly commandTimeoutMs?: number;
   /** @defaultValue a pino logger at level `info` */
   readonly logger?: Logger;
 }
@@ -87,10 +95,29 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
   );
   const logger = (options.logger ?? pino({ level: "info" })).child({ component: "redis-provider", consumer });
 
-  const command = createRedisClient(url, "command", consumer, logger);
+  const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, COMMAND_TIMEOUT_MS, "commandTimeoutMs");
+  const command = createRedisClient(url, "command", consumer, logger, commandTimeoutMs);
+
+  /** A RedisError for a failed command; a timed-out command's connection is replaced. */
+  function failure(what: string, err: unknown): RedisError {
+    replaceOnTimeout(command, err, logger);
+    return wrap(`${what} on ${redactUrl(url)}`, err);
+  }
   let blocking: Redis | undefined;
   let closed = false;
   let rotation = 0;
+  let started = false;
+  /** Lost-group recoveries so far; a fetch that recovered ends there (never a loop on NOGROUP). */
+  let recoveries = 0;
+  /** When the next promotion + reclaim step is due (client clock). */
+  let nextHousekeepingAt = 0;
+  /** When the earliest delayed task known falls due (client clock); Infinity when none. */
+  let nextDueAt = Number.POSITIVE_INFINITY;
+  /**
+   * Entries read beyond a fetch's `max` (XREADGROUP's COUNT is per stream; each queue reclaims
+   * up to `max`): handed out first by the next fetch, and kept leased by `extendLease`.
+   */
+  const surplus: DeliveredTask[] = [];
 
   const byName = new Map(queues.map((q) => [q.definition.name, q]));
   const byStream = new Map(queues.map((q) => [q.keys.stream, q]));
@@ -112,7 +139,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           await command.xgroup("CREATE", q.keys.stream, q.definition.group, "0", "MKSTREAM");
         } catch (err) {
           if (!errorMessage(err).startsWith("BUSYGROUP"))
-            throw wrap(`creating group ${q.definition.group} on ${q.keys.stream}`, err);
+            throw failure(`creating group ${q.definition.group} on ${q.keys.stream}`, err);
         }
       }),
     );
@@ -120,6 +147,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
 
   /** NOGROUP: Redis lost the stream or its group (restart without persistence, FLUSHALL, DEL). */
   async function recoverLostGroups(err: unknown): Promise<void> {
+    recoveries++;
     logger.error(
       { err, streams: queues.map((q) => q.keys.stream) },
       "consumer group missing: Redis lost queue state (restart without persistence, FLUSHALL or a deleted stream); " +
@@ -145,10 +173,13 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       }
     }
     const replies = await pipeline.exec().catch((err: unknown) => {
-      throw wrap("promoting and reclaiming", err);
+      throw failure("promoting and reclaiming", err);
     });
     const claimed: DeliveredTask[] = [];
     let lostGroup: unknown;
+    const now = Date.now();
+    nextHousekeepingAt = now + HOUSEKEEPING_INTERVAL_MS;
+    nextDueAt = Number.POSITIVE_INFINITY;
     const perQueue = enableAutoClaim ? 2 : 1;
     queues.forEach((q, i) => {
       for (let k = 0; k < perQueue; k++) {
@@ -156,13 +187,16 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         if (err) {
           if (errorMessage(err).includes("NOGROUP")) lostGroup = err;
           else
-            throw wrap(
+            throw failure(
               k === 0 ? `promoting delayed tasks of ${q.keys.stream}` : `reclaiming from ${q.keys.stream}`,
               err,
             );
           continue;
         }
-        if (k === 1) {
+        if (k === 0) {
+          const [, msUntilNext] = reply as [number, number];
+          if (msUntilNext >= 0) nextDueAt = Math.min(nextDueAt, now + msUntilNext);
+        } else {
           const [cursor, entries] = reply as [string, [string, string[], number][]];
           q.claimCursor = cursor;
           for (const [entryId, pairs, deliveries] of entries) {
@@ -171,6 +205,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         }
       }
     });
+    nextHousekeepingAt = Math.min(nextHousekeepingAt, nextDueAt);
     if (lostGroup !== undefined) await recoverLostGroups(lostGroup);
     if (claimed.length > 0)
       logger.info({ count: claimed.length }, "reclaimed stale entries from dead consumers");
@@ -182,7 +217,10 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     blocking = undefined;
   }
 
-  /** One XREADGROUP ... BLOCK on the blocking client, bounded by the signal and a hang guard. */
+  /**
+   * One XREADGROUP on the blocking client (`block` 0: do not block), bounded by the signal and
+   * by a guard against a read that never returns.
+   */
   async function readGroup(
     group: string,
     members: readonly QueueState[],
@@ -200,18 +238,18 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       onAbort = () => resolve("aborted");
       signal.addEventListener("abort", onAbort, { once: true });
     });
-    const read = client.xreadgroup(
+    const blockArgs = block > 0 ? ["BLOCK", block] : [];
+    const read = client.call("XREADGROUP", [
       "GROUP",
       group,
       consumer,
       "COUNT",
       n,
-      "BLOCK",
-      block,
+      ...blockArgs,
       "STREAMS",
       ...streams,
       ...streams.map(() => ">"),
-    );
+    ]);
     read.catch(() => undefined); // a dropped read rejects after the race is decided
     try {
       const outcome = await Promise.race([read, stop]);
@@ -231,20 +269,23 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     }
   }
 
-  async function readNew(max: number, signal: AbortSignal): Promise<DeliveredTask[]> {
+  /** New entries (`>`), blocking up to `waitMs` (0: not at all), or until a known delayed task is due. */
+  async function readNew(max: number, waitMs: number, signal: AbortSignal): Promise<DeliveredTask[]> {
     const n = Math.min(max, count);
-    const block = Math.ceil(blockMs / groups.length);
+    const untilDue = Math.max(1, Math.ceil(nextDueAt - Date.now()));
+    const block = waitMs > 0 ? Math.min(Math.ceil(waitMs / groups.length), untilDue) : 0;
     for (let i = 0; i < groups.length && !signal.aborted && !closed; i++) {
       const [group, members] = groups[(rotation + i) % groups.length] ?? ["", []];
       let reply: [string, [string, string[]][]][];
       try {
         reply = await readGroup(group, members, n, block, signal);
       } catch (err) {
+        if (closed || signal.aborted) return [];
         if (errorMessage(err).includes("NOGROUP")) {
           await recoverLostGroups(err);
           return [];
         }
-        throw wrap(`reading group ${group}`, err);
+        throw wrap(`reading group ${group} on ${redactUrl(url)}`, err);
       }
       const tasks = reply.flatMap(([stream, entries]) => {
         const queue = byStream.get(stream)?.definition.name ?? stream;
@@ -258,29 +299,51 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     return [];
   }
 
+  async function start(): Promise<void> {
+    logger.info(
+      { queues: queues.map((q) => q.definition.name), redis: redactUrl(url), claimMinIdleMs },
+      "provider starting",
+    );
+    await ensureGroups();
+    started = true;
+  }
+
   return {
     consumer,
     claimMinIdleMs,
 
-    async start() {
-      logger.info(
-        { queues: queues.map((q) => q.definition.name), redis: redactUrl(url), claimMinIdleMs },
-        "provider starting",
-      );
-      await ensureGroups();
-    },
+    start,
 
     async fetch(max, signal) {
       if (closed || signal.aborted || max <= 0) return [];
-      const claimed = await housekeeping(max);
-      if (claimed.length >= max) return claimed;
+      if (!started) await start();
+      const tasks = surplus.splice(0, max);
+      const deadline = Date.now() + blockMs;
+      const recoveriesBefore = recoveries;
       try {
-        return [...claimed, ...(await readNew(max - claimed.length, signal))];
+        // Until something came or the block time is over: a read cut short because a delayed
+        // task fell due loops back to promote it, so an empty fetch always took blockMs.
+        do {
+          if (tasks.length < max && Date.now() >= nextHousekeepingAt) {
+            tasks.push(...(await housekeeping(max - tasks.length)));
+          }
+          if (tasks.length < max && !signal.aborted && !closed) {
+            const waitMs = tasks.length === 0 ? deadline - Date.now() : 0;
+            tasks.push(...(await readNew(max - tasks.length, waitMs, signal)));
+          }
+        } while (
+          tasks.length === 0 &&
+          Date.now() < deadline &&
+          recoveries === recoveriesBefore &&
+          !signal.aborted &&
+          !closed
+        );
       } catch (err) {
-        if (claimed.length === 0) throw err;
-        logger.warn({ err }, "reading new entries failed; returning the reclaimed ones");
-        return claimed;
+        if (tasks.length === 0) throw err;
+        logger.warn({ err }, "fetch failed part way; returning the tasks it already holds");
       }
+      surplus.push(...tasks.splice(max));
+      return tasks;
     },
 
     async ack(task) {
@@ -288,7 +351,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       const done = await command
         .jobgenAck(q.keys.stream, q.definition.group, consumer, task.entryId)
         .catch((err: unknown) => {
-          throw wrap(`acking ${task.entryId}`, err);
+          throw failure(`acking ${task.entryId}`, err);
         });
       return done === 1;
     },
@@ -307,7 +370,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           member,
         )
         .catch((err: unknown) => {
-          throw wrap(`scheduling a retry of ${task.entryId}`, err);
+          throw failure(`scheduling a retry of ${task.entryId}`, err);
         });
       return done === 1;
     },
@@ -318,12 +381,13 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       const done = await command
         .jobgenDeadLetter(q.keys.stream, q.keys.dlq, q.definition.group, consumer, task.entryId, ...record)
         .catch((err: unknown) => {
-          throw wrap(`dead-lettering ${task.entryId}`, err);
+          throw failure(`dead-lettering ${task.entryId}`, err);
         });
       return done === 1;
     },
 
-    async extendLease(tasks) {
+    async extendLease(inFlight) {
+      const tasks = [...inFlight, ...surplus];
       if (tasks.length === 0) return 0;
       const pipeline = command.pipeline();
       const perQueue = groupBy(tasks, (t) => t.queue);
@@ -338,11 +402,11 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           );
       }
       const replies = await pipeline.exec().catch((err: unknown) => {
-        throw wrap("extending leases", err);
+        throw failure("extending leases", err);
       });
       let extended = 0;
       for (const [err, n] of replies ?? []) {
-        if (err) throw wrap("extending leases", err);
+        if (err) throw failure("extending leases", err);
         extended += Number(n);
       }
       return extended;

@@ -52,11 +52,12 @@ return {'stream', redis.call('XADD', KEYS[1], '*', unpack(ARGV, 6))}
 export const PROMOTE = `
 -- KEYS[1] delayed set, KEYS[2] stream
 -- ARGV[1] most members to move
--- returns the number of due members moved to the stream
+-- returns {members moved to the stream, ms until the next member is due (-1: none left)}
 -- A member that is not a JSON object is still moved, as an entry with the single field
 -- 'delayed_member', so the worker dead-letters it as malformed instead of it being lost.
 ${HELPERS}
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now_ms(), 'LIMIT', 0, tonumber(ARGV[1]))
+local now = now_ms()
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
 for _, member in ipairs(due) do
   local ok, fields = pcall(cjson.decode, member)
   local args = {}
@@ -72,7 +73,9 @@ for _, member in ipairs(due) do
   redis.call('XADD', KEYS[2], '*', unpack(args))
   redis.call('ZREM', KEYS[1], member)
 end
-return #due
+local next_due = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #next_due == 0 then return {#due, -1} end
+return {#due, math.max(0, tonumber(next_due[2]) - now)}
 `;
 
 export const CLAIM = `

@@ -16,9 +16,9 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_ERROR_BACKOFF_MS,
   DEFAULT_MAX_BACKOFF_MS,
+  DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_DELIVERIES,
   DEFAULT_MAX_PAYLOAD_BYTES,
-  DEFAULT_MAX_PAYLOAD_DEPTH,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   defaultRedisUrl,
@@ -81,7 +81,7 @@ export interface WorkerOptions {
   readonly leaseInterval?: Duration;
   /** Payload size cap (bytes of UTF-8 JSON) for tasks whose schema sets none. @defaultValue 1048576 (1 MiB) */
   readonly maxPayloadBytes?: number;
-  /** Payload nesting cap (objects and arrays) for tasks whose schema sets none. @defaultValue 64 */
+  /** Payload nesting cap (objects and arrays) for tasks whose schema sets none. @defaultValue 32 */
   readonly maxPayloadDepth?: number;
   /**
    * Runs around each attempt inside the tracing scope, with `ctx.traceparent` from the producer:
@@ -151,7 +151,7 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
     errorBackoffMs: duration(options.errorBackoff, "errorBackoff") ?? DEFAULT_ERROR_BACKOFF_MS,
     maxDeliveries: positiveInteger(options.maxDeliveries, "maxDeliveries") ?? DEFAULT_MAX_DELIVERIES,
     maxPayloadBytes: positiveInteger(options.maxPayloadBytes, "maxPayloadBytes") ?? DEFAULT_MAX_PAYLOAD_BYTES,
-    maxPayloadDepth: positiveInteger(options.maxPayloadDepth, "maxPayloadDepth") ?? DEFAULT_MAX_PAYLOAD_DEPTH,
+    maxPayloadDepth: positiveInteger(options.maxPayloadDepth, "maxPayloadDepth") ?? DEFAULT_MAX_DEPTH,
     leaseIntervalMs: positiveDuration(options.leaseInterval, "leaseInterval"),
     traceHook: options.traceHook,
     provider: {

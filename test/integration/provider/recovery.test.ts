@@ -105,6 +105,46 @@ describe("redis provider: stale entries, leases, lost groups, several queues", (
     for (const t of tasks) expect(await p.ack(t)).toBe(true);
   });
 
+  it("never returns more than max from a read of several streams; the rest comes with the next fetch", async () => {
+    const p = provider({ queues: ["default", "critical"] });
+    await p.start();
+    const critical = queueKeys(registry.queues.critical!, prefix);
+    for (let i = 0; i < 3; i++) {
+      await addTask(redis, keys.stream);
+      await addTask(redis, critical.stream);
+    }
+    const batches: number[] = [];
+    const seen = new Set<string>();
+    while (seen.size < 6 && batches.length < 20) {
+      const batch = await p.fetch(4, never);
+      batches.push(batch.length);
+      for (const t of batch) seen.add(`${t.queue} ${t.entryId}`);
+    }
+    expect(Math.max(...batches)).toBeLessThanOrEqual(4);
+    expect(seen.size).toBe(6);
+  });
+
+  it("a delayed member that is not JSON is promoted as an entry, for the worker to dead-letter", async () => {
+    const p = provider();
+    await p.start();
+    await redis.zadd(keys.delayed, 0, "not json");
+    const [task] = await fetchAtLeast(p, 1);
+    expect(task).toMatchObject({
+      type: undefined,
+      payload: undefined,
+      fields: { delayed_member: "not json" },
+    });
+  });
+
+  it("close() during a blocking fetch ends it with nothing", async () => {
+    const p = provider({ blockMs: 30_000 });
+    await p.start();
+    const fetching = p.fetch(10, never);
+    await new Promise((r) => setTimeout(r, 100));
+    await p.close();
+    expect(await fetching).toEqual([]);
+  });
+
   it("reads queues of different consumer groups", async () => {
     const twoGroups = {
       ...registry,
