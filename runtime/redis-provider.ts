@@ -177,6 +177,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     });
     const claimed: DeliveredTask[] = [];
     let lostGroup: unknown;
+    let failed: RedisError | undefined;
     const now = Date.now();
     nextHousekeepingAt = now + HOUSEKEEPING_INTERVAL_MS;
     nextDueAt = Number.POSITIVE_INFINITY;
@@ -186,11 +187,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         const [err, reply] = replies?.[i * perQueue + k] ?? [new Error("no reply"), null];
         if (err) {
           if (errorMessage(err).includes("NOGROUP")) lostGroup = err;
-          else
-            throw failure(
-              k === 0 ? `promoting delayed tasks of ${q.keys.stream}` : `reclaiming from ${q.keys.stream}`,
-              err,
-            );
+          else failed ??= failure(`${k === 0 ? "promoting into" : "reclaiming from"} ${q.keys.stream}`, err);
           continue;
         }
         if (k === 0) {
@@ -207,6 +204,9 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     });
     nextHousekeepingAt = Math.min(nextHousekeepingAt, nextDueAt);
     if (lostGroup !== undefined) await recoverLostGroups(lostGroup);
+    // Entries reclaimed from one queue are handed out even when another queue's step failed.
+    if (failed && claimed.length === 0) throw failed;
+    if (failed) logger.warn({ err: failed }, "promotion or reclaim failed on a queue");
     if (claimed.length > 0)
       logger.info({ count: claimed.length }, "reclaimed stale entries from dead consumers");
     return claimed;
