@@ -5,15 +5,7 @@
 /* eslint-disable */
 
 import type { HandlerFunction, TaskContext } from "../runtime/index.js";
-import type {
-  ChargePaymentPayload,
-  GenerateReportPayload,
-  ProcessOrderPayload,
-  ResizeImagePayload,
-  SendEmailPayload,
-  SyncInventoryPayload,
-  WebhookDeliverPayload,
-} from "./payloads.js";
+import type { ChargePaymentPayload, GenerateReportPayload, ProcessOrderPayload, ResizeImagePayload, SendEmailPayload, SyncInventoryPayload, WebhookDeliverPayload } from "./payloads.js";
 
 /**
  * Handles `charge_payment` (queue `critical`).
@@ -101,10 +93,11 @@ export interface DefaultQueueHandlers {
 }
 
 /** A handler for every task of the schema. */
-export interface Handlers extends CriticalQueueHandlers, DefaultQueueHandlers {}
+export interface Handlers extends CriticalQueueHandlers, DefaultQueueHandlers {
+}
 
 /** The handler map of each queue, by queue name. */
 export interface QueueHandlers {
-  readonly critical: CriticalQueueHandlers;
-  readonly default: DefaultQueueHandlers;
+  readonly "critical": CriticalQueueHandlers;
+  readonly "default": DefaultQueueHandlers;
 }

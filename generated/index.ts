@@ -6,42 +6,9 @@
 
 export { createEnqueue } from "./enqueue.js";
 export type { BulkItem, Enqueue } from "./enqueue.js";
-export type {
-  ChargePaymentHandler,
-  CriticalQueueHandlers,
-  DefaultQueueHandlers,
-  GenerateReportHandler,
-  Handlers,
-  ProcessOrderHandler,
-  QueueHandlers,
-  ResizeImageHandler,
-  SendEmailHandler,
-  SyncInventoryHandler,
-  WebhookDeliverHandler,
-} from "./handlers.js";
-export type {
-  Address,
-  ChargePaymentPayload,
-  GenerateReportPayload,
-  Money,
-  ProcessOrderPayload,
-  ResizeImagePayload,
-  SendEmailPayload,
-  SyncInventoryPayload,
-  TaskPayloads,
-  WebhookDeliverPayload,
-} from "./payloads.js";
+export type { ChargePaymentHandler, CriticalQueueHandlers, DefaultQueueHandlers, GenerateReportHandler, Handlers, ProcessOrderHandler, QueueHandlers, ResizeImageHandler, SendEmailHandler, SyncInventoryHandler, WebhookDeliverHandler } from "./handlers.js";
+export type { Address, ChargePaymentPayload, GenerateReportPayload, Money, ProcessOrderPayload, ResizeImagePayload, SendEmailPayload, SyncInventoryPayload, TaskPayloads, WebhookDeliverPayload } from "./payloads.js";
 export { registry, wireNames } from "./registry.js";
-export {
-  AddressSchema,
-  ChargePaymentPayloadSchema,
-  GenerateReportPayloadSchema,
-  MoneySchema,
-  ProcessOrderPayloadSchema,
-  ResizeImagePayloadSchema,
-  SendEmailPayloadSchema,
-  SyncInventoryPayloadSchema,
-  WebhookDeliverPayloadSchema,
-} from "./validators.js";
+export { AddressSchema, ChargePaymentPayloadSchema, GenerateReportPayloadSchema, MoneySchema, ProcessOrderPayloadSchema, ResizeImagePayloadSchema, SendEmailPayloadSchema, SyncInventoryPayloadSchema, WebhookDeliverPayloadSchema } from "./validators.js";
 export { createWorker } from "./worker.js";
 export type { HandlersFor, QueueName, TypedWorkerOptions } from "./worker.js";

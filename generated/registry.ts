@@ -5,130 +5,81 @@
 /* eslint-disable */
 
 import type { TaskRegistry } from "../runtime/index.js";
-import {
-  ChargePaymentPayloadSchema,
-  GenerateReportPayloadSchema,
-  ProcessOrderPayloadSchema,
-  ResizeImagePayloadSchema,
-  SendEmailPayloadSchema,
-  SyncInventoryPayloadSchema,
-  WebhookDeliverPayloadSchema,
-} from "./validators.js";
+import { ChargePaymentPayloadSchema, GenerateReportPayloadSchema, ProcessOrderPayloadSchema, ResizeImagePayloadSchema, SendEmailPayloadSchema, SyncInventoryPayloadSchema, WebhookDeliverPayloadSchema } from "./validators.js";
 /** Every queue and task of the schema, as the runtime reads them (tasks keyed by wire name). */
 export const registry: TaskRegistry = {
   queues: {
-    critical: {
-      name: "critical",
-      stream: "critical",
-      group: "workers",
-      dlq: "critical:dlq",
-    },
-    default: {
-      name: "default",
-      stream: "tasks",
-      group: "workers",
-      dlq: "tasks:dlq",
-      maxLen: 100000,
-    },
+    "critical": { name: "critical", stream: "critical", group: "workers", dlq: "critical:dlq" },
+    "default": { name: "default", stream: "tasks", group: "workers", dlq: "tasks:dlq", maxLen: 100000 },
   },
   tasks: {
-    charge_payment: {
+    "charge_payment": {
       name: "charge_payment",
       description: "Capture a previously authorised card payment",
       queue: "critical",
       maxRetries: 10,
       timeoutMs: 45000,
-      backoff: {
-        strategy: "exponential",
-        baseMs: 500,
-        maxMs: 600000,
-        jitter: "equal",
-      },
+      backoff: { strategy: "exponential", baseMs: 500, maxMs: 600000, jitter: "equal" },
       maxPayloadBytes: 16384,
       maxDepth: 32,
       sensitivePaths: [["cardToken"]],
       validator: ChargePaymentPayloadSchema,
     },
-    generate_report: {
+    "generate_report": {
       name: "generate_report",
       description: "Build a periodic report and mail a link to it",
       queue: "default",
       maxRetries: 2,
       timeoutMs: 900000,
-      backoff: {
-        strategy: "exponential",
-        baseMs: 1000,
-        maxMs: 300000,
-        jitter: "full",
-      },
+      backoff: { strategy: "exponential", baseMs: 1000, maxMs: 300000, jitter: "full" },
       maxPayloadBytes: 1048576,
       maxDepth: 32,
       sensitivePaths: [],
       validator: GenerateReportPayloadSchema,
     },
-    process_order: {
+    "process_order": {
       name: "process_order",
       description: "Charge, reserve stock and confirm an order",
       queue: "critical",
       maxRetries: 8,
       timeoutMs: 120000,
-      backoff: {
-        strategy: "linear",
-        baseMs: 2000,
-        maxMs: 60000,
-        jitter: "full",
-      },
+      backoff: { strategy: "linear", baseMs: 2000, maxMs: 60000, jitter: "full" },
       maxPayloadBytes: 1048576,
       maxDepth: 32,
       sensitivePaths: [],
       validator: ProcessOrderPayloadSchema,
     },
-    resize_image: {
+    "resize_image": {
       name: "resize_image",
       description: "Produce thumbnails of an uploaded image",
       queue: "default",
       maxRetries: 3,
       timeoutMs: 300000,
-      backoff: {
-        strategy: "constant",
-        baseMs: 10000,
-        maxMs: 300000,
-        jitter: "full",
-      },
+      backoff: { strategy: "constant", baseMs: 10000, maxMs: 300000, jitter: "full" },
       maxPayloadBytes: 1048576,
       maxDepth: 32,
       sensitivePaths: [],
       validator: ResizeImagePayloadSchema,
     },
-    send_email: {
+    "send_email": {
       name: "send_email",
       description: "Send a transactional email",
       queue: "default",
       maxRetries: 5,
       timeoutMs: 10000,
-      backoff: {
-        strategy: "exponential",
-        baseMs: 1000,
-        maxMs: 300000,
-        jitter: "full",
-      },
+      backoff: { strategy: "exponential", baseMs: 1000, maxMs: 300000, jitter: "full" },
       maxPayloadBytes: 1048576,
       maxDepth: 32,
       sensitivePaths: [["to"]],
       validator: SendEmailPayloadSchema,
     },
-    sync_inventory: {
+    "sync_inventory": {
       name: "sync_inventory",
       description: "Push stock levels of a warehouse to the storefront",
       queue: "default",
       maxRetries: 3,
       timeoutMs: 30000,
-      backoff: {
-        strategy: "exponential",
-        baseMs: 1000,
-        maxMs: 300000,
-        jitter: "full",
-      },
+      backoff: { strategy: "exponential", baseMs: 1000, maxMs: 300000, jitter: "full" },
       maxPayloadBytes: 1048576,
       maxDepth: 32,
       sensitivePaths: [],
@@ -140,12 +91,7 @@ export const registry: TaskRegistry = {
       queue: "default",
       maxRetries: 12,
       timeoutMs: 20000,
-      backoff: {
-        strategy: "exponential",
-        baseMs: 5000,
-        maxMs: 3600000,
-        jitter: "full",
-      },
+      backoff: { strategy: "exponential", baseMs: 5000, maxMs: 3600000, jitter: "full" },
       maxPayloadBytes: 262144,
       maxDepth: 16,
       sensitivePaths: [["secret"]],

@@ -26,9 +26,7 @@ function hasUniqueItems(items: readonly unknown[]): boolean {
 
 /** An email address (the format of ajv-formats, full mode). */
 function isEmail(value: string): boolean {
-  return /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i.test(
-    value,
-  );
+  return /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i.test(value);
 }
 
 /** A UUID, optionally prefixed by `urn:uuid:`. */
@@ -67,138 +65,120 @@ function isDateTime(value: string): boolean {
 
 /** An absolute URI (RFC 3986). */
 function isUri(value: string): boolean {
-  return (
-    /\/|:/.test(value) &&
-    /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i.test(
-      value,
-    )
-  );
+  return /\/|:/.test(value) && /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i.test(value);
 }
 
 /** Validates the shared type `Address`. */
 export const AddressSchema = z.strictObject({
-  city: z
-    .string()
-    .refine((value) => codePointLength(value) >= 1, { error: "Too short: expected at least 1 character" }),
-  country: z
-    .string()
-    .regex(new RegExp("^[A-Z]{2}$", "u"), { error: "Does not match the pattern ^[A-Z]{2}$" }),
-  line1: z
-    .string()
-    .refine((value) => codePointLength(value) >= 1, { error: "Too short: expected at least 1 character" })
-    .refine((value) => codePointLength(value) <= 200, { error: "Too long: expected at most 200 characters" }),
-  line2: z
-    .string()
-    .refine((value) => codePointLength(value) <= 200, { error: "Too long: expected at most 200 characters" })
-    .optional(),
-  postalCode: z
-    .string()
-    .regex(new RegExp("^[A-Za-z0-9 -]{2,10}$", "u"), {
-      error: "Does not match the pattern ^[A-Za-z0-9 -]{2,10}$",
-    })
-    .optional(),
+  "city": z.string().refine(
+    (value) => codePointLength(value) >= 1,
+    { error: "Too short: expected at least 1 character" },
+  ),
+  "country": z.string().regex(
+    new RegExp("^[A-Z]{2}$", "u"),
+    { error: "Does not match the pattern ^[A-Z]{2}$" },
+  ),
+  "line1": z.string().refine(
+    (value) => codePointLength(value) >= 1,
+    { error: "Too short: expected at least 1 character" },
+  ).refine((value) => codePointLength(value) <= 200, { error: "Too long: expected at most 200 characters" }),
+  "line2": z.string().refine(
+    (value) => codePointLength(value) <= 200,
+    { error: "Too long: expected at most 200 characters" },
+  ).optional(),
+  "postalCode": z.string().regex(
+    new RegExp("^[A-Za-z0-9 -]{2,10}$", "u"),
+    { error: "Does not match the pattern ^[A-Za-z0-9 -]{2,10}$" },
+  ).optional(),
 });
 /** Validates the shared type `Money`. */
 export const MoneySchema = z.strictObject({
-  amount: z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(0),
-  currency: z.enum(["EUR", "USD", "GBP"]),
+  "amount": z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(0),
+  "currency": z.enum(["EUR", "USD", "GBP"]),
 });
 /** Validates the payload of `charge_payment`. */
 export const ChargePaymentPayloadSchema = z.strictObject({
-  amount: MoneySchema,
-  cardToken: z.string().optional(),
-  idempotencyKey: z.string().refine(isUuid, { error: "Invalid UUID" }),
-  paymentId: z
-    .string()
-    .refine((value) => codePointLength(value) >= 8, { error: "Too short: expected at least 8 characters" }),
+  "amount": MoneySchema,
+  "cardToken": z.string().optional(),
+  "idempotencyKey": z.string().refine(isUuid, { error: "Invalid UUID" }),
+  "paymentId": z.string().refine(
+    (value) => codePointLength(value) >= 8,
+    { error: "Too short: expected at least 8 characters" },
+  ),
 });
 /** Validates the payload of `generate_report`. */
 export const GenerateReportPayloadSchema = z.strictObject({
-  filters: z.object({}).catchall(z.string()).optional(),
-  periodEnd: z.string().refine(isDate, { error: "Invalid date (YYYY-MM-DD)" }),
-  periodStart: z.string().refine(isDate, { error: "Invalid date (YYYY-MM-DD)" }),
-  recipients: z.array(z.string().refine(isEmail, { error: "Invalid email address" })).min(1),
-  reportType: z.enum(["sales", "inventory", "churn"]),
+  "filters": z.object({}).catchall(z.string()).optional(),
+  "periodEnd": z.string().refine(isDate, { error: "Invalid date (YYYY-MM-DD)" }),
+  "periodStart": z.string().refine(isDate, { error: "Invalid date (YYYY-MM-DD)" }),
+  "recipients": z.array(z.string().refine(isEmail, { error: "Invalid email address" })).min(1),
+  "reportType": z.enum(["sales", "inventory", "churn"]),
 });
 /** Validates the payload of `process_order`. */
 export const ProcessOrderPayloadSchema = z.strictObject({
-  couponCode: z
-    .string()
-    .refine((value) => codePointLength(value) <= 32, { error: "Too long: expected at most 32 characters" })
-    .nullable()
-    .optional(),
-  customerId: z.string().refine(isUuid, { error: "Invalid UUID" }),
-  lines: z
-    .array(
-      z.strictObject({
-        quantity: z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(1).lte(1000),
-        sku: z
-          .string()
-          .regex(new RegExp("^[A-Z0-9-]{3,32}$", "u"), {
-            error: "Does not match the pattern ^[A-Z0-9-]{3,32}$",
-          }),
-        unitPrice: MoneySchema,
-      }),
-    )
-    .min(1),
-  orderId: z.string().refine(isUuid, { error: "Invalid UUID" }),
-  placedAt: z
-    .string()
-    .refine(isDateTime, { error: "Invalid date-time (RFC 3339, with a time zone)" })
-    .optional(),
-  shipTo: AddressSchema.optional(),
-  total: MoneySchema,
+  "couponCode": z.string().refine(
+    (value) => codePointLength(value) <= 32,
+    { error: "Too long: expected at most 32 characters" },
+  ).nullable().optional(),
+  "customerId": z.string().refine(isUuid, { error: "Invalid UUID" }),
+  "lines": z.array(z.strictObject({
+    "quantity": z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(1).lte(1000),
+    "sku": z.string().regex(
+      new RegExp("^[A-Z0-9-]{3,32}$", "u"),
+      { error: "Does not match the pattern ^[A-Z0-9-]{3,32}$" },
+    ),
+    "unitPrice": MoneySchema,
+  })).min(1),
+  "orderId": z.string().refine(isUuid, { error: "Invalid UUID" }),
+  "placedAt": z.string().refine(isDateTime, { error: "Invalid date-time (RFC 3339, with a time zone)" }).optional(),
+  "shipTo": AddressSchema.optional(),
+  "total": MoneySchema,
 });
 /** Validates the payload of `resize_image`. */
 export const ResizeImagePayloadSchema = z.looseObject({
-  format: z.enum(["jpeg", "png", "webp"]).optional(),
-  quality: z.number().gt(0).lte(1).optional(),
-  sizes: z
-    .array(
-      z.looseObject({
-        height: z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(16).lte(4096),
-        width: z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(16).lte(4096),
-      }),
-    )
-    .min(1)
-    .max(8),
-  sourceUrl: z.string().refine(isUri, { error: "Invalid URI" }),
+  "format": z.enum(["jpeg", "png", "webp"]).optional(),
+  "quality": z.number().gt(0).lte(1).optional(),
+  "sizes": z.array(z.looseObject({
+    "height": z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(16).lte(4096),
+    "width": z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(16).lte(4096),
+  })).min(1).max(8),
+  "sourceUrl": z.string().refine(isUri, { error: "Invalid URI" }),
 });
 /** Validates the payload of `send_email`. */
 export const SendEmailPayloadSchema = z.strictObject({
-  body: z.string().optional(),
-  replyTo: z.string().refine(isEmail, { error: "Invalid email address" }).optional(),
-  subject: z
-    .string()
-    .refine((value) => codePointLength(value) >= 1, { error: "Too short: expected at least 1 character" })
-    .refine((value) => codePointLength(value) <= 200, { error: "Too long: expected at most 200 characters" }),
-  tags: z.array(z.string()).max(10).refine(hasUniqueItems, { error: "Items must be unique" }).optional(),
-  to: z.string().refine(isEmail, { error: "Invalid email address" }),
+  "body": z.string().optional(),
+  "replyTo": z.string().refine(isEmail, { error: "Invalid email address" }).optional(),
+  "subject": z.string().refine(
+    (value) => codePointLength(value) >= 1,
+    { error: "Too short: expected at least 1 character" },
+  ).refine((value) => codePointLength(value) <= 200, { error: "Too long: expected at most 200 characters" }),
+  "tags": z.array(z.string()).max(10).refine(hasUniqueItems, { error: "Items must be unique" }).optional(),
+  "to": z.string().refine(isEmail, { error: "Invalid email address" }),
 });
 /** Validates the payload of `sync_inventory`. */
 export const SyncInventoryPayloadSchema = z.looseObject({
-  mode: z.xor([
+  "mode": z.xor([
     z.literal("full"),
-    z.strictObject({
-      since: z.string().refine(isDateTime, { error: "Invalid date-time (RFC 3339, with a time zone)" }),
-    }),
+    z.strictObject({"since": z.string().refine(
+      isDateTime,
+      { error: "Invalid date-time (RFC 3339, with a time zone)" },
+    )}),
   ]),
-  skus: z.array(z.string()).nullable().optional(),
-  warehouseId: z.string(),
+  "skus": z.array(z.string()).nullable().optional(),
+  "warehouseId": z.string(),
 });
 /** Validates the payload of `webhook.deliver`. */
 export const WebhookDeliverPayloadSchema = z.strictObject({
-  attempt: z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(0).optional(),
-  endpoint: z.string().refine(isUri, { error: "Invalid URI" }),
-  event: z.looseObject({
-    data: z.looseObject({}),
-    id: z.string().refine(isUuid, { error: "Invalid UUID" }),
-    occurredAt: z.string().refine(isDateTime, { error: "Invalid date-time (RFC 3339, with a time zone)" }),
-    type: z
-      .string()
-      .regex(new RegExp("^[a-z]+(\\.[a-z]+)+$", "u"), {
-        error: "Does not match the pattern ^[a-z]+(\\.[a-z]+)+$",
-      }),
+  "attempt": z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(0).optional(),
+  "endpoint": z.string().refine(isUri, { error: "Invalid URI" }),
+  "event": z.looseObject({
+    "data": z.looseObject({}),
+    "id": z.string().refine(isUuid, { error: "Invalid UUID" }),
+    "occurredAt": z.string().refine(isDateTime, { error: "Invalid date-time (RFC 3339, with a time zone)" }),
+    "type": z.string().regex(
+      new RegExp("^[a-z]+(\\.[a-z]+)+$", "u"),
+      { error: "Does not match the pattern ^[a-z]+(\\.[a-z]+)+$" },
+    ),
   }),
-  secret: z.string().optional(),
+  "secret": z.string().optional(),
 });

@@ -106,14 +106,23 @@ export async function emitEnqueue(
         returnType: "Enqueue",
         statements: [
           "const producer = createProducer(registry, options);",
-          [
-            "return {",
-            ...memberImplementations,
-            "bulk: (items) =>",
-            "producer.enqueueBulk(items.map((item) => ({ type: wireNames[item.task], payload: item.payload, options: item.options }))),",
-            "close: () => producer.close(),",
-            "};",
-          ].join("\n"),
+          (writer) => {
+            writer.write("return {").indent(() => {
+              for (const line of memberImplementations) writer.writeLine(line);
+              writer.writeLine("bulk: (items) =>");
+              writer.indent(() => {
+                writer.writeLine("producer.enqueueBulk(");
+                writer.indent(() => {
+                  writer.writeLine(
+                    "items.map((item) => ({ type: wireNames[item.task], payload: item.payload, options: item.options })),",
+                  );
+                });
+                writer.writeLine("),");
+              });
+              writer.writeLine("close: () => producer.close(),");
+            });
+            writer.write("};");
+          },
         ],
       },
     ],

@@ -1,8 +1,9 @@
-import { StructureKind, VariableDeclarationKind } from "ts-morph";
+import { StructureKind } from "ts-morph";
 import type { BackoffModel, QueueModel, SchemaModel, TaskModel } from "../model/model.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { literal } from "./literal.js";
-import { objectLiteral, type TypeScriptPrinter } from "./typescript.js";
+import { concat, group, objectDoc, statementWriter, type Doc } from "./layout.js";
+import type { TypeScriptPrinter } from "./typescript.js";
 import { payloadValidatorName } from "./validators.js";
 
 /** registry.ts: the TaskRegistry the runtime reads, and the wire name of each client member. */
@@ -12,11 +13,11 @@ export async function emitRegistry(
   options: EmitOptions,
   printer: TypeScriptPrinter,
 ): Promise<GeneratedFile> {
-  const registry = objectLiteral([
-    ["queues", objectLiteral(model.queues.map((queue) => [queue.name, queueLiteral(queue)]))],
-    ["tasks", objectLiteral(model.tasks.map((task) => [task.wireName, taskLiteral(task)]))],
+  const registry = objectDoc([
+    ["queues", objectDoc(model.queues.map((queue) => [literal(queue.name), queueLiteral(queue)]))],
+    ["tasks", objectDoc(model.tasks.map((task) => [literal(task.wireName), taskLiteral(task)]))],
   ]);
-  const wireNames = objectLiteral(model.tasks.map((task) => [task.camel, literal(task.wireName)]));
+  const wireNames = objectDoc(model.tasks.map((task) => [task.camel, literal(task.wireName)]));
   return printer.print("registry.ts", header, {
     statements: [
       {
@@ -30,26 +31,22 @@ export async function emitRegistry(
         moduleSpecifier: "./validators.js",
         namedImports: model.tasks.map((task) => payloadValidatorName(task.pascal)).sort(),
       },
-      {
-        kind: StructureKind.VariableStatement,
-        isExported: true,
-        declarationKind: VariableDeclarationKind.Const,
-        docs: ["Every queue and task of the schema, as the runtime reads them (tasks keyed by wire name)."],
-        declarations: [{ name: "registry", type: "TaskRegistry", initializer: registry }],
-      },
-      {
-        kind: StructureKind.VariableStatement,
-        isExported: true,
-        declarationKind: VariableDeclarationKind.Const,
-        docs: ["The wire name (`type` on the stream) of each task, by its member name in the client."],
-        declarations: [{ name: "wireNames", initializer: `${wireNames} as const` }],
-      },
+      statementWriter(
+        "Every queue and task of the schema, as the runtime reads them (tasks keyed by wire name).",
+        "export const registry: TaskRegistry = ",
+        registry,
+      ),
+      statementWriter(
+        "The wire name (`type` on the stream) of each task, by its member name in the client.",
+        "export const wireNames = ",
+        concat(wireNames, " as const"),
+      ),
     ],
   });
 }
 
-function queueLiteral(queue: QueueModel): string {
-  return objectLiteral([
+function queueLiteral(queue: QueueModel): Doc {
+  return objectDoc([
     ["name", literal(queue.name)],
     ["stream", literal(queue.stream)],
     ["group", literal(queue.group)],
@@ -58,8 +55,8 @@ function queueLiteral(queue: QueueModel): string {
   ]);
 }
 
-function taskLiteral(task: TaskModel): string {
-  const entries: [string, string][] = [["name", literal(task.wireName)]];
+function taskLiteral(task: TaskModel): Doc {
+  const entries: [string, Doc][] = [["name", literal(task.wireName)]];
   if (task.description !== undefined) entries.push(["description", literal(task.description)]);
   entries.push(["queue", literal(task.queue)]);
   if (task.maxRetries !== undefined) entries.push(["maxRetries", literal(task.maxRetries)]);
@@ -67,16 +64,23 @@ function taskLiteral(task: TaskModel): string {
   if (task.backoff !== undefined) entries.push(["backoff", backoffLiteral(task.backoff)]);
   entries.push(["maxPayloadBytes", literal(task.maxPayloadBytes)]);
   entries.push(["maxDepth", literal(task.maxDepth)]);
-  entries.push(["sensitivePaths", literal(task.sensitivePaths)]);
+  entries.push([
+    "sensitivePaths",
+    group(
+      "[",
+      task.sensitivePaths.map((path) => group("[", path.map(literal), "]")),
+      "]",
+    ),
+  ]);
   entries.push(["validator", payloadValidatorName(task.pascal)]);
-  return objectLiteral(entries);
+  return objectDoc(entries);
 }
 
-function backoffLiteral(backoff: BackoffModel): string {
-  const entries: [string, string][] = [];
+function backoffLiteral(backoff: BackoffModel): Doc {
+  const entries: [string, Doc][] = [];
   if (backoff.strategy !== undefined) entries.push(["strategy", literal(backoff.strategy)]);
   if (backoff.baseMs !== undefined) entries.push(["baseMs", literal(backoff.baseMs)]);
   if (backoff.maxMs !== undefined) entries.push(["maxMs", literal(backoff.maxMs)]);
   if (backoff.jitter !== undefined) entries.push(["jitter", literal(backoff.jitter)]);
-  return objectLiteral(entries);
+  return objectDoc(entries);
 }

@@ -1,6 +1,7 @@
 /**
  * Printing TypeScript with ts-morph: one in-memory project per generation run (creating a project
- * per file is the slow path), structures printed in one pass, then prettier for pinned formatting.
+ * per file is the slow path), structures printed in one pass. Expressions are laid out by layout.ts;
+ * prettier formats only json-schema-to-typescript's output (payloads.ts).
  */
 import { format } from "prettier";
 import {
@@ -40,26 +41,16 @@ export class TypeScriptPrinter {
     },
   });
 
-  /** Prints the structure, prefixed by the header, formatted. */
-  async print(
-    path: string,
-    header: string,
-    structure: OptionalKind<SourceFileStructure>,
-  ): Promise<GeneratedFile> {
+  /** Prints the structure, prefixed by the header. */
+  print(path: string, header: string, structure: OptionalKind<SourceFileStructure>): GeneratedFile {
     const file = this.#project.createSourceFile(`/out/${path}`, structure, { overwrite: true });
     const text = file.getFullText();
     this.#project.removeSourceFile(file);
-    return { path, contents: await formatTypeScript(header + "\n" + text) };
+    return { path, contents: `${header}\n${text}` };
   }
 }
 
 /** Formats TypeScript text with the pinned options; LF line ends, one final newline. */
 export async function formatTypeScript(text: string): Promise<string> {
   return await format(text, GENERATED_PRETTIER_OPTIONS);
-}
-
-/** An object literal from entries whose keys are emitted as string literals and values as code. */
-export function objectLiteral(entries: readonly (readonly [key: string, code: string])[]): string {
-  if (entries.length === 0) return "{}";
-  return `{\n${entries.map(([key, code]) => `${JSON.stringify(key)}: ${code},`).join("\n")}\n}`;
 }

@@ -1,6 +1,7 @@
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
+import { StructureKind, type WriterFunction } from "ts-morph";
 import type { SchemaModel } from "../model/model.js";
 import type { GeneratedFile } from "./file.js";
+import { statementWriter, type Doc } from "./layout.js";
 import { commentText } from "./literal.js";
 import type { TypeScriptPrinter } from "./typescript.js";
 import type { HelperName } from "./zod/context.js";
@@ -19,15 +20,9 @@ export async function emitValidators(
   printer: TypeScriptPrinter,
 ): Promise<GeneratedFile> {
   const helpers = new Set<HelperName>();
-  const constants: StatementStructures[] = [];
-  const constant = (name: string, doc: string, initializer: string): void => {
-    constants.push({
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: [commentText(doc)],
-      declarations: [{ name, initializer }],
-    });
+  const constants: WriterFunction[] = [];
+  const constant = (name: string, doc: string, initializer: Doc): void => {
+    constants.push(statementWriter(commentText(doc), `export const ${name} = `, initializer));
   };
   for (const type of model.types) {
     constant(

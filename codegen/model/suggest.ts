@@ -1,24 +1,34 @@
-/** Returns the candidate closest to `word` (edit distance at most 2, or a case-insensitive match). */
+/**
+ * Returns the candidate closest to `word`, when it is close enough to be what was meant: a few
+ * edits away, or sharing a long start with it (`maxRetry` → `maxRetries`).
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
+  let bestScore = Number.POSITIVE_INFINITY;
+  const a = word.toLowerCase();
   for (const candidate of candidates) {
-    const distance =
-      candidate.toLowerCase() === word.toLowerCase()
-        ? 0
-        : editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
+    const b = candidate.toLowerCase();
+    const distance = editDistance(a, b);
+    const close = distance <= (a.length <= 3 ? 1 : Math.max(2, Math.floor(a.length / 3)));
+    const sameStart = commonPrefix(a, b) >= 5 && distance <= Math.floor(Math.max(a.length, b.length) / 2);
+    if ((close || sameStart) && distance < bestScore) {
       best = candidate;
-      bestDistance = distance;
+      bestScore = distance;
     }
   }
-  return bestDistance <= (word.length <= 3 ? 1 : 2) ? best : undefined;
+  return best;
 }
 
-/** "did you mean X?" text for an unknown word, or an empty string when nothing is close. */
+/** "; did you mean "X"?" for an unknown word, or an empty string when nothing is close. */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   const match = closest(word, candidates);
   return match === undefined ? "" : `; did you mean "${match}"?`;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let length = 0;
+  while (length < a.length && a[length] === b[length]) length++;
+  return length;
 }
 
 function editDistance(a: string, b: string): number {

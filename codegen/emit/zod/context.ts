@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../../model/json-schema.js";
+import type { Doc } from "../layout.js";
 
 /** Static helpers a validator may call; validators.ts declares only those used. */
 export type HelperName =
@@ -8,5 +9,5 @@ export type HelperName =
 export interface ZodContext {
   readonly helpers: Set<HelperName>;
   /** The zod expression of any schema (the dispatcher), for transforms that nest schemas. */
-  readonly transform: (schema: JsonSchema) => string;
+  readonly transform: (schema: JsonSchema) => Doc;
 }

@@ -1,4 +1,5 @@
 import type { JsonSchema, StringFormat } from "../../model/json-schema.js";
+import { call, type Doc } from "../layout.js";
 import { literal } from "../literal.js";
 import type { HelperName, ZodContext } from "./context.js";
 
@@ -11,25 +12,40 @@ const FORMAT_CHECKS: Readonly<Record<StringFormat, readonly [HelperName, string]
 };
 
 /** `type: string` with minLength/maxLength (in code points, as JSON Schema counts), pattern, format. */
-export function stringSchema(schema: JsonSchema, context: ZodContext): string {
-  let code = "z.string()";
+export function stringSchema(schema: JsonSchema, context: ZodContext): Doc[] {
+  const chain: Doc[] = ["z.string()"];
   if (schema.minLength !== undefined) {
     context.helpers.add("codePointLength");
-    code += `.refine((value) => codePointLength(value) >= ${literal(schema.minLength)}, { error: ${literal(`Too short: expected at least ${characters(schema.minLength)}`)} })`;
+    chain.push(
+      call(".refine", [
+        `(value) => codePointLength(value) >= ${literal(schema.minLength)}`,
+        `{ error: ${literal(`Too short: expected at least ${characters(schema.minLength)}`)} }`,
+      ]),
+    );
   }
   if (schema.maxLength !== undefined) {
     context.helpers.add("codePointLength");
-    code += `.refine((value) => codePointLength(value) <= ${literal(schema.maxLength)}, { error: ${literal(`Too long: expected at most ${characters(schema.maxLength)}`)} })`;
+    chain.push(
+      call(".refine", [
+        `(value) => codePointLength(value) <= ${literal(schema.maxLength)}`,
+        `{ error: ${literal(`Too long: expected at most ${characters(schema.maxLength)}`)} }`,
+      ]),
+    );
   }
   if (schema.pattern !== undefined) {
-    code += `.regex(new RegExp(${literal(schema.pattern)}, "u"), { error: ${literal(`Does not match the pattern ${schema.pattern}`)} })`;
+    chain.push(
+      call(".regex", [
+        `new RegExp(${literal(schema.pattern)}, "u")`,
+        `{ error: ${literal(`Does not match the pattern ${schema.pattern}`)} }`,
+      ]),
+    );
   }
   if (schema.format !== undefined) {
     const [helper, message] = FORMAT_CHECKS[schema.format];
     context.helpers.add(helper);
-    code += `.refine(${helper}, { error: ${literal(message)} })`;
+    chain.push(call(".refine", [helper, `{ error: ${literal(message)} }`]));
   }
-  return code;
+  return chain;
 }
 
 function characters(count: number): string {

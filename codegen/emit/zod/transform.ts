@@ -1,6 +1,7 @@
 import { REF_PATTERN, type JsonSchema, type JsonType } from "../../model/json-schema.js";
+import { concat, type Doc } from "../layout.js";
 import { arraySchema } from "./array.js";
-import { allOfSchema, anyOfSchema, intersect, oneOfSchema } from "./combinators.js";
+import { allOfSchema, anyOfSchema, intersect, oneOfSchema, union } from "./combinators.js";
 import type { HelperName, ZodContext } from "./context.js";
 import { numberSchema } from "./number.js";
 import { objectSchema } from "./object.js";
@@ -16,9 +17,9 @@ export function typeValidatorName(typeName: string): string {
  * Builds the zod expression equivalent to a checked JSON Schema. Every part the schema
  * contributes (type, enum/const, $ref, oneOf, anyOf, allOf) must hold, so the parts are intersected.
  */
-export function zodExpression(schema: JsonSchema, helpers: Set<HelperName>): string {
+export function zodExpression(schema: JsonSchema, helpers: Set<HelperName>): Doc {
   const context: ZodContext = { helpers, transform: (child) => zodExpression(child, helpers) };
-  const parts: string[] = [];
+  const parts: Doc[] = [];
   if (schema.enum !== undefined) parts.push(valuesSchema(schema.enum));
   else if (schema.const !== undefined) parts.push(valuesSchema([schema.const]));
   else if (schema.type !== undefined) parts.push(typeSchema(schema, context));
@@ -34,28 +35,28 @@ export function zodExpression(schema: JsonSchema, helpers: Set<HelperName>): str
 }
 
 /** `type` (one or a list, e.g. `[string, "null"]`), each member with the keywords of its kind. */
-function typeSchema(schema: JsonSchema, context: ZodContext): string {
+function typeSchema(schema: JsonSchema, context: ZodContext): Doc {
   const types: readonly JsonType[] = typeof schema.type === "string" ? [schema.type] : (schema.type ?? []);
   const members = types.filter((type) => type !== "null").map((type) => singleType(type, schema, context));
   const nullable = types.includes("null");
   if (members.length === 0) return "z.null()";
-  const base = members.length === 1 ? (members[0] ?? "z.never()") : `z.union([${members.join(", ")}])`;
-  return nullable ? `${base}.nullable()` : base;
+  const base = union("z.union", members);
+  return nullable ? concat(base, ".nullable()") : base;
 }
 
-function singleType(type: Exclude<JsonType, "null">, schema: JsonSchema, context: ZodContext): string {
+function singleType(type: Exclude<JsonType, "null">, schema: JsonSchema, context: ZodContext): Doc {
   switch (type) {
     case "string":
-      return stringSchema(schema, context);
+      return concat(...stringSchema(schema, context));
     case "number":
-      return numberSchema(schema, false);
+      return concat(...numberSchema(schema, false));
     case "integer":
-      return numberSchema(schema, true);
+      return concat(...numberSchema(schema, true));
     case "boolean":
       return "z.boolean()";
     case "object":
-      return objectSchema(schema, context);
+      return concat(...objectSchema(schema, context));
     case "array":
-      return arraySchema(schema, context);
+      return concat(...arraySchema(schema, context));
   }
 }
