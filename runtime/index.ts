@@ -47,3 +47,22 @@ export type { DurationSummary, MetricsSnapshot, TaskOutcome } from "./metrics.js
 export { backoffDelay } from "./backoff.js";
 export type { ResolvedBackoffPolicy } from "./backoff.js";
 export { DEFAULT_STOP_SIGNALS } from "./signals.js";
+// Operations and observability (issue #4).
+export { createAdmin } from "./admin.js";
+export type {
+  Admin,
+  AdminOptions,
+  ConsumerStats,
+  DeadLetterEntry,
+  DeadLetterFilter,
+  DeadLetterPage,
+  DeadLetterView,
+  QueueStats,
+  RefusedReplay,
+  ReplayProgress,
+  ReplayReport,
+} from "./admin.js";
+export { registerWorkerMetrics, serveMetrics } from "./prometheus.js";
+export type { MetricsServer, MetricsSource, PrometheusOptions, ServeMetricsOptions } from "./prometheus.js";
+export { openTelemetryTraceHook, withOpenTelemetry } from "./otel.js";
+export { pinoRedactPaths, REDACTED, redactPayload } from "./redact.js";
