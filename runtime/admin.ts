@@ -28,6 +28,9 @@ export const DEFAULT_ADMIN_CONNECT_TIMEOUT_MS = 3_000;
 /** DLQ entries listed per page when the caller does not say. */
 export const DEFAULT_DLQ_PAGE_SIZE = 50;
 
+/** A stream entry id: `<ms>-<seq>`. */
+const ENTRY_ID = /^\d+-\d+$/;
+
 /** Entries read from a DLQ stream per round trip while filtering, replaying or purging. */
 const DLQ_SCAN_BATCH = 500;
 
@@ -261,7 +264,7 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
 
   function parseRef(ref: string): { queue: string; entryId: string } {
     const slash = ref.lastIndexOf("/");
-    if (slash <= 0 || !/^\d+-\d+$/.test(ref.slice(slash + 1))) {
+    if (slash <= 0 || !ENTRY_ID.test(ref.slice(slash + 1))) {
       throw new RangeError(
         `"${ref}" is not a DLQ entry reference; expected <queue>/<entry id>, e.g. default/1700000000000-0`,
       );
@@ -273,9 +276,11 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
 
   async function findEntry(ref: string): Promise<DeadLetterEntry | undefined> {
     const client = await connected();
-    const candidates = /^\d+-\d+$/.test(ref)
-      ? queues.map((queue) => ({ queue, entryId: ref }))
-      : [{ queue: queueNamed(parseRef(ref).queue), entryId: parseRef(ref).entryId }];
+    const parsed = ENTRY_ID.test(ref) ? undefined : parseRef(ref);
+    const candidates =
+      parsed === undefined
+        ? queues.map((queue) => ({ queue, entryId: ref }))
+        : [{ queue: queueNamed(parsed.queue), entryId: parsed.entryId }];
     for (const { queue, entryId } of candidates) {
       const [found] = await client.xrange(keysOf(queue).dlq, entryId, entryId);
       if (found !== undefined) return toEntry(queue, found[0], found[1]);
