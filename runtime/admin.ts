@@ -10,7 +10,7 @@ import { defaultRedisUrl } from "./defaults.js";
 import { redactPayload } from "./redact.js";
 import { redactUrl } from "./redis-connection.js";
 import { argsToFields } from "./wire.js";
-import type { QueueDefinition, TaskRegistry } from "./types.js";
+import type { QueueDefinition, TaskDefinition, TaskRegistry } from "./types.js";
 
 /** Options of {@link createAdmin}. */
 export interface AdminOptions {
@@ -196,7 +196,7 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
       const reason = lastConnectionError?.message ?? (cause instanceof Error ? cause.message : String(cause));
       throw new RedisError(
         `cannot reach Redis at ${redactUrl(url)} (${reason}); start Redis there, ` +
-          `or pass --redis <url> / set REDIS_URL`,
+          `or point jobgen at yours with --redis <url> or REDIS_URL`,
         { cause },
       );
     });
@@ -205,12 +205,17 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
   }
 
   function queueNamed(name: string): QueueDefinition {
-    const queue = registry.queues[name];
+    const queue = Object.hasOwn(registry.queues, name) ? registry.queues[name] : undefined;
     if (queue === undefined) {
       const known = queues.map((q) => q.name).join(", ");
       throw new RangeError(`unknown queue "${name}"; the schema has: ${known}`);
     }
     return queue;
+  }
+
+  /** The registry's task of that wire name (own keys only: a DLQ entry's type is data). */
+  function taskNamed(type: string | undefined): TaskDefinition | undefined {
+    return type !== undefined && Object.hasOwn(registry.tasks, type) ? registry.tasks[type] : undefined;
   }
 
   function toEntry(queue: QueueDefinition, entryId: string, raw: readonly string[]): DeadLetterEntry {
@@ -348,7 +353,7 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
     async showDeadLetter(ref) {
       const entry = await findEntry(ref);
       if (entry === undefined) return undefined;
-      const sensitive = entry.type === undefined ? undefined : registry.tasks[entry.type]?.sensitivePaths;
+      const sensitive = taskNamed(entry.type)?.sensitivePaths;
       const parsed = parsePayloadText(entry.fields.payload);
       const payload = parsed.ok ? redactPayload(parsed.value, sensitive) : undefined;
       const fields =
@@ -370,7 +375,7 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
         filter.ref === undefined ? scan(filter) : singleEntry(await findEntry(filter.ref), filter);
       for await (const entry of source) {
         progress.seen++;
-        const task = entry.type === undefined ? undefined : registry.tasks[entry.type];
+        const task = taskNamed(entry.type);
         const parsed = parsePayloadText(entry.fields.payload);
         if (task === undefined) {
           refuse(entry, `task type "${entry.type ?? "(none)"}" is not in the current schema`);

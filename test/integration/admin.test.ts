@@ -184,7 +184,7 @@ describe("admin", () => {
     const fields = Object.fromEntries(chunk(stream[0]![1]));
     expect(fields).toMatchObject({ id: "task-valid", type: "send_email", payload: validEmail, retry: "0" });
     expect(Object.keys(fields).filter((f) => f.startsWith("dlq_"))).toEqual([]);
-    expect(await redis.xlen(keys.dlq)).toBe(2);
+    expect(await redis.xlen(keys.dlq)).toBe(3);
   });
 
   it("purges all entries or only the filtered ones", async () => {
