@@ -163,21 +163,19 @@ describe("admin", () => {
       payload: invalidEmail,
       reason: "validation",
     });
-    await addDeadLetter(redis, defaultQueue, prefix, {
-      type: "gone_task",
-      payload: "{}",
-      reason: "unknown_type",
-    });
+    for (const type of ["gone_task", "constructor"]) {
+      await addDeadLetter(redis, defaultQueue, prefix, { type, payload: "{}", reason: "unknown_type" });
+    }
 
     const progress: number[] = [];
     const report = await admin.replayDeadLetters({}, (p) => progress.push(p.seen));
-    expect(report).toMatchObject({ seen: 3, replayed: 1, refused: 2 });
-    expect(progress).toEqual([1, 2, 3]);
+    expect(report).toMatchObject({ seen: 4, replayed: 1, refused: 3 });
+    expect(progress).toEqual([1, 2, 3, 4]);
     const invalid = report.refusals.find((r) => r.ref === `default/${invalidId}`);
     expect(invalid?.issues.map((i) => i.path)).toEqual([["to"]]);
-    expect(report.refusals.map((r) => r.message).join("\n")).toContain(
-      '"gone_task" is not in the current schema',
-    );
+    const messages = report.refusals.map((r) => r.message).join("\n");
+    expect(messages).toContain('"gone_task" is not in the current schema');
+    expect(messages).toContain('"constructor" is not in the current schema');
 
     const stream = await redis.xrange(keys.stream, "-", "+");
     expect(stream).toHaveLength(1);
