@@ -9,7 +9,7 @@ import type { AnyHandler, Worker, WorkerOptions } from "../runtime/index.js";
 import type { QueueHandlers } from "./handlers.js";
 import { registry, wireNames } from "./registry.js";
 /** The queues of the schema. */
-export type QueueName = keyof QueueHandlers;
+export type QueueName = "critical" | "default";
 type UnionToIntersection<U> = (U extends unknown ? (union: U) => void : never) extends (intersection: infer I) => void ? I : never;
 /** The handlers a worker consuming the queues `Q` must have: every task of those queues. */
 export type HandlersFor<Q extends QueueName> = UnionToIntersection<QueueHandlers[Q]>;

@@ -1,6 +1,7 @@
 import { StructureKind } from "ts-morph";
 import type { SchemaModel } from "../model/model.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
+import { literal } from "./literal.js";
 import type { TypeScriptPrinter } from "./typescript.js";
 
 /**
@@ -43,7 +44,8 @@ export async function emitWorker(
         isExported: true,
         name: "QueueName",
         docs: ["The queues of the schema."],
-        type: "keyof QueueHandlers",
+        type:
+          model.queues.length === 0 ? "never" : model.queues.map((queue) => literal(queue.name)).join(" | "),
       },
       {
         kind: StructureKind.TypeAlias,
