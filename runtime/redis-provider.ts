@@ -453,11 +453,11 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   return value;
 }
 
-export function errorMessage(err: unknown): string {
+function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function wrap(what: string, err: unknown): RedisError {
+function wrap(what: string, err: unknown): RedisError {
   return new RedisError(`${what} failed: ${errorMessage(err)}`, { cause: err });
 }
 
