@@ -39,14 +39,12 @@ export { DEAD_LETTER_REASONS } from "./dead-letter.js";
 export type { DeadLetterReason } from "./dead-letter.js";
 export { createWorkerRuntime } from "./worker.js";
 export type { Worker, WorkerOptions } from "./worker.js";
-export { compose } from "./middleware.js";
 export type { Middleware, MiddlewareContext } from "./middleware.js";
 export { currentCorrelationId, currentTraceparent } from "./middleware/tracing.js";
 export { MetricsCollector } from "./metrics.js";
 export type { DurationSummary, MetricsSnapshot, TaskOutcome } from "./metrics.js";
 export { backoffDelay } from "./backoff.js";
 export type { ResolvedBackoffPolicy } from "./backoff.js";
-export { DEFAULT_STOP_SIGNALS } from "./signals.js";
 // Operations and observability (issue #4).
 export { createAdmin } from "./admin.js";
 export type {

@@ -8,6 +8,9 @@
  *   reason `poison`, without running it;
  * - a settle step that fails (Redis down) leaves the entry pending: it is reclaimed later.
  *
+ * Slots: at most `concurrency` tasks are held at once, from fetch to settle. A handler that ignores
+ * its aborted signal after a timeout is abandoned: its slot is freed when the attempt fails.
+ *
  * While tasks run, a timer extends the lease of every entry the worker holds, every
  * `leaseInterval`, so a live worker's long task is never reclaimed and run twice.
  *
@@ -18,7 +21,7 @@
  */
 import { constants as osConstants } from "node:os";
 import type { Logger } from "pino";
-import { DEFAULT_STOP_SIGNALS } from "./signals.js";
+import { DEFAULT_BLOCK_MS, LEASE_EXTENSIONS_PER_CLAIM_IDLE } from "./defaults.js";
 import { ClosedError, ConfigError } from "./errors.js";
 import { MetricsCollector, metricsTypeLabel } from "./metrics.js";
 import { compose, type Middleware, type MiddlewareContext, type TaskStep } from "./middleware.js";
@@ -31,9 +34,9 @@ import { validationMiddleware } from "./middleware/validation.js";
 import type { DeliveredTask, Provider } from "./provider.js";
 import { createRedisProvider } from "./redis-provider.js";
 import { failureDisposition } from "./retry-policy.js";
+import { DEFAULT_STOP_SIGNALS } from "./signals.js";
 import { resolveTaskSettings } from "./task-settings.js";
 import type { AnyHandler, HandlerFunction, TaskContext, TaskDefinition, TaskRegistry } from "./types.js";
-import { DEFAULT_BLOCK_MS, LEASE_EXTENSIONS_PER_CLAIM_IDLE } from "./defaults.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
 export type { WorkerOptions } from "./worker-options.js";

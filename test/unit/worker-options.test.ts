@@ -68,6 +68,17 @@ describe("resolveWorkerOptions", () => {
   it("refuses a worker without a handler for a task of its queues", () => {
     expect(() => createWorkerRuntime(registry, { logger }, {})).toThrow(/no handler for task type\(s\) ping/);
   });
+
+  it("refuses at start a lease interval not shorter than the claim idle time", async () => {
+    const worker = createWorkerRuntime(
+      registry,
+      { logger, redis: "redis://127.0.0.1:1", claimMinIdle: "1s", leaseInterval: "1s" },
+      { ping: async () => {} },
+    );
+    await expect(worker.start()).rejects.toThrow(
+      /`leaseInterval` \(1000ms\) must be shorter than the claim idle time \(1000ms\)/,
+    );
+  });
 });
 
 describe("resolveTaskSettings: entry > schema task > worker options > library defaults", () => {

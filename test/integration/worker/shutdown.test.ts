@@ -108,4 +108,23 @@ describe("worker: graceful shutdown", () => {
       child.process.kill("SIGKILL");
     }
   });
+
+  it("stopOnSignals(): a second SIGTERM exits at once, leaving the hung task pending", async () => {
+    const child = startChildWorker({
+      REDIS_URL: testRedisUrl(),
+      JOBGEN_TEST_PREFIX: bed.prefix,
+      JOBGEN_TEST_WORK_MS: "hang",
+    });
+    try {
+      await addRaw(bed.redis, bed.keys.stream);
+      await child.waitForLog("task started");
+      child.process.kill("SIGTERM");
+      await child.waitForLog("worker stopping: fetching stopped, waiting for in-flight tasks");
+      child.process.kill("SIGTERM");
+      expect(await child.exited).toEqual({ code: 128 + 15, signal: null });
+      expect(await queueState(bed.redis, bed.keys)).toEqual({ stream: 1, pending: 1, delayed: 0, dlq: 0 });
+    } finally {
+      child.process.kill("SIGKILL");
+    }
+  });
 });
