@@ -51,6 +51,19 @@ describe("createTestEnqueue", () => {
     expect(enqueue.enqueued).toEqual([]);
   });
 
+  it("is typed from the generated Enqueue: wrong payloads and unknown members do not compile", async () => {
+    const enqueue = createTestEnqueue<Enqueue>({ registry, wireNames });
+    await enqueue.sendEmail({ to: "ann@example.com", subject: "hi" });
+    // @ts-expect-error -- `subject` must be a string
+    expect(() => enqueue.expectEnqueued.sendEmail({ subject: 42 })).toThrow();
+    // @ts-expect-error -- there is no task member `sendSms`
+    expect(enqueue.expectEnqueued.sendSms).toBeUndefined();
+    // @ts-expect-error -- `bulk` and `close` are not tasks
+    expect(enqueue.expectEnqueued.bulk).toBeUndefined();
+    const recorded = enqueue.enqueued[0];
+    if (recorded?.task === "sendEmail") expectTypeOf(recorded.payload).toEqualTypeOf<SendEmailPayload>();
+  });
+
   it("validates like the real producer, with every issue and its path", async () => {
     const enqueue = createTestEnqueue<Enqueue>({ registry, wireNames });
     const bad = { to: "not-an-email", subject: "" } as SendEmailPayload;
