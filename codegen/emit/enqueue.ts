@@ -1,8 +1,9 @@
-import { StructureKind, type OptionalKind, type MethodSignatureStructure } from "ts-morph";
+import type { OptionalKind, MethodSignatureStructure } from "ts-morph";
+
 import type { SchemaModel, TaskModel } from "../model/model.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { commentText, literal } from "./literal.js";
-import type { TypeScriptPrinter } from "./typescript.js";
+import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
 
 /** A task's payload type name (`SendEmailPayload`). */
 export function payloadTypeName(task: TaskModel): string {

@@ -249,7 +249,7 @@ const HAND_CORPUS: Record<string, { valid: Json[]; invalid: Json[] }> = {
       { to: "not-an-email", subject: "Hi" },
       { to: "ada@example.com", subject: "Hi", cc: "x" },
       { to: "ada@example.com", subject: "x".repeat(201) },
-      { to: "ada@example.com", subject: "" },
+      { to: "ada@example.com", subject: 42 },
       { to: "ada@example.com", subject: "Hi", tags: ["a", "a"] },
       [],
       null,
@@ -258,6 +258,8 @@ const HAND_CORPUS: Record<string, { valid: Json[]; invalid: Json[] }> = {
   },
   process_order: {
     valid: [
+      // The payload of DESIGN.md's example, which demos rely on.
+      { orderId: "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c10", shipTo: { city: "Berlin" } },
       {
         orderId: "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c10",
         customerId: "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c11",
