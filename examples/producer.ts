@@ -50,7 +50,7 @@ try {
 
   // The types stop wrong payloads at compile time; data from outside (JSON, forms) is still
   // checked at run time, with every issue and its path:
-  const fromOutside = JSON.parse('{"to":"not-an-email","subject":""}') as Parameters<
+  const fromOutside = JSON.parse('{"to":"not-an-email","subject":42}') as Parameters<
     typeof enqueue.sendEmail
   >[0];
   await enqueue.sendEmail(fromOutside).catch((error: unknown) => {

@@ -66,7 +66,7 @@ describe("createTestEnqueue", () => {
 
   it("validates like the real producer, with every issue and its path", async () => {
     const enqueue = createTestEnqueue<Enqueue>({ registry, wireNames });
-    const bad = { to: "not-an-email", subject: "" } as SendEmailPayload;
+    const bad = { to: "not-an-email", subject: 42 } as unknown as SendEmailPayload;
     const error = await enqueue.sendEmail(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((i) => i.path).sort()).toEqual([["subject"], ["to"]]);

@@ -103,7 +103,7 @@ describe("jobgen operations CLI", () => {
       "enqueue",
       "send_email",
       "--payload",
-      '{"to":"nope","subject":"","extra":1}',
+      '{"to":"nope","subject":42,"extra":1}',
     );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(
