@@ -9,7 +9,14 @@ import type { EnqueueOptions, EnqueuedTask, ProducerOptions } from "../runtime/i
 import type { ChargePaymentPayload, GenerateReportPayload, ProcessOrderPayload, ResizeImagePayload, SendEmailPayload, SyncInventoryPayload, WebhookDeliverPayload } from "./payloads.js";
 import { registry, wireNames } from "./registry.js";
 /** One item of `bulk`: the task (its member name), its payload and enqueue options. */
-export type BulkItem = { readonly task: "chargePayment"; readonly payload: ChargePaymentPayload; readonly options?: EnqueueOptions } | { readonly task: "generateReport"; readonly payload: GenerateReportPayload; readonly options?: EnqueueOptions } | { readonly task: "processOrder"; readonly payload: ProcessOrderPayload; readonly options?: EnqueueOptions } | { readonly task: "resizeImage"; readonly payload: ResizeImagePayload; readonly options?: EnqueueOptions } | { readonly task: "sendEmail"; readonly payload: SendEmailPayload; readonly options?: EnqueueOptions } | { readonly task: "syncInventory"; readonly payload: SyncInventoryPayload; readonly options?: EnqueueOptions } | { readonly task: "webhookDeliver"; readonly payload: WebhookDeliverPayload; readonly options?: EnqueueOptions };
+export type BulkItem =
+  | { readonly task: "chargePayment"; readonly payload: ChargePaymentPayload; readonly options?: EnqueueOptions }
+  | { readonly task: "generateReport"; readonly payload: GenerateReportPayload; readonly options?: EnqueueOptions }
+  | { readonly task: "processOrder"; readonly payload: ProcessOrderPayload; readonly options?: EnqueueOptions }
+  | { readonly task: "resizeImage"; readonly payload: ResizeImagePayload; readonly options?: EnqueueOptions }
+  | { readonly task: "sendEmail"; readonly payload: SendEmailPayload; readonly options?: EnqueueOptions }
+  | { readonly task: "syncInventory"; readonly payload: SyncInventoryPayload; readonly options?: EnqueueOptions }
+  | { readonly task: "webhookDeliver"; readonly payload: WebhookDeliverPayload; readonly options?: EnqueueOptions };
 
 /** The typed producer: one member per task of the schema. */
 export interface Enqueue {
