@@ -199,6 +199,24 @@ describe("jobgen operations CLI", () => {
     expect(left).toEqual([invalidId]);
   });
 
+  it("dlq replay reports progress on stderr on long replays", async () => {
+    const prefix = prefixFor("cli-dlq-replay-long");
+    const keys = queueKeys(defaultQueue, prefix);
+    const payload = JSON.stringify(validEmail);
+    await Promise.all(
+      Array.from({ length: 1200 }, () =>
+        addDeadLetter(redis, defaultQueue, prefix, { type: "send_email", payload, reason: "max_retries" }),
+      ),
+    );
+
+    const replay = await jobgen(prefix, "dlq", "replay", "--type", "send_email");
+    expect(replay.code).toBe(0);
+    expect(replay.stderr).toContain("replay: 1000 seen, 1000 replayed, 0 refused\n");
+    expect(replay.stdout).toContain("replayed 1200 of 1200; 0 refused");
+    expect(await redis.xlen(keys.stream)).toBe(1200);
+    expect(await redis.xlen(keys.dlq)).toBe(0);
+  });
+
   it("dlq purge refuses without --yes when not on a terminal, and purges with it", async () => {
     const prefix = prefixFor("cli-dlq-purge");
     const dlq = queueKeys(defaultQueue, prefix).dlq;
