@@ -16,7 +16,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-import { EXIT_REDIS } from "../codegen/commands/operations.js";
+import { EXIT_REDIS } from "../codegen/exit-codes.js";
 import { createAdmin } from "../runtime/admin.js";
 import { RetryAfterError } from "../runtime/errors.js";
 import { queueKeys } from "../runtime/keys.js";

@@ -8,14 +8,11 @@ import { createAdmin, type Admin } from "../../runtime/admin.js";
 import { defaultRedisUrl } from "../../runtime/defaults.js";
 import { JobgenError, RedisError } from "../../runtime/errors.js";
 import type { TaskRegistry } from "../../runtime/types.js";
-import { EXIT_FAILED, EXIT_USAGE } from "../exit-codes.js";
+import { EXIT_FAILED, EXIT_REDIS, EXIT_USAGE } from "../exit-codes.js";
 import { loadSchema } from "../load/load.js";
 import { registryFromModel } from "../operations/schema-registry.js";
 import { CliError } from "./cli-error.js";
 import { DEFAULT_SCHEMA_FILE, readSchemaFile } from "./files.js";
-
-/** Redis could not be reached (or refused the connection): the message names the URL and the fix. */
-export const EXIT_REDIS = 4;
 
 /** The options every operations command takes. */
 export interface OperationsFlags {
