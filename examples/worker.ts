@@ -16,7 +16,6 @@ import {
   type WebhookDeliverPayload,
 } from "../generated/index.js";
 import {
-  openTelemetryTraceHook,
   PermanentError,
   pinoRedactPaths,
   REDACTED,
@@ -86,13 +85,8 @@ const handlers: DefaultQueueHandlers = {
 };
 
 const worker = createWorker(
-  {
-    queues: ["default"],
-    logger,
-    concurrency: 20,
-    shutdownTimeout: "20s",
-    traceHook: openTelemetryTraceHook(),
-  },
+  // With @opentelemetry/api installed, each attempt runs in a span continuing the producer's trace.
+  { queues: ["default"], logger, concurrency: 20, shutdownTimeout: "20s" },
   handlers,
 );
 worker.use(tenantScope);

@@ -62,5 +62,5 @@ export type {
 } from "./admin.js";
 export { registerWorkerMetrics, serveMetrics } from "./prometheus.js";
 export type { MetricsServer, MetricsSource, PrometheusOptions, ServeMetricsOptions } from "./prometheus.js";
-export { openTelemetryTraceHook, withOpenTelemetry } from "./otel.js";
+export { openTelemetryTraceHook } from "./otel.js";
 export { pinoRedactPaths, REDACTED, redactPayload } from "./redact.js";

@@ -10,8 +10,6 @@
  */
 
 import type { Middleware } from "./middleware.js";
-import type { Producer } from "./producer.js";
-import type { TaskRegistry } from "./types.js";
 
 /** The metadata key (and stream field) carrying the W3C trace context. */
 export const TRACEPARENT_KEY = "traceparent";
@@ -97,8 +95,8 @@ export async function traceHandle<T>(info: HandleSpanInfo, handle: () => Promise
 }
 
 /**
- * The worker's `traceHook`: each attempt runs in a CONSUMER span continuing the producer's trace.
- * `createWorker(opts, handlers)` with `traceHook: openTelemetryTraceHook()`.
+ * The worker's default `traceHook`: each attempt runs in a CONSUMER span continuing the producer's
+ * trace. (The producer calls {@link traceEnqueue} for every enqueue.)
  */
 export function openTelemetryTraceHook(): Middleware {
   return (ctx, next) =>
@@ -112,30 +110,6 @@ export function openTelemetryTraceHook(): Middleware {
       },
       next,
     );
-}
-
-/**
- * A producer whose enqueues run in PRODUCER spans and carry the span's `traceparent` in the task
- * metadata (bulk enqueues get one span for the batch).
- */
-export function withOpenTelemetry(producer: Producer, registry: TaskRegistry): Producer {
-  const queueOf = (type: string): string => registry.tasks[type]?.queue ?? "(unknown)";
-  return {
-    enqueue: (type, payload, options = {}) =>
-      traceEnqueue({ type, queue: queueOf(type) }, options.metadata, (metadata) =>
-        producer.enqueue(type, payload, { ...options, ...(metadata === undefined ? {} : { metadata }) }),
-      ),
-    enqueueBulk: (items) =>
-      traceEnqueue({ type: "(bulk)", queue: "(bulk)" }, undefined, (metadata) =>
-        producer.enqueueBulk(
-          items.map((item) => ({
-            ...item,
-            options: { ...item.options, metadata: { ...item.options?.metadata, ...metadata } },
-          })),
-        ),
-      ),
-    close: () => producer.close(),
-  };
 }
 
 /** `00-<trace id>-<span id>-<flags>`, or `undefined` for an invalid (all-zero) span context. */

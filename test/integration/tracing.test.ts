@@ -3,7 +3,6 @@
 import { trace } from "@opentelemetry/api";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { currentCorrelationId } from "../../runtime/middleware/tracing.js";
-import { openTelemetryTraceHook, withOpenTelemetry } from "../../runtime/otel.js";
 import { createProducer } from "../../runtime/producer.js";
 import { installMemoryTracing } from "../support/otel-memory.js";
 import { quietLogger } from "../support/provider.js";
@@ -22,23 +21,22 @@ describe("trace context from producer to handler", () => {
     const registry = testRegistry();
     bed = workerTestBed(registry, "otel-trace");
     const seen: { traceId?: string; correlationId?: string }[] = [];
-    const worker = bed.worker(
-      {
-        send_email: async () => {
-          seen.push({
-            traceId: trace.getActiveSpan()?.spanContext().traceId,
-            correlationId: currentCorrelationId(),
-          });
-        },
-        resize_image: async () => {},
+    const worker = bed.worker({
+      send_email: async () => {
+        seen.push({
+          traceId: trace.getActiveSpan()?.spanContext().traceId,
+          correlationId: currentCorrelationId(),
+        });
       },
-      { traceHook: openTelemetryTraceHook() },
-    );
+      resize_image: async () => {},
+    });
     await worker.start();
-    const producer = withOpenTelemetry(
-      createProducer(registry, { redis: testRedisUrl(), keyPrefix: bed.prefix, logger: quietLogger }),
-      registry,
-    );
+    // No tracing option anywhere: with @opentelemetry/api installed, producer and worker trace by default.
+    const producer = createProducer(registry, {
+      redis: testRedisUrl(),
+      keyPrefix: bed.prefix,
+      logger: quietLogger,
+    });
     try {
       await producer.enqueue(
         "send_email",
