@@ -46,3 +46,22 @@ export { MetricsCollector } from "./metrics.js";
 export type { DurationSummary, MetricsSnapshot, TaskOutcome } from "./metrics.js";
 export { backoffDelay } from "./backoff.js";
 export type { ResolvedBackoffPolicy } from "./backoff.js";
+// Operations and observability (issue #4).
+export { createAdmin } from "./admin.js";
+export type {
+  Admin,
+  AdminOptions,
+  ConsumerStats,
+  DeadLetterEntry,
+  DeadLetterFilter,
+  DeadLetterPage,
+  DeadLetterView,
+  QueueStats,
+  RefusedReplay,
+  ReplayProgress,
+  ReplayReport,
+} from "./admin.js";
+export { registerWorkerMetrics, serveMetrics } from "./prometheus.js";
+export type { MetricsServer, MetricsSource, PrometheusOptions, ServeMetricsOptions } from "./prometheus.js";
+export { openTelemetryTraceHook } from "./otel.js";
+export { pinoRedactPaths, REDACTED, redactPayload } from "./redact.js";

@@ -36,6 +36,7 @@ import type {
   TlsOptions,
 } from "./types.js";
 import { redactUrl } from "./redis-connection.js";
+import { traceEnqueue } from "./otel.js";
 import { encodeTaskFields } from "./wire.js";
 import { forbiddenKeyIssues, valueNestingExceeds } from "./validation.js";
 
@@ -72,6 +73,18 @@ export interface Producer {
   close(): Promise<void>;
 }
 
+/** The items with `metadata` (the batch's trace context) merged into each one's metadata. */
+function withTrace(
+  items: readonly BulkEnqueueItem[],
+  metadata: Readonly<Record<string, string>> | undefined,
+): readonly BulkEnqueueItem[] {
+  if (metadata === undefined) return items;
+  return items.map((item) => ({
+    ...item,
+    options: { ...item.options, metadata: { ...item.options?.metadata, ...metadata } },
+  }));
+}
+
 /** A validated task ready to write. */
 interface Prepared {
   readonly request: EnqueueRequest;
@@ -91,6 +104,10 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   const url = options.redis ?? defaultRedisUrl();
   const enqueuer = createRedisEnqueuer(url, options.tls, idempotencyTtlMs, logger);
   let closed = false;
+
+  function queueOfTask(type: string): string {
+    return Object.hasOwn(registry.tasks, type) ? (registry.tasks[type]?.queue ?? "") : "";
+  }
 
   function prepare(type: string, payload: unknown, opts: EnqueueOptions = {}): Prepared {
     const task = Object.hasOwn(registry.tasks, type) ? registry.tasks[type] : undefined;
@@ -191,36 +208,42 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   }
 
   return {
-    async enqueue(type, payload, opts) {
+    async enqueue(type, payload, opts = {}) {
       if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
-      const prepared = prepare(type, payload, opts);
-      const [outcome] = await write([prepared]);
-      const task = toTask(prepared, outcome ?? { kind: "error", error: new Error("no reply") });
-      if (task === "full") throw new QueueFullError(prepared.queue.name, prepared.queue.maxLen ?? 0);
-      logger.debug(
-        { taskId: task.id, type, queue: task.queue, deduplicated: task.deduplicated },
-        "task enqueued",
-      );
-      return task;
+      // OpenTelemetry (when installed): a PRODUCER span, its traceparent carried in the metadata.
+      return traceEnqueue({ type, queue: queueOfTask(type) }, opts.metadata, async (metadata) => {
+        const prepared = prepare(type, payload, metadata === opts.metadata ? opts : { ...opts, metadata });
+        const [outcome] = await write([prepared]);
+        const task = toTask(prepared, outcome ?? { kind: "error", error: new Error("no reply") });
+        if (task === "full") throw new QueueFullError(prepared.queue.name, prepared.queue.maxLen ?? 0);
+        logger.debug(
+          { taskId: task.id, type, queue: task.queue, deduplicated: task.deduplicated },
+          "task enqueued",
+        );
+        return task;
+      });
     },
 
     async enqueueBulk(items) {
       if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
-      const prepared = prepareAll(items, prepare);
-      const accepted: (EnqueuedTask | null)[] = prepared.map(() => null);
-      for (let start = 0; start < prepared.length; start += BULK_PIPELINE_CHUNK) {
-        const chunk = prepared.slice(start, start + BULK_PIPELINE_CHUNK);
-        const outcomes = await write(chunk);
-        let full: Prepared | undefined;
-        chunk.forEach((p, i) => {
-          const task = toTask(p, outcomes[i] ?? { kind: "error", error: new Error("no reply") });
-          if (task === "full") full ??= p;
-          else accepted[start + i] = task;
-        });
-        if (full) throw new QueueFullError(full.queue.name, full.queue.maxLen ?? 0, accepted);
-      }
-      logger.debug({ count: prepared.length }, "bulk enqueued");
-      return accepted.filter((t): t is EnqueuedTask => t !== null);
+      // OpenTelemetry (when installed): one PRODUCER span for the batch, its traceparent on every item.
+      return traceEnqueue({ type: "(bulk)", queue: "" }, undefined, async (metadata) => {
+        const prepared = prepareAll(withTrace(items, metadata), prepare);
+        const accepted: (EnqueuedTask | null)[] = prepared.map(() => null);
+        for (let start = 0; start < prepared.length; start += BULK_PIPELINE_CHUNK) {
+          const chunk = prepared.slice(start, start + BULK_PIPELINE_CHUNK);
+          const outcomes = await write(chunk);
+          let full: Prepared | undefined;
+          chunk.forEach((p, i) => {
+            const task = toTask(p, outcomes[i] ?? { kind: "error", error: new Error("no reply") });
+            if (task === "full") full ??= p;
+            else accepted[start + i] = task;
+          });
+          if (full) throw new QueueFullError(full.queue.name, full.queue.maxLen ?? 0, accepted);
+        }
+        logger.debug({ count: prepared.length }, "bulk enqueued");
+        return accepted.filter((t): t is EnqueuedTask => t !== null);
+      });
     },
 
     async close() {

@@ -26,6 +26,7 @@ import {
 import { toMilliseconds, type Duration } from "./duration.js";
 import { ConfigError } from "./errors.js";
 import type { Middleware } from "./middleware.js";
+import { openTelemetryTraceHook } from "./otel.js";
 import type { BackoffJitter, BackoffStrategy, TaskRegistry, TlsOptions } from "./types.js";
 
 /** Options of a worker. Durations are milliseconds or text such as `"30s"`. */
@@ -87,7 +88,8 @@ export interface WorkerOptions {
   readonly maxPayloadDepth?: number;
   /**
    * Runs around each attempt inside the tracing scope, with `ctx.traceparent` from the producer:
-   * the place for an OpenTelemetry adapter to start a span. @defaultValue none
+   * the place for an OpenTelemetry adapter to start a span. @defaultValue
+   * {@link openTelemetryTraceHook}: a CONSUMER span per attempt when `@opentelemetry/api` is installed
    */
   readonly traceHook?: Middleware;
 }
@@ -157,7 +159,7 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
     maxPayloadBytes: positiveInteger(options.maxPayloadBytes, "maxPayloadBytes") ?? DEFAULT_MAX_PAYLOAD_BYTES,
     maxPayloadDepth: positiveInteger(options.maxPayloadDepth, "maxPayloadDepth") ?? DEFAULT_MAX_DEPTH,
     leaseIntervalMs: positiveDuration(options.leaseInterval, "leaseInterval"),
-    traceHook: options.traceHook,
+    traceHook: options.traceHook ?? openTelemetryTraceHook(),
     provider: {
       consumer: options.consumer,
       count: positiveInteger(options.count, "count"),

@@ -1,0 +1,202 @@
+/**
+ * OpenTelemetry spans for enqueue (kind PRODUCER) and handle (kind CONSUMER), with the W3C trace
+ * context carried in the task's metadata as `traceparent` (the worker reads it from there or from
+ * the `traceparent` field), so a handler's span continues the trace of the code that enqueued.
+ *
+ * Active only when `@opentelemetry/api` can be imported: it is loaded with a dynamic import that
+ * tolerates its absence, and jobgen does not depend on it. With the API but no SDK registered the
+ * spans are no-ops, yet the trace context still flows. The few API members used are typed here
+ * structurally, so type-checking jobgen does not need the package either.
+ */
+
+import type { Middleware } from "./middleware.js";
+
+/** The metadata key (and stream field) carrying the W3C trace context. */
+export const TRACEPARENT_KEY = "traceparent";
+
+/** Name of the tracer jobgen's spans come from. */
+export const TRACER_NAME = "jobgen";
+
+/** What a span of an enqueue says about the task. */
+export interface EnqueueSpanInfo {
+  readonly type: string;
+  readonly queue: string;
+}
+
+/** What a span of a handle says about the task. */
+export interface HandleSpanInfo {
+  readonly type: string;
+  readonly queue: string;
+  readonly taskId: string;
+  readonly attempt: number;
+  /** The producer's W3C trace context; the span's parent when valid. */
+  readonly traceparent: string | undefined;
+}
+
+/**
+ * Runs `enqueue` inside a PRODUCER span and hands it the metadata to write, with `traceparent`
+ * set to that span (or left as it was when OpenTelemetry is not installed).
+ */
+export async function traceEnqueue<T>(
+  info: EnqueueSpanInfo,
+  metadata: Readonly<Record<string, string>> | undefined,
+  enqueue: (metadata: Readonly<Record<string, string>> | undefined) => Promise<T>,
+): Promise<T> {
+  const api = await loadOpenTelemetry();
+  if (api === undefined) return enqueue(metadata);
+  const tracer = api.trace.getTracer(TRACER_NAME);
+  return tracer.startActiveSpan(
+    `enqueue ${info.type}`,
+    { kind: api.SpanKind.PRODUCER, attributes: taskAttributes(info) },
+    async (span) => {
+      try {
+        const traceparent = formatTraceparent(span.spanContext());
+        return await enqueue(
+          traceparent === undefined ? metadata : { ...metadata, [TRACEPARENT_KEY]: traceparent },
+        );
+      } catch (error) {
+        recordFailure(api, span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/** Runs `handle` inside a CONSUMER span, child of the task's `traceparent` when it has one. */
+export async function traceHandle<T>(info: HandleSpanInfo, handle: () => Promise<T>): Promise<T> {
+  const api = await loadOpenTelemetry();
+  if (api === undefined) return handle();
+  const tracer = api.trace.getTracer(TRACER_NAME);
+  const remote = parseTraceparent(info.traceparent);
+  const parent =
+    remote === undefined ? api.context.active() : api.trace.setSpanContext(api.context.active(), remote);
+  const attributes = {
+    ...taskAttributes(info),
+    "messaging.message.id": info.taskId,
+    "jobgen.attempt": info.attempt,
+  };
+  return tracer.startActiveSpan(
+    `handle ${info.type}`,
+    { kind: api.SpanKind.CONSUMER, attributes },
+    parent,
+    async (span) => {
+      try {
+        return await handle();
+      } catch (error) {
+        recordFailure(api, span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/**
+ * The worker's default `traceHook`: each attempt runs in a CONSUMER span continuing the producer's
+ * trace. (The producer calls {@link traceEnqueue} for every enqueue.)
+ */
+export function openTelemetryTraceHook(): Middleware {
+  return (ctx, next) =>
+    traceHandle(
+      {
+        type: ctx.type ?? "(unknown)",
+        queue: ctx.queue,
+        taskId: ctx.taskId,
+        attempt: ctx.attempt,
+        traceparent: ctx.traceparent,
+      },
+      next,
+    );
+}
+
+/** `00-<trace id>-<span id>-<flags>`, or `undefined` for an invalid (all-zero) span context. */
+export function formatTraceparent(context: SpanContext): string | undefined {
+  if (!/^[0-9a-f]{32}$/.test(context.traceId) || /^0+$/.test(context.traceId)) return undefined;
+  if (!/^[0-9a-f]{16}$/.test(context.spanId) || /^0+$/.test(context.spanId)) return undefined;
+  return `00-${context.traceId}-${context.spanId}-${(context.traceFlags & 0xff).toString(16).padStart(2, "0")}`;
+}
+
+/** The remote span context a `traceparent` names; `undefined` when absent or not W3C version 00. */
+export function parseTraceparent(text: string | undefined): SpanContext | undefined {
+  const match =
+    text === undefined ? null : /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(text.trim());
+  if (match === null) return undefined;
+  const [, traceId = "", spanId = "", flags = "00"] = match;
+  if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
+  return { traceId, spanId, traceFlags: Number.parseInt(flags, 16), isRemote: true };
+}
+
+function taskAttributes(info: EnqueueSpanInfo): Record<string, string> {
+  return {
+    "messaging.system": "redis_streams",
+    "messaging.destination.name": info.queue,
+    "jobgen.task.type": info.type,
+  };
+}
+
+function recordFailure(api: OpenTelemetryApi, span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({
+    code: api.SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
+
+let loading: Promise<OpenTelemetryApi | undefined> | undefined;
+
+/** `@opentelemetry/api` when installed, else `undefined`; imported once. */
+export function loadOpenTelemetry(): Promise<OpenTelemetryApi | undefined> {
+  const specifier: string = "@opentelemetry/api";
+  loading ??= import(specifier).then(
+    (module: OpenTelemetryApi) => module,
+    () => undefined,
+  );
+  return loading;
+}
+
+// The members of @opentelemetry/api jobgen uses, typed structurally (see the file comment).
+interface SpanContext {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+  readonly isRemote?: boolean;
+}
+
+interface Span {
+  spanContext(): SpanContext;
+  recordException(exception: Error | string): void;
+  setStatus(status: { code: number; message?: string }): void;
+  end(): void;
+}
+
+interface SpanOptions {
+  kind?: number;
+  attributes?: Record<string, string | number>;
+}
+
+interface Tracer {
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    context: unknown,
+    fn: F,
+  ): ReturnType<F>;
+}
+
+interface OpenTelemetryApi {
+  readonly trace: {
+    getTracer(name: string, version?: string): Tracer;
+    setSpanContext(context: unknown, spanContext: SpanContext): unknown;
+  };
+  readonly context: { active(): unknown };
+  readonly SpanKind: { readonly PRODUCER: number; readonly CONSUMER: number };
+  readonly SpanStatusCode: { readonly ERROR: number };
+}

@@ -1,0 +1,56 @@
+// `npm run demo` as the README runs it, against the tests' Redis: its summary names each outcome.
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../support/cli.js";
+import { testRedisUrl } from "../support/redis.js";
+
+function runDemo(
+  env: Readonly<Record<string, string>>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["node_modules/.bin/tsx", "scripts/demo.ts"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("npm run demo", () => {
+  it(
+    "shows done, retried then done, and dead-lettered with the reason, then exits 0",
+    { timeout: 90_000 },
+    async () => {
+      const run = await runDemo({ REDIS_URL: testRedisUrl() });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const summary = run.stdout.slice(run.stdout.indexOf("4. what happened to each task"));
+      expect(summary).toMatch(/send_email\s+typed\s+\w+ {2}done\n[^\n]*send_email\s+typed\s+\w+ {2}done\n/);
+      expect(summary).toMatch(/resize_image\s+typed\s+\w+ {2}retried then done \(2 attempts\)/);
+      expect(summary).toMatch(
+        /webhook\.deliver\s+typed\s+\w+ {2}dead-lettered \(max_retries\) after 3 handler attempts: endpoint answered 503/,
+      );
+      expect(summary).toMatch(
+        /send_email\s+raw XADD\s+\w+ {2}dead-lettered \(validation\) after 0 handler attempts: subject: .*; to: Invalid email/,
+      );
+      expect(summary).toMatch(/jobgen_tasks_processed_total\{type="resize_image",outcome="success"\} 1/);
+    },
+  );
+
+  it(
+    "says in one line how to fix an unreachable Redis when no redis-server can be started",
+    { timeout: 60_000 },
+    async () => {
+      const run = await runDemo({ REDIS_URL: "redis://127.0.0.1:1", PATH: "/nonexistent" });
+      expect(run.code).toBe(4);
+      expect(run.stderr.trim().split("\n")).toEqual([
+        "demo: no Redis answers at redis://127.0.0.1:1; start one (docker run -p 6379:6379 redis:7, or apt-get install -y redis-server) or set REDIS_URL",
+      ]);
+    },
+  );
+});
