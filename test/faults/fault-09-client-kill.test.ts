@@ -1,0 +1,55 @@
+// Fault 9: CLIENT KILL on the worker's connections, repeatedly: all normal clients at once
+// (TYPE normal, which also cuts the producer) or one connection by address.
+import { it } from "vitest";
+import { withFaultRun } from "./support/fault-test.js";
+import { mixedPayload } from "./support/payloads.js";
+import { bySchedule } from "./support/scale.js";
+import { sleep } from "./support/wait.js";
+
+const TASKS = bySchedule(600, 5_000);
+const PER_SECOND = 40;
+const DRAIN_BOUND_MS = bySchedule(60_000, 120_000);
+
+it("fault 9: connections killed by CLIENT KILL, repeatedly, lose nothing", async () => {
+  await withFaultRun(
+    { name: "fault-09-client-kill", worker: { concurrency: 4, claimMinIdleMs: 2_000 } },
+    async (run) => {
+      run.fleet.restart = false;
+      await run.startWorkers(3);
+      const killer = run.prngFor("client-kill");
+      let loading = true;
+      const load = run
+        .load(TASKS, PER_SECOND, (seq) => mixedPayload(run.prng, seq, run.maxRetries, 1_000), {
+          retryForMs: 60_000,
+        })
+        .finally(() => (loading = false));
+      const ownId = String(await run.admin.client("ID"));
+      let byType = 0;
+      let byAddress = 0;
+      while (loading) {
+        await sleep(killer.int(1_000, 2_500));
+        run.ledger.write({ ev: "outage", what: "CLIENT KILL" });
+        if (killer.chance(0.4)) {
+          await run.admin.client("KILL", "TYPE", "normal");
+          byType += 1;
+          continue;
+        }
+        const clients = String(await run.admin.client("LIST"))
+          .split("\n")
+          .map((line) => new Map(line.split(" ").map((kv) => kv.split("=", 2) as [string, string])))
+          .filter((c) => c.get("id") !== undefined && c.get("id") !== ownId);
+        if (clients.length === 0) continue;
+        const address = killer.pick(clients).get("addr");
+        if (address !== undefined) {
+          await run.admin.client("KILL", "ADDR", address).catch(() => undefined);
+          byAddress += 1;
+        }
+      }
+      await load;
+      const drainedMs = await run.drain(DRAIN_BOUND_MS);
+      run.refresh();
+      if (run.state.exits.length > 0) run.violate(`${run.state.exits.length} workers exited`);
+      return `${byType} CLIENT KILL TYPE normal, ${byAddress} by address; drained in ${drainedMs} ms`;
+    },
+  );
+});

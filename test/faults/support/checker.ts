@@ -1,0 +1,173 @@
+/**
+ * The invariants, checked from the ledger and from what Redis holds at the end:
+ * I1 no loss, I2 duplicates only where a fault interrupted an attempt (and the idempotent side
+ * effect once), I3 one final state, I4 quiet (nothing pending, unread or delayed). I5 (drains
+ * within the stated bound) is the deadline of {@link FaultRun.drain}.
+ */
+import type { LedgerState, StartRecord } from "./ledger-state.js";
+import type { Outcome } from "./ledger.js";
+
+/** A repeated start is excused when its attempt was interrupted up to this long after its outcome (the ack follows it). */
+const ACK_WINDOW_MS = 2_000;
+
+export interface DeadLetterRecord {
+  readonly reason: string;
+  readonly error: string;
+  readonly entryId: string;
+  /** The `retry` field: retries done before the DLQ. */
+  readonly retry: string;
+}
+
+export interface QuietState {
+  readonly pending: number;
+  readonly unread: number;
+  readonly delayed: number;
+  readonly consumersWithPending: readonly string[];
+}
+
+export interface Figures {
+  readonly enqueued: number;
+  readonly done: number;
+  readonly deadLettered: Readonly<Record<string, number>>;
+  readonly duplicates: number;
+  readonly interrupted: number;
+  readonly lost: number;
+  readonly injected: number;
+  readonly refused: number;
+}
+
+export interface CheckResult {
+  readonly figures: Figures;
+  readonly violations: string[];
+}
+
+export function quietViolations(quiet: QuietState): string[] {
+  const out: string[] = [];
+  if (quiet.pending > 0) out.push(`I4: ${quiet.pending} entries still pending`);
+  if (quiet.unread > 0) out.push(`I4: ${quiet.unread} entries never read`);
+  if (quiet.delayed > 0) out.push(`I4: ${quiet.delayed} tasks still in the delayed set`);
+  if (quiet.consumersWithPending.length > 0) {
+    out.push(`I4: consumers with pending work: ${quiet.consumersWithPending.join(", ")}`);
+  }
+  return out;
+}
+
+function sample(ids: readonly string[]): string {
+  return ids.slice(0, 5).join(", ") + (ids.length > 5 ? `, … (${ids.length})` : "");
+}
+
+/** Was this start cut by a fault (its process killed, signalled, or Redis cut off) before the repeat? */
+function interrupted(state: LedgerState, start: StartRecord, repeatAt: number): boolean {
+  const until = Math.min((start.outcomeT ?? Number.POSITIVE_INFINITY) + ACK_WINDOW_MS, repeatAt);
+  const within = (t: number): boolean => t >= start.t && t <= until;
+  return (state.interruptions.get(start.pid) ?? []).some(within) || state.outages.some(within);
+}
+
+export function check(
+  state: LedgerState,
+  deadLetters: ReadonlyMap<string, readonly DeadLetterRecord[]>,
+  quiet: QuietState,
+): CheckResult {
+  const violations: string[] = [];
+  const lost: string[] = [];
+  const both: string[] = [];
+  const twiceDead: string[] = [];
+  const unexpected: string[] = [];
+  const effectMissing: string[] = [];
+  const deadLettered: Record<string, number> = {};
+  let done = 0;
+
+  for (const [id, accepted] of state.enqueued) {
+    const isDone = (state.done.get(id) ?? 0) > 0;
+    const dead = deadLetters.get(id) ?? [];
+    if (isDone) done += 1;
+    for (const record of dead) deadLettered[record.reason] = (deadLettered[record.reason] ?? 0) + 1;
+    if (!isDone && dead.length === 0) lost.push(id);
+    if (isDone && dead.length > 0) both.push(id);
+    if (dead.length > 1) twiceDead.push(id);
+    const outcome: Outcome | undefined = isDone ? "done" : dead[0] ? `dlq:${dead[0].reason}` : undefined;
+    if (outcome !== undefined && !accepted.expect.includes(outcome)) {
+      unexpected.push(`${id} (seq ${accepted.seq}): ${outcome}, expected ${accepted.expect.join(" or ")}`);
+    }
+    if (isDone && accepted.effect && (state.effects.get(id) ?? 0) !== 1) effectMissing.push(id);
+  }
+  if (lost.length > 0) violations.push(`I1: ${lost.length} accepted tasks lost: ${sample(lost)}`);
+  if (both.length > 0) violations.push(`I3: done and dead-lettered: ${sample(both)}`);
+  if (twiceDead.length > 0) violations.push(`I3: dead-lettered more than once: ${sample(twiceDead)}`);
+  if (unexpected.length > 0) violations.push(`unexpected outcome: ${sample(unexpected)}`);
+  if (effectMissing.length > 0) violations.push(`I2: side effect not exactly once: ${sample(effectMissing)}`);
+
+  let duplicates = 0;
+  let interruptedCount = 0;
+  const unexcused: string[] = [];
+  for (const [id, starts] of state.starts) {
+    const byAttempt = new Map<number, StartRecord[]>();
+    for (const start of starts)
+      byAttempt.set(start.attempt, [...(byAttempt.get(start.attempt) ?? []), start]);
+    for (const [attempt, runs] of byAttempt) {
+      duplicates += runs.length - 1;
+      for (let i = 0; i + 1 < runs.length; i++) {
+        const run = runs[i];
+        const repeat = runs[i + 1];
+        if (run === undefined || repeat === undefined) continue;
+        if (interrupted(state, run, repeat.t)) interruptedCount += 1;
+        else unexcused.push(`${id} attempt ${attempt} (pid ${run.pid}, then pid ${repeat.pid})`);
+      }
+    }
+  }
+  if (unexcused.length > 0) {
+    violations.push(
+      `I2: ${unexcused.length} repeated starts without an interrupting fault: ${sample(unexcused)}`,
+    );
+  }
+
+  const unknownDone = [...state.done.keys()].filter((id) => !state.enqueued.has(id));
+  if (unknownDone.length > 0)
+    violations.push(`handled tasks the producer never saw accepted: ${sample(unknownDone)}`);
+
+  for (const [id, injected] of state.injected) {
+    const dead = deadLetters.get(id) ?? [];
+    const reasons = dead.map((d) => d.reason);
+    if (dead.length !== 1 || !injected.reasons.includes(dead[0]?.reason ?? "")) {
+      violations.push(
+        `poison ${injected.kind}: DLQ reasons [${reasons.join(", ")}], expected one of [${injected.reasons.join(", ")}]`,
+      );
+    }
+    if (dead.some((d) => d.retry !== "0")) violations.push(`poison ${injected.kind}: retried before the DLQ`);
+    for (const record of dead) deadLettered[record.reason] = (deadLettered[record.reason] ?? 0) + 1;
+    if (state.starts.has(id)) violations.push(`poison ${injected.kind}: its handler ran`);
+  }
+  if (state.polluted) violations.push("a worker reported Object.prototype polluted");
+  for (const read of state.readsAfterSignal) {
+    violations.push(`worker ${read.pid} sent ${read.command} after it saw SIGTERM (a new read)`);
+  }
+  violations.push(...quietViolations(quiet));
+
+  return {
+    figures: {
+      enqueued: state.enqueued.size,
+      done,
+      deadLettered,
+      duplicates,
+      interrupted: interruptedCount,
+      lost: lost.length,
+      injected: state.injected.size,
+      refused: state.refused,
+    },
+    violations,
+  };
+}
+
+/** The one line a test prints: enqueued / done / dead-lettered by reason / duplicates / lost. */
+export function figuresLine(figures: Figures): string {
+  const dead = Object.entries(figures.deadLettered)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([reason, count]) => `${reason}=${count}`)
+    .join(" ");
+  const injected = figures.injected > 0 ? ` (+${figures.injected} injected)` : "";
+  const refused = figures.refused > 0 ? ` / refused ${figures.refused}` : "";
+  return (
+    `enqueued ${figures.enqueued}${injected}${refused} / done ${figures.done} / dead-lettered ${dead || "0"} / ` +
+    `duplicates ${figures.duplicates} (interrupted ${figures.interrupted}) / lost ${figures.lost}`
+  );
+}

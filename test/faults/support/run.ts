@@ -1,0 +1,347 @@
+/**
+ * One fault test's world: its own redis-server, ledger, worker fleet, producer and seeded PRNG;
+ * `drain` waits (with the stated bound, I5) until every accepted task is final and Redis is quiet,
+ * `finish` checks the invariants and prints the figures line.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { queueKeys, type QueueKeys } from "../../../runtime/keys.js";
+import { createProducer, type Producer } from "../../../runtime/producer.js";
+import type { EnqueueOptions } from "../../../runtime/types.js";
+import { check, figuresLine, type CheckResult, type DeadLetterRecord, type QuietState } from "./checker.js";
+import { WorkerFleet } from "./fleet.js";
+import { LedgerState } from "./ledger-state.js";
+import { LedgerReader, LedgerWriter, type Outcome } from "./ledger.js";
+import { Prng } from "./prng.js";
+import { RedisUnderTest } from "./redis-server.js";
+import { faultRegistry, QUEUE, WORK, type RegistryConfig, type WorkPayload } from "./registry.js";
+import { SCALE, seedFor } from "./scale.js";
+import { sleep, waitFor } from "./wait.js";
+import { DEFAULT_WORKER_SETTINGS, type WorkerSettings } from "./worker-config.js";
+
+export const KEY_PREFIX = "faults:";
+const TICK_MS = 100;
+
+export interface RunOptions {
+  readonly name: string;
+  /** AOF `always` (restarts keep data); otherwise no persistence. @defaultValue false */
+  readonly persistent?: boolean;
+  readonly registry?: RegistryConfig;
+  readonly worker?: Partial<WorkerSettings>;
+  /** SIGKILL a worker this long after it reported a handler blocking its process. Absent: never. */
+  readonly killBlockedAfterMs?: number;
+}
+
+/** Outcomes a payload leads to without faults. */
+export function plannedOutcome(payload: WorkPayload, maxRetries: number): Outcome {
+  if (payload.exit === "always" || payload.syncLoop === "always") return "dlq:poison";
+  if (payload.hang === "always") return "dlq:max_retries";
+  const failures = payload.failTimes ?? 0;
+  if (failures > 0 && payload.failWith === "permanent") return "dlq:permanent";
+  if (failures > maxRetries) return "dlq:max_retries";
+  return "done";
+}
+
+export class FaultRun {
+  readonly seed: number;
+  readonly prng: Prng;
+  readonly state = new LedgerState();
+  readonly deadLetters = new Map<string, DeadLetterRecord[]>();
+  readonly keys: QueueKeys;
+  readonly fleet: WorkerFleet;
+  readonly ledger: LedgerWriter;
+  readonly maxRetries: number;
+  /** Enqueue calls that rejected and were tried again (not losses: never accepted). */
+  rejectedEnqueues = 0;
+  /** Accepted tasks a test's fault destroys on purpose (Redis restarted without persistence). */
+  readonly lostByDesign = new Set<string>();
+  private readonly testViolations: string[] = [];
+  private readonly reader: LedgerReader;
+  private lastDeadLetterId = "-";
+  private readonly ticker: NodeJS.Timeout;
+  private readonly killedBlocked = new Set<number>();
+  private readonly startedAt = Date.now();
+
+  private constructor(
+    readonly options: RunOptions,
+    readonly dir: string,
+    readonly redis: RedisUnderTest,
+    readonly admin: Redis,
+    readonly producer: Producer,
+  ) {
+    this.seed = seedFor(options.name);
+    this.prng = new Prng(this.seed);
+    const registry = faultRegistry(options.registry);
+    const queue = registry.queues[QUEUE];
+    if (!queue) throw new Error("fault registry without its queue");
+    this.keys = queueKeys(queue, KEY_PREFIX);
+    this.maxRetries = options.registry?.maxRetries ?? 3;
+    const ledgerPath = join(dir, "ledger.jsonl");
+    this.ledger = new LedgerWriter(ledgerPath);
+    this.reader = new LedgerReader(ledgerPath);
+    this.fleet = new WorkerFleet(
+      {
+        ...DEFAULT_WORKER_SETTINGS,
+        ...options.worker,
+        redisUrl: redis.url,
+        keyPrefix: KEY_PREFIX,
+        ledgerPath,
+        markerDir: dir,
+        registry: options.registry ?? {},
+      },
+      dir,
+      this.ledger,
+    );
+    this.ticker = setInterval(() => this.refresh(), TICK_MS);
+    console.log(
+      `[${options.name}] seed ${this.seed} (replay: FAULTS_SEED=${this.seed}), schedule ${SCALE}, dir ${dir}`,
+    );
+  }
+
+  static async start(options: RunOptions): Promise<FaultRun> {
+    const dir = mkdtempSync(join(tmpdir(), `jobgen-${options.name}-`));
+    const redis = await RedisUnderTest.start(dir, options.persistent ?? false);
+    const admin = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const producer = createProducer(faultRegistry(options.registry), {
+      redis: redis.url,
+      keyPrefix: KEY_PREFIX,
+      logger: pino({ level: "warn" }, pino.destination(join(dir, "producer.log"))),
+    });
+    return new FaultRun(options, dir, redis, admin, producer);
+  }
+
+  /** A PRNG of its own for one stream of decisions (so async interleaving does not change the others). */
+  prngFor(stream: string): Prng {
+    return new Prng((this.seed ^ seedFor(stream)) >>> 0);
+  }
+
+  /** A violation found by the test itself (timing bound, shutdown rule, …); `finish` reports it. */
+  violate(message: string): void {
+    this.testViolations.push(message);
+  }
+
+  /** Spawns `count` workers and waits until each has started. */
+  async startWorkers(count: number, overrides: Partial<WorkerSettings> = {}): Promise<void> {
+    const workers = Array.from({ length: count }, () => this.fleet.spawn(overrides));
+    await waitFor(
+      `${count} workers to start`,
+      () => (this.refresh(), workers.every((w) => this.state.ready.has(w.pid))),
+      {
+        timeoutMs: 30_000,
+        describe: () => workers.map((w) => w.logPath).join(", "),
+      },
+    );
+  }
+
+  /** XADDs an entry by hand (as another producer might); it must reach the DLQ with one of `reasons`. */
+  async inject(
+    kind: string,
+    fields: Record<string, string | Buffer>,
+    reasons: readonly string[],
+  ): Promise<void> {
+    const id = `poison-${kind}`;
+    const flat = Object.entries({ id, ...fields }).flat();
+    const entryId = await this.admin.xadd(this.keys.stream, "*", ...flat);
+    this.ledger.write({ ev: "injected", id, kind, entryId: entryId ?? "", reasons });
+  }
+
+  /** Folds new ledger events into {@link state}; kills workers stuck in a synchronous loop. */
+  refresh(): void {
+    for (const event of this.reader.readNew()) this.state.apply(event);
+    const after = this.options.killBlockedAfterMs;
+    if (after === undefined) return;
+    for (const blocked of this.state.blocked) {
+      if (Date.now() - blocked.t < after || this.killedBlocked.has(blocked.pid)) continue;
+      const worker = this.fleet.find(blocked.pid);
+      this.killedBlocked.add(blocked.pid);
+      if (worker) this.fleet.signal(worker, "SIGKILL");
+    }
+  }
+
+  /** Enqueues one task; records it in the ledger once `enqueue` resolved. Rejections are retried with the same idempotency key. */
+  async enqueue(
+    payload: WorkPayload,
+    options: { expect?: readonly Outcome[]; retryForMs?: number; enqueue?: EnqueueOptions } = {},
+  ): Promise<string | undefined> {
+    const expect = options.expect ?? [plannedOutcome(payload, this.maxRetries)];
+    const deadline = Date.now() + (options.retryForMs ?? 0);
+    // A retried enqueue may have been written before its reply was lost: the key makes the retry a no-op.
+    const enqueueOptions: EnqueueOptions =
+      options.retryForMs === undefined
+        ? { ...options.enqueue }
+        : { idempotencyKey: `seq-${payload.seq}`, ...options.enqueue };
+    for (;;) {
+      try {
+        const task = await this.producer.enqueue(WORK, payload, enqueueOptions);
+        this.ledger.write({
+          ev: "enqueued",
+          id: task.id,
+          seq: payload.seq,
+          expect,
+          effect: payload.effect === true,
+        });
+        return task.id;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code === "QUEUE_FULL") {
+          this.ledger.write({ ev: "refused", seq: payload.seq, code });
+          return undefined;
+        }
+        if (Date.now() > deadline) throw error;
+        this.rejectedEnqueues += 1;
+        await sleep(100);
+      }
+    }
+  }
+
+  /** Enqueues `count` tasks made by `make`, `ratePerSecond` of them a second, at most `inFlight` at once. */
+  async load(
+    count: number,
+    ratePerSecond: number,
+    make: (seq: number) => WorkPayload,
+    options: {
+      retryForMs?: number;
+      expect?: (payload: WorkPayload) => readonly Outcome[];
+      inFlight?: number;
+    } = {},
+  ): Promise<void> {
+    const started = Date.now();
+    const running = new Set<Promise<unknown>>();
+    const limit = options.inFlight ?? 64;
+    for (let seq = 0; seq < count; seq++) {
+      const dueAt = started + (seq * 1000) / ratePerSecond;
+      if (dueAt > Date.now()) await sleep(dueAt - Date.now());
+      while (running.size >= limit) await Promise.race(running);
+      const payload = make(seq);
+      const expect = options.expect?.(payload);
+      const call = this.enqueue(payload, {
+        ...(options.retryForMs === undefined ? {} : { retryForMs: options.retryForMs }),
+        ...(expect === undefined ? {} : { expect }),
+      });
+      running.add(call);
+      void call.finally(() => running.delete(call)).catch(() => undefined);
+    }
+    await Promise.all(running);
+  }
+
+  /** Reads dead-letter entries written since the last call. */
+  async readDeadLetters(): Promise<void> {
+    for (;;) {
+      const start = this.lastDeadLetterId === "-" ? "-" : `(${this.lastDeadLetterId}`;
+      const entries = await this.admin.xrange(this.keys.dlq, start, "+", "COUNT", 100);
+      for (const [entryId, flat] of entries) {
+        const fields = new Map<string, string>();
+        for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] ?? "", flat[i + 1] ?? "");
+        const id = fields.get("id") ?? fields.get("dlq_entry_id") ?? entryId;
+        const record: DeadLetterRecord = {
+          reason: fields.get("dlq_reason") ?? "(none)",
+          error: fields.get("dlq_error") ?? "",
+          entryId: fields.get("dlq_entry_id") ?? "",
+          retry: fields.get("retry") ?? "",
+        };
+        this.deadLetters.set(id, [...(this.deadLetters.get(id) ?? []), record]);
+        this.lastDeadLetterId = entryId;
+      }
+      if (entries.length < 100) return;
+    }
+  }
+
+  /** Pending, unread and delayed work left in Redis. */
+  async quiet(): Promise<QuietState> {
+    const groups = (await this.admin.xinfo("GROUPS", this.keys.stream)) as unknown[][];
+    let pending = 0;
+    let unread = 0;
+    const consumersWithPending: string[] = [];
+    for (const group of groups) {
+      const info = pairs(group);
+      const name = String(info.get("name"));
+      pending += Number(info.get("pending") ?? 0);
+      const lastDelivered = String(info.get("last-delivered-id") ?? "0-0");
+      unread += (await this.admin.xrange(this.keys.stream, `(${lastDelivered}`, "+", "COUNT", 1)).length;
+      const consumers = (await this.admin.xinfo("CONSUMERS", this.keys.stream, name)) as unknown[][];
+      for (const consumer of consumers) {
+        const c = pairs(consumer);
+        if (Number(c.get("pending") ?? 0) > 0) consumersWithPending.push(`${name}/${String(c.get("name"))}`);
+      }
+    }
+    if (groups.length === 0) unread = await this.admin.xlen(this.keys.stream);
+    const delayed = await this.admin.zcard(this.keys.delayed);
+    return { pending, unread, delayed, consumersWithPending };
+  }
+
+  /** Every accepted and injected task final (done or in the DLQ) and Redis quiet, within `boundMs` (I5). */
+  async drain(boundMs: number): Promise<number> {
+    const from = Date.now();
+    let unresolved: string[] = [];
+    let lastQuiet: QuietState | undefined;
+    await waitFor(
+      `every accepted task to be final and the queue quiet (I5, bound ${boundMs} ms)`,
+      async () => {
+        this.refresh();
+        await this.readDeadLetters();
+        unresolved = [...this.state.enqueued.keys(), ...this.state.injected.keys()].filter(
+          (id) =>
+            (this.state.done.get(id) ?? 0) === 0 && !this.deadLetters.has(id) && !this.lostByDesign.has(id),
+        );
+        if (unresolved.length > 0) return false;
+        lastQuiet = await this.quiet();
+        return lastQuiet.pending + lastQuiet.unread + lastQuiet.delayed === 0;
+      },
+      {
+        timeoutMs: boundMs,
+        intervalMs: 250,
+        describe: () =>
+          `${unresolved.length} unresolved (${unresolved.slice(0, 3).join(", ")}), last quiet state ${JSON.stringify(lastQuiet)}`,
+      },
+    );
+    return Date.now() - from;
+  }
+
+  /** Checks the invariants and prints the figures line. */
+  async finish(extra = ""): Promise<CheckResult> {
+    this.refresh();
+    await this.readDeadLetters();
+    let destroyed = 0;
+    for (const id of this.lostByDesign) {
+      if ((this.state.done.get(id) ?? 0) > 0 || this.deadLetters.has(id)) continue;
+      this.state.enqueued.delete(id);
+      destroyed += 1;
+    }
+    const result = check(this.state, this.deadLetters, await this.quiet());
+    result.violations.push(...this.testViolations);
+    const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1);
+    const notes = [
+      `${this.fleet.spawnedCount} workers spawned, ${this.state.abnormalExits} died`,
+      this.rejectedEnqueues > 0 ? `${this.rejectedEnqueues} enqueue rejections retried` : "",
+      destroyed > 0 ? `${destroyed} accepted tasks destroyed on purpose by the fault` : "",
+      `max worker RSS ${(this.state.maxRss / 2 ** 20).toFixed(0)} MB`,
+      extra,
+    ].filter((n) => n !== "");
+    console.log(
+      `[${this.options.name}] ${figuresLine(result.figures)} — ${seconds}s, seed ${this.seed} (${notes.join("; ")})`,
+    );
+    for (const violation of result.violations) console.log(`[${this.options.name}] VIOLATION ${violation}`);
+    return result;
+  }
+
+  /** Stops workers, producer and Redis; keeps the directory (ledger, logs) when the test failed. */
+  async close(keepDir: boolean): Promise<void> {
+    clearInterval(this.ticker);
+    await this.fleet.stopAll(5_000);
+    await this.producer.close().catch(() => undefined);
+    this.admin.disconnect();
+    await this.redis.kill();
+    this.ledger.close();
+    if (keepDir) console.log(`[${this.options.name}] kept ${this.dir} (ledger.jsonl, worker logs)`);
+    else rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function pairs(flat: unknown[]): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  for (let i = 0; i + 1 < flat.length; i += 2) map.set(String(flat[i]), flat[i + 1]);
+  return map;
+}
