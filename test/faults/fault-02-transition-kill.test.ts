@@ -1,4 +1,4 @@
-// Fault 2: SIGKILL exactly at a retry / dead-letter / ack transition. Each is one Lua script, so
+// Fault 2: SIGKILL exactly at a retry / dead-letter transition. Each is one Lua script, so
 // there is no "between" on Redis: the worker kills itself right before the script call is sent
 // and right after its reply arrives (the command hook of test/faults/support/hook.ts), many times.
 import { it } from "vitest";
@@ -11,12 +11,11 @@ const TASKS = bySchedule(24, 120);
 const MAX_RETRIES = 1;
 const DRAIN_BOUND_MS = bySchedule(90_000, 300_000);
 
-/** What each task does: retried once, dead-lettered as permanent, or past its retries; or plain success. */
-const SHAPES: readonly { shape: string; payload: Omit<WorkPayload, "seq" | "killAt">; attempts: number }[] = [
-  { shape: "retry then success", payload: { failTimes: 1 }, attempts: 2 },
-  { shape: "permanent", payload: { failTimes: 1, failWith: "permanent" }, attempts: 1 },
-  { shape: "max_retries", payload: { failTimes: MAX_RETRIES + 1 }, attempts: MAX_RETRIES + 1 },
-  { shape: "success", payload: {}, attempts: 1 },
+/** What each task does, and how many failing attempts (each killed once at its transition) it has. */
+const SHAPES: readonly { shape: string; payload: Omit<WorkPayload, "seq" | "killAt">; failures: number }[] = [
+  { shape: "retry then success", payload: { failTimes: 1 }, failures: 1 },
+  { shape: "permanent", payload: { failTimes: 1, failWith: "permanent" }, failures: 1 },
+  { shape: "max_retries", payload: { failTimes: MAX_RETRIES + 1 }, failures: MAX_RETRIES + 1 },
 ];
 const POINTS: readonly KillPoint[] = ["before-transition", "after-transition"];
 
@@ -25,15 +24,16 @@ it("fault 2: a worker killed right before or after each transition script loses 
     {
       name: "fault-02-transition-kill",
       registry: { maxRetries: MAX_RETRIES },
-      worker: { concurrency: 2, claimMinIdleMs: 1_000 },
+      // One task at a time per process, so each self-kill strikes only the task that armed it.
+      worker: { concurrency: 1, claimMinIdleMs: 1_000 },
     },
     async (run) => {
-      await run.startWorkers(2);
+      await run.startWorkers(3);
       let plannedKills = 0;
       for (let seq = 0; seq < TASKS; seq++) {
-        const { payload, attempts } = SHAPES[seq % SHAPES.length] ?? { payload: {}, attempts: 1 };
+        const { payload, failures } = SHAPES[seq % SHAPES.length] ?? { payload: {}, failures: 0 };
         const killAt = POINTS[Math.floor(seq / SHAPES.length) % POINTS.length] ?? "before-transition";
-        plannedKills += attempts;
+        plannedKills += failures;
         await run.enqueue({ seq, ...payload, killAt, effect: true });
       }
       const drainedMs = await run.drain(DRAIN_BOUND_MS);
@@ -42,7 +42,7 @@ it("fault 2: a worker killed right before or after each transition script loses 
       );
       if (run.state.hooks.length !== plannedKills) {
         run.violate(
-          `the hook killed ${run.state.hooks.length} times, planned ${plannedKills} (one per attempt)`,
+          `the hook killed ${run.state.hooks.length} times, planned ${plannedKills} (one per failing attempt)`,
         );
       }
       return `${run.state.hooks.length} self-kills at transitions (${byPoint}); drained in ${drainedMs} ms (bound ${DRAIN_BOUND_MS})`;

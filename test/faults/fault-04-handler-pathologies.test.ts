@@ -33,20 +33,28 @@ it("fault 4: hanging, looping, non-Error-throwing, rejecting and exiting handler
       name: "fault-04-handler-pathologies",
       registry: { maxRetries: MAX_RETRIES, timeoutMs: 1_000 },
       // One task at a time per process: a task that kills its process takes no bystander with it.
-      worker: { concurrency: 1, claimMinIdleMs: 2_000, poisonDeliveries: 3 },
+      worker: { concurrency: 1, claimMinIdleMs: 2_000, maxDeliveries: 3 },
       killBlockedAfterMs: 500,
     },
     async (run) => {
       await run.startWorkers(3);
       let seq = 0;
+      const failWithOf = new Map<string, string | undefined>();
       for (let round = 0; round < ROUNDS; round++) {
-        for (const pathology of PATHOLOGIES) await run.enqueue({ seq: seq++, ...pathology });
+        for (const pathology of PATHOLOGIES) {
+          const id = await run.enqueue({ seq: seq++, ...pathology });
+          if (id !== undefined) failWithOf.set(id, pathology.failWith);
+        }
       }
       const drainedMs = await run.drain(DRAIN_BOUND_MS);
       for (const [id, records] of run.deadLetters) {
+        const thrown = failWithOf.get(id);
         for (const record of records) {
-          if (record.reason === "max_retries" && record.error.trim() === "") {
-            run.violate(`${id}: dead-lettered for max_retries without its last error`);
+          if (record.error.trim() === "")
+            run.violate(`${id}: dead-lettered (${record.reason}) without its last error`);
+          // A thrown string or object still tells the DLQ reader what went wrong.
+          if ((thrown === "string" || thrown === "object") && !record.error.includes("planned failure")) {
+            run.violate(`${id}: threw a ${thrown}, but the DLQ says "${record.error}"`);
           }
         }
       }

@@ -53,8 +53,9 @@ it("fault 5: poison entries are dead-lettered on first delivery, unhandled, with
     let poison = 0;
     for (let seq = 0; seq < VALID_TASKS; seq++) {
       await run.enqueue({ seq, durationMs: 5 });
-      const entry = seq % every === 0 ? POISON[poison++] : undefined;
+      const entry = seq % every === 0 ? POISON[poison] : undefined;
       if (!entry) continue;
+      poison += 1;
       await run.inject(
         entry.kind,
         {
@@ -70,6 +71,7 @@ it("fault 5: poison entries are dead-lettered on first delivery, unhandled, with
       );
     }
     const drainedMs = await run.drain(DRAIN_BOUND_MS);
+    await run.freshReports();
     if (run.state.maxRss > RSS_BOUND_BYTES) {
       run.violate(`worker RSS reached ${run.state.maxRss} bytes (bound ${RSS_BOUND_BYTES})`);
     }

@@ -1,6 +1,6 @@
 // Fault 8: redis-server restarted WITHOUT persistence. The queue state is gone (that loss is the
-// fault's, not the runtime's); workers must recreate their group, say loudly that the queue state
-// was lost, and process everything enqueued afterwards without being restarted.
+// fault's, not the runtime's); the workers must recreate their group, one of them saying loudly that
+// the queue state was lost, and process everything enqueued afterwards without being restarted.
 import { readFileSync } from "node:fs";
 import { it } from "vitest";
 import { withFaultRun } from "./support/fault-test.js";
@@ -11,7 +11,7 @@ const BEFORE = 100;
 const AFTER = bySchedule(200, 2_000);
 const DRAIN_BOUND_MS = 60_000;
 const LOUD_LEVEL = 40; // pino "warn"
-const SAYS_STATE_LOST = /lost|recreat|NOGROUP|group/i;
+const SAYS_STATE_LOST = /lost/i;
 
 function loudLines(logPath: string): string[] {
   return readFileSync(logPath, "utf8")
@@ -42,12 +42,13 @@ it("fault 8: after a restart without persistence, workers recreate the group and
 
       await run.load(AFTER, 50, (seq) => ({ seq: BEFORE + seq, durationMs: 20 }), { retryForMs: 30_000 });
       const drainedMs = await run.drain(DRAIN_BOUND_MS);
-      const silent = workers.filter((w) => loudLines(w.logPath).length === 0).map((w) => w.consumer);
-      if (silent.length > 0) run.violate(`no warning that queue state was lost from ${silent.join(", ")}`);
+      // The first worker to meet the missing group recreates it and says so; the others then find it there.
+      const loud = workers.flatMap((w) => loudLines(w.logPath));
+      if (loud.length === 0) run.violate("no worker said (at warn or above) that the queue state was lost");
       run.refresh();
       if (run.state.exits.length > 0) run.violate(`${run.state.exits.length} workers exited`);
-      const said = workers.map((w) => loudLines(w.logPath)[0] ?? "").find((l) => l !== "") ?? "";
-      return `drained in ${drainedMs} ms; workers said: ${said.slice(0, 160)}`;
+      const said = (JSON.parse(loud[0] ?? "{}") as { msg?: string }).msg ?? "";
+      return `drained in ${drainedMs} ms; ${loud.length} loud log lines, e.g. "${said.slice(0, 100)}…"`;
     },
   );
 });

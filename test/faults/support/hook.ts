@@ -6,14 +6,18 @@
  *   transitions are single Lua scripts, so there is no "between" on Redis; before and after the
  *   call are the two instants a crash can hit. The runtime offers no hook point of its own, so the
  *   transition is recognised as the first script call whose arguments carry the armed task's id;
- * - reports reads of new work (XREADGROUP, XAUTOCLAIM), for the shutdown test.
+ * - reports reads of new work (XREADGROUP, XAUTOCLAIM, the runtime's reclaim script), for the
+ *   shutdown test.
  */
+import { createHash } from "node:crypto";
 import { Redis, type Command } from "ioredis";
+import { CLAIM } from "../../../runtime/scripts.js";
 
 export type KillPoint = "before-transition" | "after-transition";
 
 const SCRIPT_COMMANDS = new Set(["evalsha", "eval", "evalsha_ro", "eval_ro", "fcall"]);
 const READ_COMMANDS = new Set(["xreadgroup", "xautoclaim"]);
+const CLAIM_SHA = createHash("sha1").update(CLAIM).digest("hex");
 
 type SendCommand = (this: Redis, command: Command, stream?: unknown) => unknown;
 
@@ -42,6 +46,9 @@ export function installCommandHook(handlers: {
   prototype.sendCommand = function (this: Redis, command: Command, stream?: unknown): unknown {
     const name = command.name.toLowerCase();
     if (READ_COMMANDS.has(name)) handlers.onRead(name);
+    else if (SCRIPT_COMMANDS.has(name) && [CLAIM, CLAIM_SHA].includes(String(command.args[0]))) {
+      handlers.onRead("reclaim script");
+    }
     if (armed.size > 0 && SCRIPT_COMMANDS.has(name)) {
       const text = argumentText(command);
       for (const [taskId, point] of armed) {

@@ -33,6 +33,8 @@ export class LedgerState {
   readonly exits: { pid: number; t: number; code: number | null; signal: string | null }[] = [];
   readonly outages: number[] = [];
   readonly maxRssByPid = new Map<number, number>();
+  /** Time of each worker's latest report. */
+  readonly lastReportAt = new Map<number, number>();
   readonly signals: { pid: number; t: number; signal: string }[] = [];
   /** When each worker process saw SIGTERM. */
   readonly sigtermSeen = new Map<number, number>();
@@ -83,6 +85,7 @@ export class LedgerState {
         break;
       case "report":
         this.maxRssByPid.set(event.pid, Math.max(this.maxRssByPid.get(event.pid) ?? 0, event.rss));
+        this.lastReportAt.set(event.pid, event.t);
         if (event.polluted) this.polluted = true;
         break;
       case "signal":

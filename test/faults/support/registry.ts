@@ -35,7 +35,7 @@ export const workPayload = z.strictObject({
   syncLoop: z.enum(["once", "always"]).optional(),
   /** Calls `process.exit(3)` from inside the handler. */
   exit: z.enum(["once", "always"]).optional(),
-  /** SIGKILLs the worker right before / right after the transition call for this attempt (once). */
+  /** SIGKILLs the worker right before / right after the retry or dead-letter call of each failing attempt (once). */
   killAt: z.enum(["before-transition", "after-transition"]).optional(),
   /** Performs a side effect through the SET NX idempotency helper before succeeding. */
   effect: z.boolean().optional(),

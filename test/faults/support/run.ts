@@ -13,6 +13,7 @@ import { createProducer, type Producer } from "../../../runtime/producer.js";
 import type { EnqueueOptions } from "../../../runtime/types.js";
 import { check, figuresLine, type CheckResult, type DeadLetterRecord, type QuietState } from "./checker.js";
 import { WorkerFleet } from "./fleet.js";
+import { effectKey } from "./idempotency.js";
 import { LedgerState } from "./ledger-state.js";
 import { LedgerReader, LedgerWriter, type Outcome } from "./ledger.js";
 import { Prng } from "./prng.js";
@@ -105,6 +106,7 @@ export class FaultRun {
     const dir = mkdtempSync(join(tmpdir(), `jobgen-${options.name}-`));
     const redis = await RedisUnderTest.start(dir, options.persistent ?? false);
     const admin = new Redis(redis.url, { maxRetriesPerRequest: null });
+    admin.on("error", () => undefined); // outages are the point; commands wait for the reconnect
     const producer = createProducer(faultRegistry(options.registry), {
       redis: redis.url,
       keyPrefix: KEY_PREFIX,
@@ -133,6 +135,19 @@ export class FaultRun {
         timeoutMs: 30_000,
         describe: () => workers.map((w) => w.logPath).join(", "),
       },
+    );
+  }
+
+  /** Waits for a memory and pollution report from every live worker made after this call. */
+  async freshReports(): Promise<void> {
+    const since = Date.now();
+    await waitFor(
+      "a fresh report from every worker",
+      () => {
+        this.refresh();
+        return this.fleet.workers.every((w) => (this.state.lastReportAt.get(w.pid) ?? 0) > since);
+      },
+      { timeoutMs: 10_000 },
     );
   }
 
@@ -300,6 +315,24 @@ export class FaultRun {
     return Date.now() - from;
   }
 
+  /** The done tasks whose side effect key exists in Redis. */
+  private async effectsInRedis(): Promise<Set<string>> {
+    const ids = [...this.state.enqueued]
+      .filter(([id, a]) => a.effect && this.state.done.has(id))
+      .map(([id]) => id);
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 1_000) {
+      const chunk = ids.slice(i, i + 1_000);
+      const pipeline = this.admin.pipeline();
+      for (const id of chunk) pipeline.exists(effectKey(KEY_PREFIX, id));
+      const replies = (await pipeline.exec()) ?? [];
+      chunk.forEach((id, k) => {
+        if (replies[k]?.[1] === 1) found.add(id);
+      });
+    }
+    return found;
+  }
+
   /** Checks the invariants and prints the figures line. */
   async finish(extra = ""): Promise<CheckResult> {
     this.refresh();
@@ -310,7 +343,7 @@ export class FaultRun {
       this.state.enqueued.delete(id);
       destroyed += 1;
     }
-    const result = check(this.state, this.deadLetters, await this.quiet());
+    const result = check(this.state, this.deadLetters, await this.quiet(), await this.effectsInRedis());
     result.violations.push(...this.testViolations);
     const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1);
     const notes = [

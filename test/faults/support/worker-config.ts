@@ -9,7 +9,7 @@ export interface WorkerSettings {
   /** How long `stop()` waits for in-flight tasks before aborting them. */
   readonly shutdownTimeoutMs: number;
   /** Deliveries after which an entry is dead-lettered as poison. */
-  readonly poisonDeliveries: number;
+  readonly maxDeliveries: number;
   /** Longest blocking read. */
   readonly blockMs: number;
   /** pino level of the worker's log (its stdout, kept in the test's directory). */
@@ -30,7 +30,7 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   concurrency: 4,
   claimMinIdleMs: 2_000,
   shutdownTimeoutMs: 2_000,
-  poisonDeliveries: 5,
+  maxDeliveries: 5,
   blockMs: 500,
   logLevel: "warn",
 };

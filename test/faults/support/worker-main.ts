@@ -100,12 +100,13 @@ async function work(payload: WorkPayload, ctx: TaskContext<WorkPayload>): Promis
   if (payload.durationMs !== undefined) {
     await waitMs(payload.durationMs, payload.respectSignal === false ? undefined : ctx.signal);
   }
-  const killAt = payload.killAt;
-  if (killAt !== undefined && firstTime(markerDir, `kill-${ctx.taskId}-${ctx.attempt}`)) {
-    hook.arm(ctx.taskId, killAt);
-  }
   if (ctx.attempt <= (payload.failTimes ?? 0)) {
     ledger.write({ ev: "failed", ...event, error: payload.failWith ?? "error" });
+    // The retry or dead-letter transition of this attempt (its arguments carry the task id).
+    const killAt = payload.killAt;
+    if (killAt !== undefined && firstTime(markerDir, `kill-${ctx.taskId}-${ctx.attempt}`)) {
+      hook.arm(ctx.taskId, killAt);
+    }
     return failure(payload, ctx.attempt);
   }
   if (payload.effect === true) {
@@ -116,17 +117,17 @@ async function work(payload: WorkPayload, ctx: TaskContext<WorkPayload>): Promis
 }
 
 const logger = pino({ level: config.logLevel, base: { consumer } });
-const options = {
+const options: WorkerOptions = {
   redis: config.redisUrl,
   keyPrefix,
   consumer,
   concurrency: config.concurrency,
   claimMinIdle: config.claimMinIdleMs,
   shutdownTimeout: config.shutdownTimeoutMs,
-  poisonDeliveries: config.poisonDeliveries,
+  maxDeliveries: config.maxDeliveries,
   block: config.blockMs,
   logger,
-} as WorkerOptions;
+};
 
 function cannotStart(error: unknown): never {
   logger.fatal({ err: error }, "worker cannot start");
@@ -140,11 +141,12 @@ const worker = (() => {
     return cannotStart(error);
   }
 })();
-process.once("SIGTERM", () => {
-  void worker.stop().then(() => process.exit(0));
-});
+worker.stopOnSignals();
 setInterval(report, REPORT_EVERY_MS).unref();
 worker.start().then(
-  () => ledger.write({ ev: "ready", pid, consumer }),
+  () => {
+    ledger.write({ ev: "ready", pid, consumer });
+    report();
+  },
   (error: unknown) => cannotStart(error),
 );
