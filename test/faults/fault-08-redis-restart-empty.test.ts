@@ -40,7 +40,9 @@ it("fault 8: after a restart without persistence, workers recreate the group and
       run.refresh();
       for (const id of run.state.enqueued.keys()) run.lostByDesign.add(id);
 
-      await run.load(AFTER, 50, (seq) => ({ seq: BEFORE + seq, durationMs: 20 }), { retryForMs: 30_000 });
+      await run.load(AFTER, 50, (seq) => ({ seq: BEFORE + seq, durationMs: 20 }), {
+        onOutage: () => "retry",
+      });
       const drainedMs = await run.drain(DRAIN_BOUND_MS);
       // The first worker to meet the missing group recreates it and says so; the others then find it there.
       const loud = workers.flatMap((w) => loudLines(w.logPath));

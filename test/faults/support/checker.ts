@@ -34,6 +34,7 @@ export interface Figures {
   readonly lost: number;
   readonly injected: number;
   readonly refused: number;
+  readonly rejected: number;
   /** Handler completions of tasks with a side effect, and side effects performed (once each). */
   readonly effectCompletions: number;
   readonly effectsPerformed: number;
@@ -76,6 +77,7 @@ export function check(
   deadLetters: ReadonlyMap<string, readonly DeadLetterRecord[]>,
   quiet: QuietState,
   effectsInRedis: ReadonlySet<string> = new Set(),
+  maxRetries = 3,
 ): CheckResult {
   const violations: string[] = [];
   const lost: string[] = [];
@@ -83,6 +85,7 @@ export function check(
   const twiceDead: string[] = [];
   const unexpected: string[] = [];
   const effectMissing: string[] = [];
+  const poorRecords: string[] = [];
   const deadLettered: Record<string, number> = {};
   let done = 0;
   let effectCompletions = 0;
@@ -92,7 +95,14 @@ export function check(
     const isDone = (state.done.get(id) ?? 0) > 0;
     const dead = deadLetters.get(id) ?? [];
     if (isDone) done += 1;
-    for (const record of dead) deadLettered[record.reason] = (deadLettered[record.reason] ?? 0) + 1;
+    for (const record of dead) {
+      deadLettered[record.reason] = (deadLettered[record.reason] ?? 0) + 1;
+      // I1: in the DLQ "with its reason, attempts and last error".
+      if (record.error.trim() === "") poorRecords.push(`${id}: no last error`);
+      if (record.reason === "max_retries" && record.retry !== String(maxRetries)) {
+        poorRecords.push(`${id}: retry field "${record.retry}" after ${maxRetries} retries`);
+      }
+    }
     if (!isDone && dead.length === 0) lost.push(id);
     if (isDone && dead.length > 0) both.push(id);
     if (dead.length > 1) twiceDead.push(id);
@@ -107,6 +117,7 @@ export function check(
     }
   }
   if (lost.length > 0) violations.push(`I1: ${lost.length} accepted tasks lost: ${sample(lost)}`);
+  if (poorRecords.length > 0) violations.push(`I1: incomplete DLQ records: ${sample(poorRecords)}`);
   if (both.length > 0) violations.push(`I3: done and dead-lettered: ${sample(both)}`);
   if (twiceDead.length > 0) violations.push(`I3: dead-lettered more than once: ${sample(twiceDead)}`);
   if (unexpected.length > 0) violations.push(`unexpected outcome: ${sample(unexpected)}`);
@@ -168,6 +179,7 @@ export function check(
       lost: lost.length,
       injected: state.injected.size,
       refused: state.refused,
+      rejected: state.rejected,
       effectCompletions,
       effectsPerformed,
     },
@@ -182,7 +194,9 @@ export function figuresLine(figures: Figures): string {
     .map(([reason, count]) => `${reason}=${count}`)
     .join(" ");
   const injected = figures.injected > 0 ? ` (+${figures.injected} injected)` : "";
-  const refused = figures.refused > 0 ? ` / refused ${figures.refused}` : "";
+  const refused =
+    (figures.refused > 0 ? ` / refused (full) ${figures.refused}` : "") +
+    (figures.rejected > 0 ? ` / not accepted (outage) ${figures.rejected}` : "");
   const effects =
     figures.effectCompletions > 0
       ? ` (side effects ${figures.effectsPerformed} for ${figures.effectCompletions} completions)`

@@ -18,6 +18,8 @@ export interface Accepted {
 export class LedgerState {
   readonly enqueued = new Map<string, Accepted>();
   refused = 0;
+  /** Enqueues given up during an outage (not accepted; one may still have been written). */
+  rejected = 0;
   readonly injected = new Map<string, { kind: string; reasons: readonly string[]; entryId: string }>();
   readonly starts = new Map<string, StartRecord[]>();
   readonly done = new Map<string, number>();
@@ -47,7 +49,8 @@ export class LedgerState {
         this.enqueued.set(event.id, { seq: event.seq, expect: event.expect, effect: event.effect });
         break;
       case "refused":
-        this.refused += 1;
+        if (event.code === "QUEUE_FULL") this.refused += 1;
+        else this.rejected += 1;
         break;
       case "injected":
         this.injected.set(event.id, { kind: event.kind, reasons: event.reasons, entryId: event.entryId });

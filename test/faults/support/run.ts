@@ -24,6 +24,11 @@ import { sleep, waitFor } from "./wait.js";
 import { DEFAULT_WORKER_SETTINGS, type WorkerSettings } from "./worker-config.js";
 
 export const KEY_PREFIX = "faults:";
+/** How long a producer keeps retrying an enqueue that Redis rejected during an outage. */
+const OUTAGE_RETRY_MS = 60_000;
+
+/** What the test producer does when an enqueue rejects because Redis is cut off. */
+export type OutageMode = "retry" | "give-up";
 const TICK_MS = 100;
 
 export interface RunOptions {
@@ -176,18 +181,23 @@ export class FaultRun {
     }
   }
 
-  /** Enqueues one task; records it in the ledger once `enqueue` resolved. Rejections are retried with the same idempotency key. */
+  /**
+   * Enqueues one task; records it in the ledger once `enqueue` resolved (accepted). A refusal for
+   * a full queue is recorded as refused. Other rejections (Redis cut off) depend on `onOutage`:
+   * absent, they fail the test; `"retry"`: tried again for up to {@link OUTAGE_RETRY_MS} with an
+   * idempotency key (a rejected call may have been written before its reply was lost, the key makes
+   * the retry a no-op); `"give-up"`: no key, no retry, the task is simply not accepted.
+   */
   async enqueue(
     payload: WorkPayload,
-    options: { expect?: readonly Outcome[]; retryForMs?: number; enqueue?: EnqueueOptions } = {},
+    options: { expect?: readonly Outcome[]; onOutage?: OutageMode; enqueue?: EnqueueOptions } = {},
   ): Promise<string | undefined> {
     const expect = options.expect ?? [plannedOutcome(payload, this.maxRetries)];
-    const deadline = Date.now() + (options.retryForMs ?? 0);
-    // A retried enqueue may have been written before its reply was lost: the key makes the retry a no-op.
+    const deadline = Date.now() + (options.onOutage === "retry" ? OUTAGE_RETRY_MS : 0);
     const enqueueOptions: EnqueueOptions =
-      options.retryForMs === undefined
-        ? { ...options.enqueue }
-        : { idempotencyKey: `seq-${payload.seq}`, ...options.enqueue };
+      options.onOutage === "retry"
+        ? { idempotencyKey: `seq-${payload.seq}`, ...options.enqueue }
+        : { ...options.enqueue };
     for (;;) {
       try {
         const task = await this.producer.enqueue(WORK, payload, enqueueOptions);
@@ -200,12 +210,12 @@ export class FaultRun {
         });
         return task.id;
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (code === "QUEUE_FULL") {
+        const code = String((error as { code?: unknown }).code);
+        if (code === "QUEUE_FULL" || (options.onOutage !== undefined && Date.now() > deadline)) {
           this.ledger.write({ ev: "refused", seq: payload.seq, code });
           return undefined;
         }
-        if (Date.now() > deadline) throw error;
+        if (options.onOutage === undefined) throw error;
         this.rejectedEnqueues += 1;
         await sleep(100);
       }
@@ -218,7 +228,7 @@ export class FaultRun {
     ratePerSecond: number,
     make: (seq: number) => WorkPayload,
     options: {
-      retryForMs?: number;
+      onOutage?: (payload: WorkPayload) => OutageMode;
       expect?: (payload: WorkPayload) => readonly Outcome[];
       inFlight?: number;
     } = {},
@@ -232,8 +242,9 @@ export class FaultRun {
       while (running.size >= limit) await Promise.race(running);
       const payload = make(seq);
       const expect = options.expect?.(payload);
+      const onOutage = options.onOutage?.(payload);
       const call = this.enqueue(payload, {
-        ...(options.retryForMs === undefined ? {} : { retryForMs: options.retryForMs }),
+        ...(onOutage === undefined ? {} : { onOutage }),
         ...(expect === undefined ? {} : { expect }),
       });
       running.add(call);
@@ -343,7 +354,13 @@ export class FaultRun {
       this.state.enqueued.delete(id);
       destroyed += 1;
     }
-    const result = check(this.state, this.deadLetters, await this.quiet(), await this.effectsInRedis());
+    const result = check(
+      this.state,
+      this.deadLetters,
+      await this.quiet(),
+      await this.effectsInRedis(),
+      this.maxRetries,
+    );
     result.violations.push(...this.testViolations);
     const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1);
     const notes = [
