@@ -18,6 +18,7 @@ import { LedgerState } from "./ledger-state.js";
 import { LedgerReader, LedgerWriter, type Outcome } from "./ledger.js";
 import { Prng } from "./prng.js";
 import { RedisUnderTest } from "./redis-server.js";
+import { ReplyDropProxy } from "./reply-drop-proxy.js";
 import { faultRegistry, QUEUE, WORK, type RegistryConfig, type WorkPayload } from "./registry.js";
 import { SCALE, seedFor } from "./scale.js";
 import { sleep, waitFor } from "./wait.js";
@@ -37,6 +38,8 @@ export interface RunOptions {
   readonly persistent?: boolean;
   readonly registry?: RegistryConfig;
   readonly worker?: Partial<WorkerSettings>;
+  /** Producer and workers reach Redis through a {@link ReplyDropProxy} (the test's admin connection does not). */
+  readonly throughProxy?: boolean;
   /** SIGKILL a worker this long after it reported a handler blocking its process. Absent: never. */
   readonly killBlockedAfterMs?: number;
 }
@@ -77,6 +80,7 @@ export class FaultRun {
     readonly redis: RedisUnderTest,
     readonly admin: Redis,
     readonly producer: Producer,
+    readonly proxy: ReplyDropProxy | undefined,
   ) {
     this.seed = seedFor(options.name);
     this.prng = new Prng(this.seed);
@@ -92,7 +96,7 @@ export class FaultRun {
       {
         ...DEFAULT_WORKER_SETTINGS,
         ...options.worker,
-        redisUrl: redis.url,
+        redisUrl: proxy?.url ?? redis.url,
         keyPrefix: KEY_PREFIX,
         ledgerPath,
         markerDir: dir,
@@ -112,12 +116,13 @@ export class FaultRun {
     const redis = await RedisUnderTest.start(dir, options.persistent ?? false);
     const admin = new Redis(redis.url, { maxRetriesPerRequest: null });
     admin.on("error", () => undefined); // outages are the point; commands wait for the reconnect
+    const proxy = options.throughProxy === true ? await ReplyDropProxy.start(redis.port) : undefined;
     const producer = createProducer(faultRegistry(options.registry), {
-      redis: redis.url,
+      redis: proxy?.url ?? redis.url,
       keyPrefix: KEY_PREFIX,
       logger: pino({ level: "warn" }, pino.destination(join(dir, "producer.log"))),
     });
-    return new FaultRun(options, dir, redis, admin, producer);
+    return new FaultRun(options, dir, redis, admin, producer, proxy);
   }
 
   /** A PRNG of its own for one stream of decisions (so async interleaving does not change the others). */
@@ -383,6 +388,7 @@ export class FaultRun {
     await this.fleet.stopAll(5_000);
     await this.producer.close().catch(() => undefined);
     this.admin.disconnect();
+    await this.proxy?.close();
     await this.redis.kill();
     this.ledger.close();
     if (keepDir) console.log(`[${this.options.name}] kept ${this.dir} (ledger.jsonl, worker logs)`);
