@@ -10,7 +10,8 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { queueKeys, type QueueKeys } from "../../../runtime/keys.js";
 import { createProducer, type Producer } from "../../../runtime/producer.js";
-import type { EnqueueOptions } from "../../../runtime/types.js";
+import { QueueFullError } from "../../../runtime/errors.js";
+import type { EnqueueOptions, EnqueuedTask } from "../../../runtime/types.js";
 import { check, figuresLine, type CheckResult, type DeadLetterRecord, type QuietState } from "./checker.js";
 import { WorkerFleet } from "./fleet.js";
 import { effectKey } from "./idempotency.js";
@@ -225,6 +226,34 @@ export class FaultRun {
         await sleep(100);
       }
     }
+  }
+
+  /**
+   * Enqueues `payloads` with one `enqueueBulk` call: records each accepted item (from the result,
+   * or from `QueueFullError.accepted` when the queue filled part way) and each refused one.
+   */
+  async enqueueBulk(payloads: readonly WorkPayload[]): Promise<number> {
+    let accepted: readonly (EnqueuedTask | null)[];
+    try {
+      accepted = await this.producer.enqueueBulk(payloads.map((payload) => ({ type: WORK, payload })));
+    } catch (error) {
+      if (!(error instanceof QueueFullError)) throw error;
+      accepted = error.accepted.length > 0 ? error.accepted : payloads.map(() => null);
+    }
+    payloads.forEach((payload, i) => {
+      const task = accepted[i];
+      if (task) {
+        const expect = [plannedOutcome(payload, this.maxRetries)];
+        this.ledger.write({
+          ev: "enqueued",
+          id: task.id,
+          seq: payload.seq,
+          expect,
+          effect: payload.effect === true,
+        });
+      } else this.ledger.write({ ev: "refused", seq: payload.seq, code: "QUEUE_FULL" });
+    });
+    return accepted.filter((task) => task !== null).length;
   }
 
   /** Enqueues `count` tasks made by `make`, `ratePerSecond` of them a second, at most `inFlight` at once. */
