@@ -19,7 +19,7 @@ import { LedgerState } from "./ledger-state.js";
 import { LedgerReader, LedgerWriter, type Outcome } from "./ledger.js";
 import { Prng } from "./prng.js";
 import { RedisUnderTest } from "./redis-server.js";
-import { ReplyDropProxy } from "./reply-drop-proxy.js";
+import { ReplyDropProxy } from "../../support/reply-drop-proxy.js";
 import { faultRegistry, QUEUE, WORK, type RegistryConfig, type WorkPayload } from "./registry.js";
 import { SCALE, seedFor } from "./scale.js";
 import { sleep, waitFor } from "./wait.js";
