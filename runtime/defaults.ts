@@ -62,6 +62,12 @@ export const PROMOTE_BATCH = 100;
  */
 export const HOUSEKEEPING_INTERVAL_MS = 100;
 
+/**
+ * A command (or script) without a reply after this long fails, and its connection is replaced:
+ * a half-open TCP connection must not hang a worker or producer: 10s.
+ */
+export const COMMAND_TIMEOUT_MS = 10_000;
+
 /** Extra wait beyond the block time before a blocking read counts as hung and its connection is replaced. */
 export const BLOCKING_READ_GRACE_MS = 5_000;
 

@@ -34,6 +34,7 @@ import type {
   QueueDefinition,
   TaskRegistry,
 } from "./types.js";
+import { redactUrl } from "./redis-connection.js";
 import { encodeTaskFields } from "./wire.js";
 
 /** Options of a producer. */
@@ -83,7 +84,8 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     );
   }
   const logger = (options.logger ?? pino({ level: "info" })).child({ component: "producer" });
-  const enqueuer = createRedisEnqueuer(options.redis ?? defaultRedisUrl(), idempotencyTtlMs, logger);
+  const url = options.redis ?? defaultRedisUrl();
+  const enqueuer = createRedisEnqueuer(url, idempotencyTtlMs, logger);
   let closed = false;
 
   function prepare(type: string, payload: unknown, opts: EnqueueOptions = {}): Prepared {
@@ -148,9 +150,8 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     try {
       return await enqueuer.write(prepared.map((p) => p.request));
     } catch (err) {
-      throw new RedisError(`enqueue failed: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      });
+      const message = err instanceof Error ? err.message : String(err);
+      throw new RedisError(`enqueue on ${redactUrl(url)} failed: ${message}`, { cause: err });
     }
   }
 
@@ -172,9 +173,12 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       case "full":
         return "full";
       case "error":
-        throw new RedisError(`enqueue of task "${p.type}" failed: ${outcome.error.message}`, {
-          cause: outcome.error,
-        });
+        throw new RedisError(
+          `enqueue of task "${p.type}" on ${redactUrl(url)} failed: ${outcome.error.message}`,
+          {
+            cause: outcome.error,
+          },
+        );
     }
   }
 

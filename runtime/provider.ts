@@ -49,7 +49,7 @@ export interface Provider {
    * for its in-flight tasks well within it (for example every third of it).
    */
   readonly claimMinIdleMs: number;
-  /** Starts consuming: creates consumer groups (MKSTREAM, from `0`) for the given queues. */
+  /** Starts consuming: creates consumer groups (MKSTREAM, from `0`) for the given queues. `fetch` calls it when nobody did. */
   start(): Promise<void>;
   /**
    * Up to `max` tasks for this consumer: stale entries reclaimed from dead consumers first, then

@@ -5,6 +5,7 @@
  */
 import { Redis, type Result } from "ioredis";
 import type { Logger } from "pino";
+import { COMMAND_TIMEOUT_MS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
 import { ACK, CLAIM, DEAD_LETTER, ENQUEUE, EXTEND_LEASE, PROMOTE, RETRY } from "./scripts.js";
 
@@ -55,7 +56,17 @@ declare module "ioredis" {
 /** `command` clients run scripts and single commands; a `blocking` client only runs XREADGROUP BLOCK. */
 export type ConnectionRole = "command" | "blocking";
 
-export function createRedisClient(url: string, role: ConnectionRole, name: string, logger: Logger): Redis {
+/**
+ * A client for `url`. A command client fails a command without a reply after `commandTimeoutMs`;
+ * pass such errors to {@link replaceOnTimeout}.
+ */
+export function createRedisClient(
+  url: string,
+  role: ConnectionRole,
+  name: string,
+  logger: Logger,
+  commandTimeoutMs = COMMAND_TIMEOUT_MS,
+): Redis {
   if (!/^rediss?:\/\//.test(url)) {
     throw new ConfigError(
       `redis URL "${redactUrl(url)}" is not a Redis URL; write it as redis://host:6379 or rediss://user:pass@host:6380`,
@@ -66,7 +77,7 @@ export function createRedisClient(url: string, role: ConnectionRole, name: strin
     connectionName: `jobgen:${name}:${role}`,
     // A blocking read waits through reconnects instead of failing after N retries; the provider
     // bounds how long it waits itself.
-    ...(role === "blocking" ? { maxRetriesPerRequest: null } : {}),
+    ...(role === "blocking" ? { maxRetriesPerRequest: null } : { commandTimeout: commandTimeoutMs }),
   });
   client.on("error", (err: Error) =>
     logger.warn({ err, role, redis: redactUrl(url) }, "redis connection error"),
@@ -81,6 +92,17 @@ export function createRedisClient(url: string, role: ConnectionRole, name: strin
     client.defineCommand("jobgenExtendLease", { numberOfKeys: 1, lua: EXTEND_LEASE });
   }
   return client;
+}
+
+/**
+ * After a command timed out, the connection is likely half-open (no RST ever came): drop it and
+ * reconnect, so the next commands do not wait on it too.
+ */
+export function replaceOnTimeout(client: Redis, err: unknown, logger: Logger): void {
+  if (err instanceof Error && err.message.includes("Command timed out")) {
+    logger.warn({ err }, "redis command timed out; reconnecting");
+    client.disconnect(true);
+  }
 }
 
 /** The URL with its password replaced by `***`, for logs and errors. */

@@ -3,7 +3,7 @@
  * idempotency key, delayed set), many of them pipelined in one round trip.
  */
 import type { Logger } from "pino";
-import { closeClient, createRedisClient } from "./redis-connection.js";
+import { closeClient, createRedisClient, replaceOnTimeout } from "./redis-connection.js";
 import type { QueueKeys } from "./keys.js";
 import { fieldsToArgs } from "./wire.js";
 
@@ -53,7 +53,13 @@ export function createRedisEnqueuer(url: string, idempotencyTtlMs: number, logge
           ...tail,
         );
       }
-      const replies = (await pipeline.exec()) ?? [];
+      const replies = await pipeline.exec().catch((err: unknown) => {
+        replaceOnTimeout(client, err, logger);
+        throw err;
+      });
+      if (replies === null) throw new Error("the pipeline was not executed");
+      const timedOut = replies.find(([err]) => err !== null)?.[0];
+      if (timedOut) replaceOnTimeout(client, timedOut, logger);
       return requests.map((_, i): EnqueueOutcome => {
         const [err, reply] = replies[i] ?? [new Error("no reply from Redis"), null];
         if (err) return { kind: "error", error: err };

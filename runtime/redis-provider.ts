@@ -23,6 +23,7 @@ import type { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
 import {
   BLOCKING_READ_GRACE_MS,
+  COMMAND_TIMEOUT_MS,
   DEFAULT_BLOCK_MS,
   DEFAULT_CLAIM_COUNT,
   DEFAULT_ENABLE_AUTO_CLAIM,
@@ -36,7 +37,7 @@ import {
 import { ConfigError, RedisError } from "./errors.js";
 import { queueKeys, type QueueKeys } from "./keys.js";
 import type { DeadLetterDetails, DeliveredTask, Provider } from "./provider.js";
-import { closeClient, createRedisClient, redactUrl } from "./redis-connection.js";
+import { closeClient, createRedisClient, redactUrl, replaceOnTimeout } from "./redis-connection.js";
 import type { QueueDefinition, TaskRegistry } from "./types.js";
 import { argsToFields, deadLetterFields, decodeTask, fieldsToArgs, retryFields } from "./wire.js";
 
@@ -66,6 +67,8 @@ export interface RedisProviderOptions {
   readonly claimCount?: number;
   /** Reclaim stale entries of dead consumers (Go: EnableAutoClaim). @defaultValue true */
   readonly enableAutoClaim?: boolean;
+  /** A command without a reply after this many ms fails and its connection is replaced. @defaultValue 10000 */
+  readonly commandTimeoutMs?: number;
   /** @defaultValue a pino logger at level `info` */
   readonly logger?: Logger;
 }
@@ -92,10 +95,20 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
   );
   const logger = (options.logger ?? pino({ level: "info" })).child({ component: "redis-provider", consumer });
 
-  const command = createRedisClient(url, "command", consumer, logger);
+  const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, COMMAND_TIMEOUT_MS, "commandTimeoutMs");
+  const command = createRedisClient(url, "command", consumer, logger, commandTimeoutMs);
+
+  /** A RedisError for a failed command; a timed-out command's connection is replaced. */
+  function failure(what: string, err: unknown): RedisError {
+    replaceOnTimeout(command, err, logger);
+    return wrap(`${what} on ${redactUrl(url)}`, err);
+  }
   let blocking: Redis | undefined;
   let closed = false;
   let rotation = 0;
+  let started = false;
+  /** Lost-group recoveries so far; a fetch that recovered ends there (never a loop on NOGROUP). */
+  let recoveries = 0;
   /** When the next promotion + reclaim step is due (client clock). */
   let nextHousekeepingAt = 0;
   /** When the earliest delayed task known falls due (client clock); Infinity when none. */
@@ -126,7 +139,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           await command.xgroup("CREATE", q.keys.stream, q.definition.group, "0", "MKSTREAM");
         } catch (err) {
           if (!errorMessage(err).startsWith("BUSYGROUP"))
-            throw wrap(`creating group ${q.definition.group} on ${q.keys.stream}`, err);
+            throw failure(`creating group ${q.definition.group} on ${q.keys.stream}`, err);
         }
       }),
     );
@@ -134,6 +147,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
 
   /** NOGROUP: Redis lost the stream or its group (restart without persistence, FLUSHALL, DEL). */
   async function recoverLostGroups(err: unknown): Promise<void> {
+    recoveries++;
     logger.error(
       { err, streams: queues.map((q) => q.keys.stream) },
       "consumer group missing: Redis lost queue state (restart without persistence, FLUSHALL or a deleted stream); " +
@@ -159,10 +173,11 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       }
     }
     const replies = await pipeline.exec().catch((err: unknown) => {
-      throw wrap("promoting and reclaiming", err);
+      throw failure("promoting and reclaiming", err);
     });
     const claimed: DeliveredTask[] = [];
     let lostGroup: unknown;
+    let failed: RedisError | undefined;
     const now = Date.now();
     nextHousekeepingAt = now + HOUSEKEEPING_INTERVAL_MS;
     nextDueAt = Number.POSITIVE_INFINITY;
@@ -172,11 +187,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         const [err, reply] = replies?.[i * perQueue + k] ?? [new Error("no reply"), null];
         if (err) {
           if (errorMessage(err).includes("NOGROUP")) lostGroup = err;
-          else
-            throw wrap(
-              k === 0 ? `promoting delayed tasks of ${q.keys.stream}` : `reclaiming from ${q.keys.stream}`,
-              err,
-            );
+          else failed ??= failure(`${k === 0 ? "promoting into" : "reclaiming from"} ${q.keys.stream}`, err);
           continue;
         }
         if (k === 0) {
@@ -193,6 +204,9 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     });
     nextHousekeepingAt = Math.min(nextHousekeepingAt, nextDueAt);
     if (lostGroup !== undefined) await recoverLostGroups(lostGroup);
+    // Entries reclaimed from one queue are handed out even when another queue's step failed.
+    if (failed && claimed.length === 0) throw failed;
+    if (failed) logger.warn({ err: failed }, "promotion or reclaim failed on a queue");
     if (claimed.length > 0)
       logger.info({ count: claimed.length }, "reclaimed stale entries from dead consumers");
     return claimed;
@@ -255,11 +269,11 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     }
   }
 
-  /** New entries (`>`); blocks only when `wait`, and no longer than until a known delayed task is due. */
-  async function readNew(max: number, wait: boolean, signal: AbortSignal): Promise<DeliveredTask[]> {
+  /** New entries (`>`), blocking up to `waitMs` (0: not at all), or until a known delayed task is due. */
+  async function readNew(max: number, waitMs: number, signal: AbortSignal): Promise<DeliveredTask[]> {
     const n = Math.min(max, count);
     const untilDue = Math.max(1, Math.ceil(nextDueAt - Date.now()));
-    const block = wait ? Math.min(Math.ceil(blockMs / groups.length), untilDue) : 0;
+    const block = waitMs > 0 ? Math.min(Math.ceil(waitMs / groups.length), untilDue) : 0;
     for (let i = 0; i < groups.length && !signal.aborted && !closed; i++) {
       const [group, members] = groups[(rotation + i) % groups.length] ?? ["", []];
       let reply: [string, [string, string[]][]][];
@@ -271,7 +285,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           await recoverLostGroups(err);
           return [];
         }
-        throw wrap(`reading group ${group}`, err);
+        throw wrap(`reading group ${group} on ${redactUrl(url)}`, err);
       }
       const tasks = reply.flatMap(([stream, entries]) => {
         const queue = byStream.get(stream)?.definition.name ?? stream;
@@ -285,28 +299,45 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     return [];
   }
 
+  async function start(): Promise<void> {
+    logger.info(
+      { queues: queues.map((q) => q.definition.name), redis: redactUrl(url), claimMinIdleMs },
+      "provider starting",
+    );
+    await ensureGroups();
+    started = true;
+  }
+
   return {
     consumer,
     claimMinIdleMs,
 
-    async start() {
-      logger.info(
-        { queues: queues.map((q) => q.definition.name), redis: redactUrl(url), claimMinIdleMs },
-        "provider starting",
-      );
-      await ensureGroups();
-    },
+    start,
 
     async fetch(max, signal) {
       if (closed || signal.aborted || max <= 0) return [];
+      if (!started) await start();
       const tasks = surplus.splice(0, max);
+      const deadline = Date.now() + blockMs;
+      const recoveriesBefore = recoveries;
       try {
-        if (tasks.length < max && Date.now() >= nextHousekeepingAt) {
-          tasks.push(...(await housekeeping(max - tasks.length)));
-        }
-        if (tasks.length < max && !signal.aborted) {
-          tasks.push(...(await readNew(max - tasks.length, tasks.length === 0, signal)));
-        }
+        // Until something came or the block time is over: a read cut short because a delayed
+        // task fell due loops back to promote it, so an empty fetch always took blockMs.
+        do {
+          if (tasks.length < max && Date.now() >= nextHousekeepingAt) {
+            tasks.push(...(await housekeeping(max - tasks.length)));
+          }
+          if (tasks.length < max && !signal.aborted && !closed) {
+            const waitMs = tasks.length === 0 ? deadline - Date.now() : 0;
+            tasks.push(...(await readNew(max - tasks.length, waitMs, signal)));
+          }
+        } while (
+          tasks.length === 0 &&
+          Date.now() < deadline &&
+          recoveries === recoveriesBefore &&
+          !signal.aborted &&
+          !closed
+        );
       } catch (err) {
         if (tasks.length === 0) throw err;
         logger.warn({ err }, "fetch failed part way; returning the tasks it already holds");
@@ -320,7 +351,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       const done = await command
         .jobgenAck(q.keys.stream, q.definition.group, consumer, task.entryId)
         .catch((err: unknown) => {
-          throw wrap(`acking ${task.entryId}`, err);
+          throw failure(`acking ${task.entryId}`, err);
         });
       return done === 1;
     },
@@ -339,7 +370,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           member,
         )
         .catch((err: unknown) => {
-          throw wrap(`scheduling a retry of ${task.entryId}`, err);
+          throw failure(`scheduling a retry of ${task.entryId}`, err);
         });
       return done === 1;
     },
@@ -350,7 +381,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       const done = await command
         .jobgenDeadLetter(q.keys.stream, q.keys.dlq, q.definition.group, consumer, task.entryId, ...record)
         .catch((err: unknown) => {
-          throw wrap(`dead-lettering ${task.entryId}`, err);
+          throw failure(`dead-lettering ${task.entryId}`, err);
         });
       return done === 1;
     },
@@ -371,11 +402,11 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           );
       }
       const replies = await pipeline.exec().catch((err: unknown) => {
-        throw wrap("extending leases", err);
+        throw failure("extending leases", err);
       });
       let extended = 0;
       for (const [err, n] of replies ?? []) {
-        if (err) throw wrap("extending leases", err);
+        if (err) throw failure("extending leases", err);
         extended += Number(n);
       }
       return extended;
@@ -422,11 +453,11 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   return value;
 }
 
-export function errorMessage(err: unknown): string {
+function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function wrap(what: string, err: unknown): RedisError {
+function wrap(what: string, err: unknown): RedisError {
   return new RedisError(`${what} failed: ${errorMessage(err)}`, { cause: err });
 }
 

@@ -97,6 +97,19 @@ describe("redis provider: fetch and the atomic transitions", () => {
     expect(await redis.zcard(keys.delayed)).toBe(0);
   });
 
+  it("a blocking fetch wakes for a delayed task that falls due during its block and returns it", async () => {
+    const slow = testProvider(registry, prefix, { blockMs: 20_000 });
+    try {
+      await addTask(redis, keys.stream);
+      const [first] = await fetchAtLeast(provider, 1);
+      await provider.retry(first!, 300, "later");
+      const fetched = await slow.fetch(10, new AbortController().signal);
+      expect(fetched.map((t) => [t.id, t.retry])).toEqual([[first!.id, 1]]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("deadLetter writes the DLQ record with every field and acks the entry", async () => {
     const entryId = await addTask(redis, keys.stream);
     const [task] = await fetchAtLeast(provider, 1);
