@@ -10,7 +10,8 @@ import type { MiddlewareContext } from "./middleware.js";
  * - `success`: handled and acked;
  * - `retry`: scheduled again with backoff (this counter is the retry count);
  * - `dead_letter`: moved to the DLQ (see `deadLettered` for the reasons, `poison` included);
- * - `abandoned`: aborted by a forced shutdown and left pending, to be reclaimed;
+ * - `abandoned`: left pending without a transition (aborted by a forced shutdown, or the
+ *   transition failed on Redis), to be reclaimed and retried;
  * - `reclaimed`: another consumer took the entry over before this one could settle it.
  */
 export type TaskOutcome = "success" | "retry" | "dead_letter" | "abandoned" | "reclaimed";

@@ -8,17 +8,20 @@
  *   reason `poison`, without running it;
  * - a settle step that fails (Redis down) leaves the entry pending: it is reclaimed later.
  *
+ * Slots: at most `concurrency` tasks are held at once, from fetch to settle. A handler that ignores
+ * its aborted signal after a timeout is abandoned: its slot is freed when the attempt fails.
+ *
  * While tasks run, a timer extends the lease of every entry the worker holds, every
  * `leaseInterval`, so a live worker's long task is never reclaimed and run twice.
  *
  * `stop()` is two-phase: fetching stops at once; in-flight tasks get `shutdownTimeout` to finish
  * (and are settled as usual); those still running are then aborted (`ctx.signal`, reason a
  * {@link ClosedError}) and left un-acked, pending on this consumer, to be reclaimed and retried
- * by a worker; entries fetched but not yet started are left pending too. Then the provider closes.
+ * by a worker. Then the provider closes.
  */
 import { constants as osConstants } from "node:os";
 import type { Logger } from "pino";
-import { DEFAULT_STOP_SIGNALS } from "./signals.js";
+import { DEFAULT_BLOCK_MS, LEASE_EXTENSIONS_PER_CLAIM_IDLE } from "./defaults.js";
 import { ClosedError, ConfigError } from "./errors.js";
 import { MetricsCollector, metricsTypeLabel } from "./metrics.js";
 import { compose, type Middleware, type MiddlewareContext, type TaskStep } from "./middleware.js";
@@ -31,9 +34,9 @@ import { validationMiddleware } from "./middleware/validation.js";
 import type { DeliveredTask, Provider } from "./provider.js";
 import { createRedisProvider } from "./redis-provider.js";
 import { failureDisposition } from "./retry-policy.js";
+import { DEFAULT_STOP_SIGNALS } from "./signals.js";
 import { resolveTaskSettings } from "./task-settings.js";
 import type { AnyHandler, HandlerFunction, TaskContext, TaskDefinition, TaskRegistry } from "./types.js";
-import { DEFAULT_BLOCK_MS, LEASE_EXTENSIONS_PER_CLAIM_IDLE } from "./defaults.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
 export type { WorkerOptions } from "./worker-options.js";
@@ -92,7 +95,6 @@ class QueueWorker implements Worker {
   private readonly logger: Logger;
   private readonly custom: Middleware[] = [];
   private readonly running = new Set<TaskRun>();
-  private readonly backlog: DeliveredTask[] = [];
   private readonly fetchAbort = new AbortController();
   private state: State = "new";
   private provider: Provider | undefined;
@@ -216,7 +218,6 @@ class QueueWorker implements Worker {
       { inFlight: this.running.size, shutdownTimeoutMs: this.options.shutdownTimeoutMs },
       "worker stopping: fetching stopped, waiting for in-flight tasks",
     );
-    await this.loopDone;
     if (!(await this.drained(this.options.shutdownTimeoutMs))) {
       const reason = new ClosedError(
         `worker stopped: shutdownTimeout (${this.options.shutdownTimeoutMs}ms) passed; ` +
@@ -231,10 +232,8 @@ class QueueWorker implements Worker {
       await this.drained(Number.POSITIVE_INFINITY);
     }
     clearInterval(this.leaseTimer);
-    if (this.backlog.length > 0) {
-      this.logger.info({ count: this.backlog.length }, "fetched tasks not started are left pending");
-    }
-    await this.provider?.close();
+    await this.provider?.close(); // also ends a fetch still waiting on Redis
+    await this.loopDone;
     this.state = "stopped";
     this.logger.info("worker stopped");
   }
@@ -266,10 +265,6 @@ class QueueWorker implements Worker {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
-      if (this.backlog.length > 0) {
-        for (const task of this.backlog.splice(0, free)) this.dispatch(task, onion, provider);
-        continue;
-      }
       let batch: DeliveredTask[];
       const fetchedAt = Date.now();
       try {
@@ -286,9 +281,11 @@ class QueueWorker implements Worker {
         if (Date.now() - fetchedAt < blockMs / 2) await sleep(options.pollIntervalMs, signal);
         continue;
       }
+      if (this.state !== "running") {
+        this.logger.info({ count: batch.length }, "tasks fetched while stopping are left pending");
+        break;
+      }
       this.logger.debug({ count: batch.length, free }, "fetched tasks");
-      // A provider may hand over more than asked (reclaims from several queues); keep the rest.
-      this.backlog.push(...batch.splice(free));
       for (const task of batch) this.dispatch(task, onion, provider);
     }
   }
@@ -349,7 +346,6 @@ class QueueWorker implements Worker {
       ctx.logger.warn("task aborted by shutdown; left pending, to be retried");
       return;
     }
-    run.phase = "settling";
     if (failure === undefined) {
       await this.settle(run, ctx.logger, typeLabel, async () => {
         const owned = await provider.ack(task);
@@ -465,14 +461,25 @@ class QueueWorker implements Worker {
     return Object.hasOwn(this.registry.tasks, type) ? this.registry.tasks[type] : undefined;
   }
 
+  /** Extends the lease of every entry whose handler still runs (settling ones are being acked). */
   private async extendLeases(): Promise<void> {
-    const held = [...[...this.running].map((run) => run.task), ...this.backlog];
-    if (held.length === 0 || this.provider === undefined || this.extendingLeases) return;
+    const handling = [...this.running].filter((run) => run.phase === "handling");
+    if (handling.length === 0 || this.provider === undefined || this.extendingLeases) return;
     this.extendingLeases = true;
     try {
-      await this.provider.extendLease(held);
+      const extended = await this.provider.extendLease(handling.map((run) => run.task));
+      const stillHandling = handling.filter((run) => this.running.has(run) && run.phase === "handling");
+      if (extended < stillHandling.length) {
+        this.logger.warn(
+          { handling: stillHandling.length, extended },
+          "another consumer took over in-flight entries (were they stalled past the claim idle time?)",
+        );
+      }
     } catch (error) {
-      this.logger.warn({ err: error, count: held.length }, "could not extend the lease of in-flight tasks");
+      this.logger.warn(
+        { err: error, count: handling.length },
+        "could not extend the lease of in-flight tasks",
+      );
     } finally {
       this.extendingLeases = false;
     }

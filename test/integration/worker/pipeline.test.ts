@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PermanentError } from "../../../runtime/errors.js";
 import type { Middleware } from "../../../runtime/middleware.js";
-import { currentCorrelationId } from "../../../runtime/middleware/tracing.js";
+import { createProducer } from "../../../runtime/producer.js";
+import { currentCorrelationId, currentTraceparent } from "../../../runtime/middleware/tracing.js";
 import type { TaskContext } from "../../../runtime/types.js";
-import { eventually } from "../../support/provider.js";
+import { eventually, quietLogger } from "../../support/provider.js";
+import { testRedisUrl } from "../../support/redis.js";
 import { testRegistry } from "../../support/registry.js";
 import { addRaw, queueState, work, workerTestBed, type WorkerTestBed } from "../../support/worker.js";
 
@@ -115,5 +117,49 @@ describe("worker: concurrency, custom middleware, metrics", () => {
     expect(snapshot.deadLettered).toEqual({ permanent: 1, unknown_type: 1 });
     expect(snapshot.durations.send_email?.count).toBe(4);
     expect(snapshot.inFlight).toBe(0);
+  });
+
+  it("carries the producer's correlation id and trace context to the trace hook and the handler", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const seen: Record<string, unknown>[] = [];
+    const worker = bed.worker(
+      {
+        send_email: async (_payload: unknown, ctx: TaskContext) => {
+          seen.push({
+            at: "handler",
+            ctx: ctx.correlationId,
+            als: currentCorrelationId(),
+            tp: currentTraceparent(),
+          });
+        },
+        resize_image: noop,
+      },
+      {
+        traceHook: async (ctx, next) => {
+          seen.push({ at: "hook", tp: ctx.traceparent, als: currentCorrelationId() });
+          await next();
+        },
+      },
+    );
+    await worker.start();
+    const producer = createProducer(registry, {
+      redis: testRedisUrl(),
+      keyPrefix: bed.prefix,
+      logger: quietLogger,
+    });
+    try {
+      await producer.enqueue(
+        "send_email",
+        { to: "a@b.co", subject: "hi" },
+        { correlationId: "order-42", metadata: { traceparent } },
+      );
+    } finally {
+      await producer.close();
+    }
+    await eventually(async () => seen.length === 2, "task handled");
+    expect(seen).toEqual([
+      { at: "hook", tp: traceparent, als: "order-42" },
+      { at: "handler", ctx: "order-42", als: "order-42", tp: traceparent },
+    ]);
   });
 });

@@ -67,9 +67,9 @@ describe("worker: crashed workers, long tasks, poison", () => {
     const runs: string[] = [];
     const slow = (name: string) => async () => {
       runs.push(name);
-      await work(1_200);
+      await work(2_500); // ~3 claim idle times; leases are extended every 300ms
     };
-    const options = { claimMinIdle: 300 };
+    const options = { claimMinIdle: 900 };
     await bed.worker({ send_email: slow("a"), resize_image: noop }, options).start();
     await bed.worker({ send_email: slow("b"), resize_image: noop }, options).start();
     await addRaw(bed.redis, bed.keys.stream);
