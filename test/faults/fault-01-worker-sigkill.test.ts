@@ -8,7 +8,7 @@ import { bySchedule } from "./support/scale.js";
 import { sleep } from "./support/wait.js";
 
 const TASKS = bySchedule(600, 6_000);
-const PER_SECOND = bySchedule(40, 50);
+const PER_SECOND = 40;
 const DRAIN_BOUND_MS = bySchedule(60_000, 120_000);
 
 it("fault 1: a worker SIGKILLed every few seconds under load loses nothing", async () => {
