@@ -1,4 +1,7 @@
-/** Runs one fault scenario in its own world and asserts the invariants at the end. */
+/**
+ * Runs one fault scenario in its own world and asserts the invariants at the end. Its directory
+ * (ledger, worker logs) is kept when it fails, or always with `FAULTS_KEEP=1`.
+ */
 import { expect } from "vitest";
 import { FaultRun, type RunOptions } from "./run.js";
 
@@ -15,6 +18,6 @@ export async function withFaultRun(
     expect(result.violations).toEqual([]);
     passed = true;
   } finally {
-    await run.close(!passed);
+    await run.close(!passed || process.env.FAULTS_KEEP === "1");
   }
 }
