@@ -90,6 +90,13 @@ describe("fault checker", () => {
     expect(violations).toMatch(/expected one of \[malformed\]/);
   });
 
+  it("allows one handled-but-never-accepted task per rejected enqueue, not more", () => {
+    const rejected: LedgerEntry = { ev: "refused", seq: 1, code: "REDIS" };
+    const stray = [run("started", "x", 1), run("done", "x", 1)];
+    expect(check(stateOf([rejected, ...stray]), new Map(), QUIET).violations).toEqual([]);
+    expect(check(stateOf(stray), new Map(), QUIET).violations.join()).toMatch(/never saw accepted/);
+  });
+
   it("flags work left pending, unread or delayed (I4)", () => {
     const quiet = { pending: 1, unread: 2, delayed: 3, consumersWithPending: ["workers/c1"] };
     expect(check(new LedgerState(), new Map(), quiet).violations).toHaveLength(4);
