@@ -26,6 +26,15 @@ declare module "ioredis" {
       cursor: string,
       count: number,
     ): Result<[string, [string, string[], number][]], Context>;
+    /** {@link jobgenClaim} with the reply as bytes (entries are decoded strictly as UTF-8 by the provider). */
+    jobgenClaimBuffer(
+      stream: string,
+      group: string,
+      consumer: string,
+      minIdleMs: number,
+      cursor: string,
+      count: number,
+    ): Result<[Buffer, [Buffer, Buffer[], number][]], Context>;
     jobgenAck(stream: string, group: string, consumer: string, entryId: string): Result<number, Context>;
     jobgenRetry(
       stream: string,
