@@ -62,8 +62,13 @@ declare module "ioredis" {
   }
 }
 
-/** `command` clients run scripts and single commands; a `blocking` client only runs XREADGROUP BLOCK. */
-export type ConnectionRole = "command" | "blocking";
+/**
+ * `command` clients run scripts and single commands; a `producer` client is a command client that
+ * never sends a command again after its connection closed unanswered (the producer fails those
+ * writes instead: an enqueue sent twice would write its task twice); a `blocking` client only runs
+ * XREADGROUP BLOCK.
+ */
+export type ConnectionRole = "command" | "producer" | "blocking";
 
 /**
  * A client for `url`. A command client fails a command without a reply after `commandTimeoutMs`;
@@ -87,11 +92,12 @@ export function createRedisClient(
     // A blocking read waits through reconnects instead of failing after N retries; the provider
     // bounds how long it waits itself.
     ...(role === "blocking" ? { maxRetriesPerRequest: null } : { commandTimeout: commandTimeoutMs }),
+    ...(role === "producer" ? { autoResendUnfulfilledCommands: false } : {}),
   });
   client.on("error", (err: Error) =>
     logger.warn({ err, role, redis: redactUrl(url) }, "redis connection error"),
   );
-  if (role === "command") {
+  if (role !== "blocking") {
     client.defineCommand("jobgenEnqueue", { numberOfKeys: 3, lua: ENQUEUE });
     client.defineCommand("jobgenPromote", { numberOfKeys: 2, lua: PROMOTE });
     client.defineCommand("jobgenClaim", { numberOfKeys: 1, lua: CLAIM });
