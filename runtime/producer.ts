@@ -59,7 +59,9 @@ export interface Producer {
   /**
    * Validates and writes one task. Throws `UnknownTaskError`, `ValidationError` (every issue with
    * its path), `PayloadTooLargeError`, `ConfigError` (bad options), `QueueFullError`, `RedisError`,
-   * `ClosedError`.
+   * `ClosedError`. A `RedisError` for a connection that closed before Redis answered means the task
+   * may have been written; it is never sent twice behind your back, so retry with the same
+   * `idempotencyKey` to be sure it exists exactly once.
    */
   enqueue(type: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueuedTask>;
   /**

@@ -30,6 +30,8 @@ export interface DeliveredTask {
   readonly deliveryCount: number;
   /** Every field of the entry as read, for the DLQ record and for diagnostics. */
   readonly fields: Readonly<Record<string, string>>;
+  /** Fields whose bytes were not valid UTF-8 (their text in `fields` carries U+FFFD). @defaultValue none */
+  readonly invalidUtf8Fields?: readonly string[];
 }
 
 /** What a dead-letter record says about why. */

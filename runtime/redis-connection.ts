@@ -28,6 +28,15 @@ declare module "ioredis" {
       cursor: string,
       count: number,
     ): Result<[string, [string, string[], number][]], Context>;
+    /** {@link jobgenClaim} with the reply as bytes (entries are decoded strictly as UTF-8 by the provider). */
+    jobgenClaimBuffer(
+      stream: string,
+      group: string,
+      consumer: string,
+      minIdleMs: number,
+      cursor: string,
+      count: number,
+    ): Result<[Buffer, [Buffer, Buffer[], number][]], Context>;
     jobgenAck(stream: string, group: string, consumer: string, entryId: string): Result<number, Context>;
     jobgenRetry(
       stream: string,
@@ -55,8 +64,13 @@ declare module "ioredis" {
   }
 }
 
-/** `command` clients run scripts and single commands; a `blocking` client only runs XREADGROUP BLOCK. */
-export type ConnectionRole = "command" | "blocking";
+/**
+ * `command` clients run scripts and single commands; a `producer` client is a command client that
+ * never sends a command again after its connection closed unanswered (the producer fails those
+ * writes instead: an enqueue sent twice would write its task twice); a `blocking` client only runs
+ * XREADGROUP BLOCK.
+ */
+export type ConnectionRole = "command" | "producer" | "blocking";
 
 /** Settings of one client besides its URL. */
 export interface ClientOptions {
@@ -100,13 +114,14 @@ export function createRedisClient(
     ...(role === "blocking"
       ? { maxRetriesPerRequest: null }
       : { commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS }),
+    ...(role === "producer" ? { autoResendUnfulfilledCommands: false } : {}),
   });
   client.on("error", (err: Error) => {
     connectionErrors.set(client, err);
     logger.warn({ err, role, redis: redactUrl(url) }, "redis connection error");
   });
   client.on("ready", () => connectionErrors.delete(client));
-  if (role === "command") {
+  if (role !== "blocking") {
     client.defineCommand("jobgenEnqueue", { numberOfKeys: 3, lua: ENQUEUE });
     client.defineCommand("jobgenPromote", { numberOfKeys: 2, lua: PROMOTE });
     client.defineCommand("jobgenClaim", { numberOfKeys: 1, lua: CLAIM });

@@ -2,6 +2,7 @@
  * Writes tasks to Redis for the producer: one ENQUEUE script call per task (maxLen backpressure,
  * idempotency key, delayed set), many of them pipelined in one round trip.
  */
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { closeClient, createRedisClient, explainFailure, replaceOnTimeout } from "./redis-connection.js";
 import type { QueueKeys } from "./keys.js";
@@ -34,13 +35,55 @@ export interface RedisEnqueuer {
   close(): Promise<void>;
 }
 
+/** Why a write failed when its connection closed before Redis answered it. */
+const UNANSWERED =
+  "the connection to Redis closed before Redis answered; the task may or may not have been written " +
+  "(enqueue it again with the same idempotencyKey to be sure it is written once)";
+
+/** A write in progress; `sent` once its commands may have reached Redis. */
+interface PendingWrite {
+  sent: boolean;
+  fail(error: Error): void;
+}
+
 export function createRedisEnqueuer(
   url: string,
   tls: TlsOptions | undefined,
   idempotencyTtlMs: number,
   logger: Logger,
 ): RedisEnqueuer {
-  const client = createRedisClient(url, "command", "producer", logger, { tls });
+  const client = createRedisClient(url, "producer", "producer", logger, { tls });
+  // ioredis would send an unanswered command again after reconnecting, and an enqueue that Redis
+  // had already run would then write its task twice. The producer client never resends; a write
+  // whose connection closed before the reply fails here instead, ambiguous and said so.
+  const pending = new Set<PendingWrite>();
+  client.on("ready", () => {
+    for (const write of pending) write.sent = true; // the offline queue goes out now
+  });
+  client.on("close", () => {
+    for (const write of pending) {
+      if (!write.sent) continue;
+      pending.delete(write);
+      write.fail(new Error(UNANSWERED));
+    }
+  });
+
+  /** `pipeline.exec()`, failed at once when the connection closes after the pipeline was sent. */
+  async function execUnlessCutOff(pipeline: ReturnType<Redis["pipeline"]>) {
+    let write: PendingWrite | undefined;
+    const cutOff = new Promise<never>((_, reject) => {
+      write = { sent: client.status === "ready", fail: reject };
+      pending.add(write);
+    });
+    const exec = pipeline.exec();
+    exec.catch(() => undefined); // a pipeline cut off may still reject later, unobserved
+    try {
+      return await Promise.race([exec, cutOff]);
+    } finally {
+      if (write) pending.delete(write);
+    }
+  }
+
   return {
     async write(requests) {
       const pipeline = client.pipeline();
@@ -59,7 +102,7 @@ export function createRedisEnqueuer(
           ...tail,
         );
       }
-      const replies = await pipeline.exec().catch((err: unknown) => {
+      const replies = await execUnlessCutOff(pipeline).catch((err: unknown) => {
         replaceOnTimeout(client, err, logger);
         throw explainFailure(client, err);
       });

@@ -45,7 +45,7 @@ import {
   replaceOnTimeout,
 } from "./redis-connection.js";
 import type { QueueDefinition, TaskRegistry, TlsOptions } from "./types.js";
-import { argsToFields, deadLetterFields, decodeTask, fieldsToArgs, retryFields } from "./wire.js";
+import { bufferArgsToFields, deadLetterFields, decodeTask, fieldsToArgs, retryFields } from "./wire.js";
 
 /** Options of {@link createRedisProvider}; the Go package's RedisProviderConfig knobs. */
 export interface RedisProviderOptions {
@@ -170,7 +170,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     for (const q of queues) {
       pipeline.jobgenPromote(q.keys.delayed, q.keys.stream, PROMOTE_BATCH);
       if (enableAutoClaim) {
-        pipeline.jobgenClaim(
+        pipeline.jobgenClaimBuffer(
           q.keys.stream,
           q.definition.group,
           consumer,
@@ -202,10 +202,13 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           const [, msUntilNext] = reply as [number, number];
           if (msUntilNext >= 0) nextDueAt = Math.min(nextDueAt, now + msUntilNext);
         } else {
-          const [cursor, entries] = reply as [string, [string, string[], number][]];
-          q.claimCursor = cursor;
+          const [cursor, entries] = reply as [Buffer, [Buffer, Buffer[], number][]];
+          q.claimCursor = cursor.toString();
           for (const [entryId, pairs, deliveries] of entries) {
-            claimed.push(decodeTask(q.definition.name, entryId, argsToFields(pairs), Number(deliveries)));
+            const { fields, invalidUtf8 } = bufferArgsToFields(pairs);
+            claimed.push(
+              decodeTask(q.definition.name, entryId.toString(), fields, Number(deliveries), invalidUtf8),
+            );
           }
         }
       }
@@ -247,7 +250,8 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       signal.addEventListener("abort", onAbort, { once: true });
     });
     const blockArgs = block > 0 ? ["BLOCK", block] : [];
-    const read = client.call("XREADGROUP", [
+    // As bytes: entries are decoded strictly as UTF-8 (wire.ts bufferArgsToFields).
+    const read = client.callBuffer("XREADGROUP", [
       "GROUP",
       group,
       consumer,
@@ -270,7 +274,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         if (client === blocking) dropBlocking();
         return [];
       }
-      return (outcome ?? []) as [string, [string, string[]][]][];
+      return (outcome ?? []) as [Buffer, [Buffer, Buffer[] | null][]][];
     } finally {
       clearTimeout(timer);
       if (onAbort) signal.removeEventListener("abort", onAbort);
@@ -284,7 +288,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     const block = waitMs > 0 ? Math.min(Math.ceil(waitMs / groups.length), untilDue) : 0;
     for (let i = 0; i < groups.length && !signal.aborted && !closed; i++) {
       const [group, members] = groups[(rotation + i) % groups.length] ?? ["", []];
-      let reply: [string, [string, string[]][]][];
+      let reply: [Buffer, [Buffer, Buffer[] | null][]][];
       try {
         reply = await readGroup(group, members, n, block, signal);
       } catch (err) {
@@ -295,9 +299,13 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         }
         throw wrap(`reading group ${group} on ${redactUrl(url)}`, err);
       }
-      const tasks = reply.flatMap(([stream, entries]) => {
+      const tasks = reply.flatMap(([streamKey, entries]) => {
+        const stream = streamKey.toString();
         const queue = byStream.get(stream)?.definition.name ?? stream;
-        return entries.map(([entryId, pairs]) => decodeTask(queue, entryId, argsToFields(pairs ?? []), 1));
+        return entries.map(([entryId, pairs]) => {
+          const { fields, invalidUtf8 } = bufferArgsToFields(pairs ?? []);
+          return decodeTask(queue, entryId.toString(), fields, 1, invalidUtf8);
+        });
       });
       if (tasks.length > 0) {
         rotation = (rotation + i + 1) % groups.length;

@@ -147,7 +147,8 @@ function toIssues(
 
 /**
  * The validated payload of a delivered task, or a {@link TaskRejectedError}: no type →
- * `malformed`; a type without definition (or handler) → `unknown_type`; then the payload checks
+ * `malformed`; a type without definition (or handler) → `unknown_type`; no payload, or payload
+ * bytes that are not valid UTF-8 → `malformed`; then the payload checks
  * of {@link parsePayloadText}; finally the task's zod validator → `validation` with every issue.
  */
 export function validateDeliveredPayload(
@@ -155,6 +156,7 @@ export function validateDeliveredPayload(
   payloadText: string | undefined,
   definition: TaskDefinition | undefined,
   limits: PayloadLimits,
+  payloadIsValidUtf8 = true,
 ): unknown {
   if (type === undefined || type === "") {
     throw new TaskRejectedError("malformed", "entry has no task type (no `type` field or metadata key)");
@@ -164,6 +166,9 @@ export function validateDeliveredPayload(
   }
   if (payloadText === undefined) {
     throw new TaskRejectedError("malformed", "entry has no `payload` field");
+  }
+  if (!payloadIsValidUtf8) {
+    throw new TaskRejectedError("malformed", "payload bytes are not valid UTF-8 text");
   }
   const value = parsePayloadText(payloadText, limits);
   const result = definition.validator.safeParse(value);

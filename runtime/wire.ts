@@ -75,11 +75,41 @@ export function fieldsToArgs(fields: Readonly<Record<string, string>>): string[]
   return Object.entries(fields).flat();
 }
 
-/** Fields from the flat reply of XREADGROUP/XAUTOCLAIM; a repeated field keeps its last value. */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Fields from a flat `[name, value, ...]` reply read as text (XRANGE of the DLQ, for the CLI). */
 export function argsToFields(pairs: readonly string[]): Record<string, string> {
   const entries: [string, string][] = [];
   for (let i = 0; i + 1 < pairs.length; i += 2) entries.push([pairs[i] ?? "", pairs[i + 1] ?? ""]);
   return Object.fromEntries(entries);
+}
+
+/** Fields read as bytes, decoded as UTF-8; `invalidUtf8` names those whose bytes are not valid UTF-8. */
+export interface DecodedFields {
+  readonly fields: Record<string, string>;
+  readonly invalidUtf8: string[];
+}
+
+/**
+ * Fields from the flat reply of XREADGROUP/XAUTOCLAIM read as bytes. A value that is not valid
+ * UTF-8 (written by another producer, or by hand) is kept as lossy text (U+FFFD) for the DLQ
+ * record, and named in `invalidUtf8` so the worker rejects the entry instead of handling
+ * replacement characters as if they were the payload. A repeated field keeps its last value.
+ */
+export function bufferArgsToFields(pairs: readonly Buffer[]): DecodedFields {
+  const entries: [string, string][] = [];
+  const invalidUtf8: string[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const name = (pairs[i] ?? Buffer.alloc(0)).toString("utf8");
+    const bytes = pairs[i + 1] ?? Buffer.alloc(0);
+    try {
+      entries.push([name, STRICT_UTF8.decode(bytes)]);
+    } catch {
+      entries.push([name, bytes.toString("utf8")]);
+      invalidUtf8.push(name);
+    }
+  }
+  return { fields: Object.fromEntries(entries), invalidUtf8 };
 }
 
 /** Decodes an entry as read. Never throws: what cannot be read stays `undefined` for the worker to judge. */
@@ -88,6 +118,7 @@ export function decodeTask(
   entryId: string,
   fields: Readonly<Record<string, string>>,
   deliveryCount: number,
+  invalidUtf8Fields: readonly string[] = [],
 ): DeliveredTask {
   const metadata = decodeMetadata(fields);
   const createdAt =
@@ -107,6 +138,7 @@ export function decodeTask(
     createdAt,
     deliveryCount,
     fields,
+    invalidUtf8Fields,
   };
 }
 

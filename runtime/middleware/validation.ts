@@ -14,7 +14,14 @@ export function validationMiddleware(defaults: PayloadLimits): Middleware {
       maxBytes: ctx.definition?.maxPayloadBytes ?? defaults.maxBytes,
       maxDepth: ctx.definition?.maxDepth ?? defaults.maxDepth,
     };
-    ctx.payload = validateDeliveredPayload(ctx.type, ctx.task.payload, ctx.definition, limits);
+    const payloadIsValidUtf8 = !(ctx.task.invalidUtf8Fields ?? []).includes("payload");
+    ctx.payload = validateDeliveredPayload(
+      ctx.type,
+      ctx.task.payload,
+      ctx.definition,
+      limits,
+      payloadIsValidUtf8,
+    );
     await next();
   };
 }

@@ -117,6 +117,14 @@ describe("validateDeliveredPayload", () => {
     );
   });
 
+  it("rejects a payload whose bytes were not valid UTF-8 as malformed, even when its lossy text would pass", () => {
+    const lossy = '{"to":"a@b.co","subject":"\uFFFD"}';
+    expect(validateDeliveredPayload("send_email", lossy, sendEmail, limits)).toBeDefined();
+    const error = rejection(() => validateDeliveredPayload("send_email", lossy, sendEmail, limits, false));
+    expect(error.reason).toBe("malformed");
+    expect(error.message).toMatch(/UTF-8/);
+  });
+
   it("lists every zod issue with its path", () => {
     const error = rejection(() =>
       validateDeliveredPayload(

@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
-  argsToFields,
+  bufferArgsToFields,
   deadLetterFields,
   decodeTask,
   encodeTaskFields,
   fieldsToArgs,
   retryFields,
 } from "../../runtime/wire.js";
+
+/** Fields as the provider reads them: the reply's bytes, strictly decoded. */
+function argsToFields(pairs: readonly string[]): Record<string, string> {
+  return bufferArgsToFields(pairs.map((text) => Buffer.from(text, "utf8"))).fields;
+}
 
 const task = {
   id: "5f0c7a52-1f9e-4c1b-9a55-8d3b8f6f2a10",
@@ -111,6 +116,20 @@ describe("wire format", () => {
     expect(Object.hasOwn(fields, "__proto__")).toBe(true);
     const decoded = decodeTask("default", "1-0", fields, 1);
     expect(decoded.metadata).toEqual({ ["__proto__"]: "x" });
+  });
+
+  it("names the fields whose bytes are not valid UTF-8, keeping their lossy text for the DLQ record", () => {
+    const invalid = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    const { fields, invalidUtf8 } = bufferArgsToFields([
+      Buffer.from("payload"),
+      invalid,
+      Buffer.from("type"),
+      Buffer.from("send_email \u00e9"),
+    ]);
+    expect(invalidUtf8).toEqual(["payload"]);
+    expect(fields.payload).toBe("{\uFFFD\uFFFD}");
+    expect(fields.type).toBe("send_email \u00e9");
+    expect(decodeTask("default", "1-0", fields, 1, invalidUtf8).invalidUtf8Fields).toEqual(["payload"]);
   });
 
   it("builds the next attempt's fields and the DLQ record from the entry's fields", () => {
