@@ -1,0 +1,46 @@
+/**
+ * jobgen through its public API: createProducer (typed bulk form, validation on) and
+ * createWorkerRuntime with the library's default middleware, validation and logger.
+ */
+import { Redis } from "ioredis";
+import { createProducer, createWorkerRuntime, type Producer } from "../../runtime/index.js";
+import { BENCH_KEY_PREFIX, BENCH_QUEUE, BENCH_TASK, benchRegistry, type BenchPayload } from "../registry.js";
+import type { BenchAdapter } from "./adapter.js";
+import { streamOutstanding } from "./stream-outstanding.js";
+
+export function createJobgenAdapter(redisUrl: string): BenchAdapter {
+  let producer: Producer | undefined;
+  let inspector: Redis | undefined;
+  const getProducer = () =>
+    (producer ??= createProducer(benchRegistry, { redis: redisUrl, keyPrefix: BENCH_KEY_PREFIX }));
+  const group = benchRegistry.queues.default?.group ?? "workers";
+  return {
+    async enqueueBulk(batch) {
+      await getProducer().enqueueBulk(batch.map((payload) => ({ type: BENCH_TASK, payload })));
+    },
+    async enqueue(payload) {
+      await getProducer().enqueue(BENCH_TASK, payload);
+    },
+    async startWorker(concurrency, onHandle) {
+      const worker = createWorkerRuntime(
+        benchRegistry,
+        { redis: redisUrl, keyPrefix: BENCH_KEY_PREFIX, concurrency },
+        {
+          [BENCH_TASK]: async (payload: BenchPayload) => {
+            onHandle(payload);
+          },
+        },
+      );
+      await worker.start();
+      return worker;
+    },
+    async outstanding() {
+      inspector ??= new Redis(redisUrl);
+      return await streamOutstanding(inspector, `${BENCH_KEY_PREFIX}${BENCH_QUEUE}`, group);
+    },
+    async close() {
+      await producer?.close();
+      inspector?.disconnect();
+    },
+  };
+}
