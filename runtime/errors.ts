@@ -2,6 +2,7 @@
  * Every error jobgen throws carries a stable `code` from {@link ErrorCode}; match on the code,
  * never on the message. Handlers steer retries with {@link PermanentError} and {@link RetryAfterError}.
  */
+import type { EnqueuedTask } from "./types.js";
 
 /** The closed list of error codes. */
 export type ErrorCode =
@@ -58,15 +59,25 @@ export class RetryAfterError extends JobgenError {
   }
 }
 
-/** The queue holds `maxLen` tasks already: the task was not accepted. Nothing was written. */
+/**
+ * The queue holds `maxLen` tasks already (waiting, in flight and delayed): the task was not
+ * accepted and nothing of it was written. From `enqueueBulk`, `accepted` has one slot per item:
+ * the task when it was enqueued, `null` when it was not; from `enqueue` it is empty.
+ */
 export class QueueFullError extends JobgenError {
   readonly code = "QUEUE_FULL";
   constructor(
     readonly queue: string,
     readonly maxLen: number,
+    readonly accepted: readonly (EnqueuedTask | null)[] = [],
   ) {
+    const bulk =
+      accepted.length > 0
+        ? ` (enqueueBulk: ${accepted.filter((t) => t !== null).length} of ${accepted.length} items were enqueued; ` +
+          `error.accepted says which)`
+        : "";
     super(
-      `queue "${queue}" is full (maxLen ${maxLen}): the task was not enqueued; ` +
+      `queue "${queue}" is full (maxLen ${maxLen}): the task was not enqueued${bulk}; ` +
         `let workers catch up, add workers, or raise maxLen in the schema`,
     );
   }

@@ -32,5 +32,10 @@ export {
 export type { ErrorCode, ValidationIssue } from "./errors.js";
 export { createProducer } from "./producer.js";
 export type { Producer, ProducerOptions } from "./producer.js";
+export { createRedisProvider } from "./redis-provider.js";
+export type { RedisProviderOptions } from "./redis-provider.js";
+export type { DeadLetterDetails, DeliveredTask, Provider } from "./provider.js";
+export { DEAD_LETTER_REASONS } from "./dead-letter.js";
+export type { DeadLetterReason } from "./dead-letter.js";
 export { createWorkerRuntime } from "./worker.js";
 export type { Worker, WorkerOptions } from "./worker.js";

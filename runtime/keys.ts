@@ -23,7 +23,9 @@ export interface QueueKeys {
 export function queueKeys(queue: QueueDefinition, keyPrefix = ""): QueueKeys {
   const stream = `${keyPrefix}${queue.stream}`;
   const tag = `{${stream}}`;
-  const dlqSuffix = queue.dlq.startsWith(queue.stream) ? queue.dlq.slice(queue.stream.length) : `:${queue.dlq}`;
+  const dlqSuffix = queue.dlq.startsWith(queue.stream)
+    ? queue.dlq.slice(queue.stream.length)
+    : `:${queue.dlq}`;
   return {
     stream,
     delayed: `${tag}:delayed`,

@@ -1,6 +1,41 @@
-// CONTRACT STUB — the runtime issue (#3) replaces the body; the signatures are what generated code uses.
-import type { Logger } from "pino";
-import type { BulkEnqueueItem, EnqueueOptions, EnqueuedTask, TaskRegistry } from "./types.js";
+/**
+ * The producer behind generated `createEnqueue`: validates each payload with its task's zod
+ * validator before anything is written, then writes it with one script call (pipelined for bulk).
+ * Precedence of maxRetries and timeout: enqueue option > schema task > library default (defaults.ts).
+ */
+import { randomUUID } from "node:crypto";
+import pino, { type Logger } from "pino";
+import {
+  BULK_PIPELINE_CHUNK,
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  defaultRedisUrl,
+} from "./defaults.js";
+import { toMilliseconds } from "./duration.js";
+import {
+  ClosedError,
+  ConfigError,
+  PayloadTooLargeError,
+  QueueFullError,
+  RedisError,
+  UnknownTaskError,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors.js";
+import { queueKeys } from "./keys.js";
+import { createRedisEnqueuer, type EnqueueOutcome, type EnqueueRequest } from "./redis-enqueue.js";
+import type {
+  BulkEnqueueItem,
+  EnqueueOptions,
+  EnqueuedTask,
+  QueueDefinition,
+  TaskRegistry,
+} from "./types.js";
+import { redactUrl } from "./redis-connection.js";
+import { encodeTaskFields } from "./wire.js";
 
 /** Options of a producer. */
 export interface ProducerOptions {
@@ -10,15 +45,267 @@ export interface ProducerOptions {
   readonly keyPrefix?: string;
   /** @defaultValue a pino logger at level `info` */
   readonly logger?: Logger;
+  /** How long an idempotency key remembers its task, in ms. @defaultValue 24 hours */
+  readonly idempotencyTtlMs?: number;
 }
 
 /** Writes tasks to their queues; validates each payload before anything is written. */
 export interface Producer {
+  /**
+   * Validates and writes one task. Throws `UnknownTaskError`, `ValidationError` (every issue with
+   * its path), `PayloadTooLargeError`, `ConfigError` (bad options), `QueueFullError`, `RedisError`,
+   * `ClosedError`.
+   */
   enqueue(type: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueuedTask>;
+  /**
+   * Validates every item first (all or nothing: a `ValidationError` lists the issues of every
+   * item, paths starting with the item's index), then writes them in pipelines of 1000. Resolves
+   * with the tasks in item order. A full queue stops it with `QueueFullError`, whose `accepted`
+   * says item by item what was enqueued.
+   */
   enqueueBulk(items: readonly BulkEnqueueItem[]): Promise<EnqueuedTask[]>;
+  /** Closes the connection; later enqueues throw `ClosedError`. */
   close(): Promise<void>;
 }
 
-export function createProducer(_registry: TaskRegistry, _options: ProducerOptions = {}): Producer {
-  throw new Error("createProducer: not implemented yet (issue #3)");
+/** A validated task ready to write. */
+interface Prepared {
+  readonly request: EnqueueRequest;
+  readonly type: string;
+  readonly queue: QueueDefinition;
+}
+
+export function createProducer(registry: TaskRegistry, options: ProducerOptions = {}): Producer {
+  const keyPrefix = options.keyPrefix ?? "";
+  const idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
+  if (!Number.isInteger(idempotencyTtlMs) || idempotencyTtlMs <= 0) {
+    throw new ConfigError(
+      `createProducer: \`idempotencyTtlMs\` must be a positive integer, got ${idempotencyTtlMs}`,
+    );
+  }
+  const logger = (options.logger ?? pino({ level: "info" })).child({ component: "producer" });
+  const url = options.redis ?? defaultRedisUrl();
+  const enqueuer = createRedisEnqueuer(url, idempotencyTtlMs, logger);
+  let closed = false;
+
+  function prepare(type: string, payload: unknown, opts: EnqueueOptions = {}): Prepared {
+    const task = Object.hasOwn(registry.tasks, type) ? registry.tasks[type] : undefined;
+    if (task === undefined) throw new UnknownTaskError(type);
+    const queue = Object.hasOwn(registry.queues, task.queue) ? registry.queues[task.queue] : undefined;
+    if (queue === undefined) {
+      throw new ConfigError(`task "${type}" names queue "${task.queue}", which the registry does not define`);
+    }
+    const result = task.validator.safeParse(payload);
+    if (!result.success) {
+      throw new ValidationError(
+        type,
+        result.error.issues.map((i) => ({
+          path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
+          message: i.message,
+        })),
+      );
+    }
+    const json = toJson(type, payload);
+    const maxBytes = task.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    const bytes = Buffer.byteLength(json, "utf8");
+    if (bytes > maxBytes) {
+      throw new PayloadTooLargeError(
+        `payload of task "${type}" is ${bytes} bytes of JSON, over its cap of ${maxBytes} (maxPayloadBytes in the schema)`,
+      );
+    }
+    const maxDepth = task.maxDepth ?? DEFAULT_MAX_DEPTH;
+    if (depthOver(payload, maxDepth)) {
+      throw new PayloadTooLargeError(
+        `payload of task "${type}" nests objects/arrays deeper than its cap of ${maxDepth} (maxDepth in the schema)`,
+      );
+    }
+    const taskId = randomUUID();
+    const fields = encodeTaskFields({
+      id: taskId,
+      type,
+      payload: json,
+      createdAt: new Date(),
+      retry: 0,
+      maxRetry: maxRetriesOf(opts.maxRetries, task.maxRetries),
+      timeoutMs: timeoutOf(opts.timeout, task.timeoutMs),
+      metadata: metadataOf(opts.metadata),
+      correlationId: opts.correlationId ?? randomUUID(),
+    });
+    return {
+      type,
+      queue,
+      request: {
+        keys: queueKeys(queue, keyPrefix),
+        maxLen: queue.maxLen ?? 0,
+        taskId,
+        fields,
+        delayMs: delayOf(opts),
+        ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
+      },
+    };
+  }
+
+  async function write(prepared: readonly Prepared[]): Promise<EnqueueOutcome[]> {
+    if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
+    try {
+      return await enqueuer.write(prepared.map((p) => p.request));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new RedisError(`enqueue on ${redactUrl(url)} failed: ${message}`, { cause: err });
+    }
+  }
+
+  function toTask(p: Prepared, outcome: EnqueueOutcome): EnqueuedTask | "full" {
+    const base = { type: p.type, queue: p.queue.name };
+    switch (outcome.kind) {
+      case "stream":
+        return { ...base, id: p.request.taskId, entryId: outcome.entryId, runAt: null, deduplicated: false };
+      case "delayed":
+        return {
+          ...base,
+          id: p.request.taskId,
+          entryId: null,
+          runAt: new Date(outcome.runAtMs),
+          deduplicated: false,
+        };
+      case "duplicate":
+        return { ...base, id: outcome.taskId, entryId: null, runAt: null, deduplicated: true };
+      case "full":
+        return "full";
+      case "error":
+        throw new RedisError(
+          `enqueue of task "${p.type}" on ${redactUrl(url)} failed: ${outcome.error.message}`,
+          {
+            cause: outcome.error,
+          },
+        );
+    }
+  }
+
+  return {
+    async enqueue(type, payload, opts) {
+      if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
+      const prepared = prepare(type, payload, opts);
+      const [outcome] = await write([prepared]);
+      const task = toTask(prepared, outcome ?? { kind: "error", error: new Error("no reply") });
+      if (task === "full") throw new QueueFullError(prepared.queue.name, prepared.queue.maxLen ?? 0);
+      logger.debug(
+        { taskId: task.id, type, queue: task.queue, deduplicated: task.deduplicated },
+        "task enqueued",
+      );
+      return task;
+    },
+
+    async enqueueBulk(items) {
+      if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
+      const prepared = prepareAll(items, prepare);
+      const accepted: (EnqueuedTask | null)[] = prepared.map(() => null);
+      for (let start = 0; start < prepared.length; start += BULK_PIPELINE_CHUNK) {
+        const chunk = prepared.slice(start, start + BULK_PIPELINE_CHUNK);
+        const outcomes = await write(chunk);
+        let full: Prepared | undefined;
+        chunk.forEach((p, i) => {
+          const task = toTask(p, outcomes[i] ?? { kind: "error", error: new Error("no reply") });
+          if (task === "full") full ??= p;
+          else accepted[start + i] = task;
+        });
+        if (full) throw new QueueFullError(full.queue.name, full.queue.maxLen ?? 0, accepted);
+      }
+      logger.debug({ count: prepared.length }, "bulk enqueued");
+      return accepted.filter((t): t is EnqueuedTask => t !== null);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await enqueuer.close();
+    },
+  };
+}
+
+/** Prepares every item; validation issues of all items are reported together, paths led by the item index. */
+function prepareAll(
+  items: readonly BulkEnqueueItem[],
+  prepare: (type: string, payload: unknown, opts?: EnqueueOptions) => Prepared,
+): Prepared[] {
+  const issues: ValidationIssue[] = [];
+  const failedTypes = new Set<string>();
+  const prepared: Prepared[] = [];
+  items.forEach((item, index) => {
+    try {
+      prepared.push(prepare(item.type, item.payload, item.options));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      failedTypes.add(item.type);
+      issues.push(...err.issues.map((i) => ({ path: [index, ...i.path], message: i.message })));
+    }
+  });
+  if (issues.length > 0) throw new ValidationError([...failedTypes].join(", "), issues);
+  return prepared;
+}
+
+function toJson(type: string, payload: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch (err) {
+    const message = `payload is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`;
+    throw new ValidationError(type, [{ path: [], message }]);
+  }
+  if (json === undefined)
+    throw new ValidationError(type, [{ path: [], message: "payload is not JSON-serialisable" }]);
+  return json;
+}
+
+/** Whether objects/arrays in `value` nest deeper than `max`. */
+function depthOver(value: unknown, max: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (max <= 0) return true;
+  return Object.values(value).some((child) => depthOver(child, max - 1));
+}
+
+function maxRetriesOf(option: number | undefined, schema: number | undefined): number {
+  const value = option ?? schema ?? DEFAULT_MAX_RETRIES;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigError(`maxRetries must be a whole number ≥ 0, got ${value}`);
+  }
+  return value;
+}
+
+function timeoutOf(option: EnqueueOptions["timeout"], schemaMs: number | undefined): number {
+  const ms = option === undefined ? (schemaMs ?? DEFAULT_TIMEOUT_MS) : configMs(option, "timeout");
+  if (ms <= 0) throw new ConfigError(`timeout must be more than 0, got ${String(option ?? schemaMs)}`);
+  return ms;
+}
+
+function delayOf(opts: EnqueueOptions): number {
+  if (opts.delay !== undefined && opts.runAt !== undefined) {
+    throw new ConfigError("give either `delay` or `runAt`, not both");
+  }
+  if (opts.runAt !== undefined) {
+    const at = opts.runAt.getTime();
+    if (Number.isNaN(at)) throw new ConfigError("`runAt` is an invalid Date");
+    return Math.max(0, Math.ceil(at - Date.now()));
+  }
+  return opts.delay === undefined ? 0 : Math.ceil(configMs(opts.delay, "delay"));
+}
+
+function configMs(value: NonNullable<EnqueueOptions["delay"]>, what: string): number {
+  try {
+    return toMilliseconds(value, what);
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function metadataOf(metadata: EnqueueOptions["metadata"]): Readonly<Record<string, string>> {
+  if (metadata === undefined) return {};
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== "string") {
+      throw new ConfigError(
+        `metadata "${key}" must be a string, got ${typeof value}; convert it with String(...)`,
+      );
+    }
+  }
+  return metadata;
 }

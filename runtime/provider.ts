@@ -42,7 +42,14 @@ export interface DeadLetterDetails {
 }
 
 export interface Provider {
-  /** Starts consuming: creates consumer groups (MKSTREAM, from `0`) for the given queues. */
+  /** This provider's consumer name in every consumer group it reads. */
+  readonly consumer: string;
+  /**
+   * Idle time after which another consumer reclaims an entry. A worker calls {@link extendLease}
+   * for its in-flight tasks well within it (for example every third of it).
+   */
+  readonly claimMinIdleMs: number;
+  /** Starts consuming: creates consumer groups (MKSTREAM, from `0`) for the given queues. `fetch` calls it when nobody did. */
   start(): Promise<void>;
   /**
    * Up to `max` tasks for this consumer: stale entries reclaimed from dead consumers first, then
@@ -56,8 +63,11 @@ export interface Provider {
   retry(task: DeliveredTask, delayMs: number, error: string): Promise<boolean>;
   /** Atomically: write the task to its queue's DLQ with the details and ack this entry. */
   deadLetter(task: DeliveredTask, details: DeadLetterDetails): Promise<boolean>;
-  /** Keeps in-flight entries owned by this consumer (resets their idle time) so nobody reclaims them. */
-  extendLease(tasks: readonly DeliveredTask[]): Promise<void>;
+  /**
+   * Keeps in-flight entries owned by this consumer (resets their idle time) so nobody reclaims
+   * them; entries it no longer owns are left alone. Resolves with the number extended.
+   */
+  extendLease(tasks: readonly DeliveredTask[]): Promise<number>;
   /** Stops blocking reads and closes connections. */
   close(): Promise<void>;
 }

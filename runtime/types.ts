@@ -70,6 +70,8 @@ export interface TaskRegistry {
 export interface EnqueueOptions {
   /** Run no earlier than this long from now (ms or text such as `"5m"`); held in the delayed set. */
   readonly delay?: Duration;
+  /** Run no earlier than this instant; an alternative to `delay` (give one, not both). A past instant runs now. */
+  readonly runAt?: Date;
   /** A second enqueue with the same key, while the first is known, is not written again. */
   readonly idempotencyKey?: string;
   /** String metadata carried with the task (and flattened into stream fields for the Go consumer). */

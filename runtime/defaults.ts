@@ -1,0 +1,72 @@
+/**
+ * Library defaults, resolved once. Precedence everywhere: enqueue option > schema task (with the
+ * schema's `defaults`) > worker/provider config > these constants. "Absent" means inherit, never 0.
+ */
+
+/** `redis` option when absent: `REDIS_URL`, else a local Redis. Read at call time. */
+export function defaultRedisUrl(): string {
+  return process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+}
+
+/** Retries after the first attempt when neither the enqueue call nor the schema says. */
+export const DEFAULT_MAX_RETRIES = 3;
+
+/** Per-attempt timeout when neither the enqueue call nor the schema says: 30s. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Largest payload (bytes of JSON text) when the schema sets no cap: 1 MiB. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576;
+
+/** Deepest nesting of objects and arrays in a payload when the schema sets no cap. */
+export const DEFAULT_MAX_DEPTH = 32;
+
+/** How long an idempotency key remembers its task: 24h. */
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Enqueues sent per pipeline (one round trip) by `enqueueBulk`. */
+export const BULK_PIPELINE_CHUNK = 1000;
+
+/** Provider (Go: Count): most entries one XREADGROUP returns. */
+export const DEFAULT_READ_COUNT = 10;
+
+/** Provider (Go: Block): how long one XREADGROUP blocks waiting for new entries. */
+export const DEFAULT_BLOCK_MS = 1000;
+
+/** Provider (Go: ClaimCount): most stale entries one XAUTOCLAIM takes. */
+export const DEFAULT_CLAIM_COUNT = 10;
+
+/** Provider (Go: EnableAutoClaim): reclaim entries of dead consumers. */
+export const DEFAULT_ENABLE_AUTO_CLAIM = true;
+
+/** Floor of the derived claim idle time: 30s. */
+export const MIN_CLAIM_IDLE_MS = 30_000;
+
+/** Slack added to twice the longest task timeout in the derived claim idle time: 5s. */
+export const CLAIM_IDLE_SLACK_MS = 5_000;
+
+/**
+ * The default claim idle time (Go: ClaimMinIdle) of a provider: `max(30s, 2 × longest task
+ * timeout of its queues + 5s)`. A live worker extends the lease of its in-flight entries well
+ * within this time, so only entries of dead consumers ever get this idle.
+ */
+export function defaultClaimMinIdleMs(longestTimeoutMs: number): number {
+  return Math.max(MIN_CLAIM_IDLE_MS, 2 * longestTimeoutMs + CLAIM_IDLE_SLACK_MS);
+}
+
+/** Most due delayed tasks moved to their stream by one promotion step. */
+export const PROMOTE_BATCH = 100;
+
+/**
+ * Least time between two promotion + reclaim steps of one provider (each fetch runs one at most
+ * this often, or sooner when a delayed task it knows of falls due): 100ms.
+ */
+export const HOUSEKEEPING_INTERVAL_MS = 100;
+
+/**
+ * A command (or script) without a reply after this long fails, and its connection is replaced:
+ * a half-open TCP connection must not hang a worker or producer: 10s.
+ */
+export const COMMAND_TIMEOUT_MS = 10_000;
+
+/** Extra wait beyond the block time before a blocking read counts as hung and its connection is replaced. */
+export const BLOCKING_READ_GRACE_MS = 5_000;

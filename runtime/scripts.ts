@@ -1,0 +1,148 @@
+/**
+ * The Lua scripts behind every state change of a task. Each one is a single atomic step on Redis,
+ * touches only keys of one queue (one hash slot), and opens with its KEYS, ARGV and return value.
+ * Times come from the Redis server clock (`TIME`), so every delayed-set score is on one clock no
+ * matter how skewed the producers' and workers' clocks are.
+ *
+ * Ownership: a transition on a stream entry (ack, retry, dead-letter, lease extension) first asks
+ * XPENDING who owns the entry; when it is not the caller (the entry was reclaimed by another
+ * consumer, or is gone) the script changes nothing and returns 0.
+ */
+
+/** Lua prelude: `owns(stream, group, id, consumer)` and `now_ms()`. */
+const HELPERS = `
+local function owns(stream, group, id, consumer)
+  local p = redis.pcall('XPENDING', stream, group, id, id, 1)
+  return type(p) == 'table' and p.err == nil and #p > 0 and p[1][2] == consumer
+end
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
+export const ENQUEUE = `
+-- KEYS[1] stream, KEYS[2] delayed set, KEYS[3] idempotency key (unused unless ARGV[5] == '1')
+-- ARGV[1] maxLen (0: unbounded), ARGV[2] delay ms (0: write to the stream now),
+-- ARGV[3] idempotency TTL ms, ARGV[4] task id, ARGV[5] '1' when an idempotency key is given,
+-- ARGV[6] the delayed-set member (fields JSON) when delayed, else ARGV[6..] the field/value pairs
+-- returns {'stream', entry id} | {'delayed', due ms} | {'duplicate', earlier task id} | {'full'}
+-- The queue is full when XLEN (waiting + in flight) + ZCARD (delayed) >= maxLen; nothing is trimmed.
+${HELPERS}
+if ARGV[5] == '1' then
+  local earlier = redis.call('GET', KEYS[3])
+  if earlier then return {'duplicate', earlier} end
+end
+local max_len = tonumber(ARGV[1])
+if max_len > 0 and redis.call('XLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= max_len then
+  return {'full'}
+end
+if ARGV[5] == '1' then
+  redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[3])
+end
+local delay = tonumber(ARGV[2])
+if delay > 0 then
+  local due = now_ms() + delay
+  redis.call('ZADD', KEYS[2], due, ARGV[6])
+  return {'delayed', tostring(due)}
+end
+return {'stream', redis.call('XADD', KEYS[1], '*', unpack(ARGV, 6))}
+`;
+
+export const PROMOTE = `
+-- KEYS[1] delayed set, KEYS[2] stream
+-- ARGV[1] most members to move
+-- returns {members moved to the stream, ms until the next member is due (-1: none left)}
+-- A member that is not a JSON object is still moved, as an entry with the single field
+-- 'delayed_member', so the worker dead-letters it as malformed instead of it being lost.
+${HELPERS}
+local now = now_ms()
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+for _, member in ipairs(due) do
+  local ok, fields = pcall(cjson.decode, member)
+  local args = {}
+  if ok and type(fields) == 'table' then
+    for k, v in pairs(fields) do
+      if type(k) == 'string' and (type(v) == 'string' or type(v) == 'number') then
+        args[#args + 1] = k
+        args[#args + 1] = tostring(v)
+      end
+    end
+  end
+  if #args == 0 then args = {'delayed_member', member} end
+  redis.call('XADD', KEYS[2], '*', unpack(args))
+  redis.call('ZREM', KEYS[1], member)
+end
+local next_due = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #next_due == 0 then return {#due, -1} end
+return {#due, math.max(0, tonumber(next_due[2]) - now)}
+`;
+
+export const CLAIM = `
+-- KEYS[1] stream
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] cursor, ARGV[5] count
+-- returns {next cursor, {{entry id, {field, value, ...}, times delivered}, ...}}
+-- XAUTOCLAIM, then XPENDING for each claimed entry's delivery count (already incremented).
+local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5])
+local out = {}
+for _, e in ipairs(r[2]) do
+  if type(e) == 'table' and type(e[2]) == 'table' then
+    local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)
+    local count = 1
+    if #p > 0 then count = p[1][4] end
+    out[#out + 1] = {e[1], e[2], count}
+  end
+end
+return {r[1], out}
+`;
+
+export const ACK = `
+-- KEYS[1] stream
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id
+-- returns 1 when acked and deleted, 0 when this consumer does not own the entry (nothing changed)
+${HELPERS}
+if not owns(KEYS[1], ARGV[1], ARGV[3], ARGV[2]) then return 0 end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+return 1
+`;
+
+export const RETRY = `
+-- KEYS[1] stream, KEYS[2] delayed set
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] delay ms, ARGV[5] member (fields JSON, retry + 1)
+-- returns 1 when scheduled and acked, 0 when this consumer does not own the entry (nothing changed)
+${HELPERS}
+if not owns(KEYS[1], ARGV[1], ARGV[3], ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[2], now_ms() + tonumber(ARGV[4]), ARGV[5])
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+return 1
+`;
+
+export const DEAD_LETTER = `
+-- KEYS[1] stream, KEYS[2] dead-letter stream
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4..] the DLQ record's field/value pairs
+-- returns 1 when written to the DLQ and acked, 0 when this consumer does not own the entry (nothing changed)
+${HELPERS}
+if not owns(KEYS[1], ARGV[1], ARGV[3], ARGV[2]) then return 0 end
+redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+return 1
+`;
+
+export const EXTEND_LEASE = `
+-- KEYS[1] stream
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3..] entry ids
+-- returns the number of entries whose idle time was reset (those this consumer still owns)
+-- XCLAIM ... 0 JUSTID resets the idle time without counting a delivery; never takes another's entry.
+${HELPERS}
+local n = 0
+for i = 3, #ARGV do
+  if owns(KEYS[1], ARGV[1], ARGV[i], ARGV[2]) then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    n = n + 1
+  end
+end
+return n
+`;

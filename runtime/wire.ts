@@ -1,0 +1,183 @@
+/**
+ * The stream entry format, shared with the Go worker package: `payload` (JSON text), `type`,
+ * `created_at` (RFC 3339), `retry` (retries done), `max_retry`, `timeout` (Go duration text),
+ * `metadata` (JSON object text, carrying `type` as the Go consumer routes on it), every metadata
+ * key also flattened into a field unless the name is reserved, and jobgen's own fields `id`,
+ * `correlation_id`, `enqueued_at_ms`, `traceparent`, `last_error`.
+ *
+ * Field objects are built with `Object.fromEntries`, never by assignment, so a field or metadata
+ * key named `__proto__` is plain data.
+ */
+import type { DeadLetterDetails, DeliveredTask } from "./provider.js";
+import { formatGoDuration, parseDurationText } from "./duration.js";
+
+/** Field names a flattened metadata key never overwrites. */
+export const RESERVED_FIELDS: ReadonlySet<string> = new Set([
+  "payload",
+  "type",
+  "created_at",
+  "retry",
+  "max_retry",
+  "timeout",
+  "metadata",
+  "id",
+  "correlation_id",
+  "traceparent",
+  "enqueued_at_ms",
+  "last_error",
+]);
+
+/** Prefix of the dead-letter fields; reserved too. */
+const DLQ_FIELD_PREFIX = "dlq_";
+
+function isReserved(name: string): boolean {
+  return RESERVED_FIELDS.has(name) || name.startsWith(DLQ_FIELD_PREFIX);
+}
+
+/** A task about to be written to a stream. */
+export interface WireTask {
+  readonly id: string;
+  readonly type: string;
+  /** The payload as JSON text. */
+  readonly payload: string;
+  readonly createdAt: Date;
+  /** Retries already done. */
+  readonly retry: number;
+  readonly maxRetry: number;
+  readonly timeoutMs: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly correlationId: string;
+  readonly traceparent?: string;
+}
+
+/** The entry fields of a task, in a stable order (Go fields first). */
+export function encodeTaskFields(task: WireTask): Record<string, string> {
+  const metadata = { ...task.metadata, type: task.type };
+  const own: [string, string][] = [
+    ["payload", task.payload],
+    ["type", task.type],
+    ["created_at", task.createdAt.toISOString()],
+    ["retry", String(task.retry)],
+    ["max_retry", String(task.maxRetry)],
+    ["timeout", formatGoDuration(task.timeoutMs)],
+    ["metadata", JSON.stringify(metadata)],
+    ["id", task.id],
+    ["correlation_id", task.correlationId],
+    ["enqueued_at_ms", String(task.createdAt.getTime())],
+  ];
+  if (task.traceparent !== undefined) own.push(["traceparent", task.traceparent]);
+  const flattened = Object.entries(task.metadata).filter(([key]) => !isReserved(key));
+  return Object.fromEntries([...own, ...flattened]);
+}
+
+/** `[field, value, field, value, ...]` as XADD takes them. */
+export function fieldsToArgs(fields: Readonly<Record<string, string>>): string[] {
+  return Object.entries(fields).flat();
+}
+
+/** Fields from the flat reply of XREADGROUP/XAUTOCLAIM; a repeated field keeps its last value. */
+export function argsToFields(pairs: readonly string[]): Record<string, string> {
+  const entries: [string, string][] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) entries.push([pairs[i] ?? "", pairs[i + 1] ?? ""]);
+  return Object.fromEntries(entries);
+}
+
+/** Decodes an entry as read. Never throws: what cannot be read stays `undefined` for the worker to judge. */
+export function decodeTask(
+  queue: string,
+  entryId: string,
+  fields: Readonly<Record<string, string>>,
+  deliveryCount: number,
+): DeliveredTask {
+  const metadata = decodeMetadata(fields);
+  const createdAt =
+    decodeDate(fields.created_at) ?? decodeEpochMs(fields.enqueued_at_ms) ?? entryIdDate(entryId);
+  const timeout = fields.timeout === undefined ? undefined : parseDurationText(fields.timeout);
+  return {
+    queue,
+    entryId,
+    id: nonEmpty(own(fields, "id")) ?? entryId,
+    type: nonEmpty(own(fields, "type")) ?? nonEmpty(own(metadata, "type")),
+    payload: own(fields, "payload"),
+    retry: decodeCount(own(fields, "retry")) ?? 0,
+    maxRetry: decodeCount(own(fields, "max_retry")),
+    timeoutMs: timeout,
+    metadata,
+    correlationId: nonEmpty(own(fields, "correlation_id")) ?? nonEmpty(own(metadata, "correlation_id")),
+    createdAt,
+    deliveryCount,
+    fields,
+  };
+}
+
+/** The fields of the next attempt: `retry` + 1 and the error that caused it. */
+export function retryFields(task: DeliveredTask, error: string): Record<string, string> {
+  return { ...task.fields, retry: String(task.retry + 1), last_error: error };
+}
+
+/** The dead-letter record: every field of the entry plus the `dlq_*` fields. */
+export function deadLetterFields(
+  task: DeliveredTask,
+  details: DeadLetterDetails,
+  consumer: string,
+  at: Date,
+): Record<string, string> {
+  return {
+    ...task.fields,
+    dlq_reason: details.reason,
+    dlq_error: details.error,
+    dlq_details: JSON.stringify(details.details ?? null),
+    dlq_at: at.toISOString(),
+    dlq_queue: task.queue,
+    dlq_entry_id: task.entryId,
+    dlq_consumer: consumer,
+  };
+}
+
+function own(record: Readonly<Record<string, string>>, key: string): string | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** The `metadata` JSON object (string values; numbers and booleans as text); else the non-reserved fields. */
+function decodeMetadata(fields: Readonly<Record<string, string>>): Record<string, string> {
+  const text = own(fields, "metadata");
+  if (text !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+        return Object.fromEntries(
+          Object.entries(parsed)
+            .filter(([, v]) => typeof v === "string" || typeof v === "number" || typeof v === "boolean")
+            .map(([k, v]) => [k, String(v)]),
+        );
+      }
+    } catch {
+      // fall through: an unreadable metadata field is treated as absent
+    }
+  }
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !isReserved(key)));
+}
+
+function decodeCount(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text)) return undefined;
+  return Number(text);
+}
+
+function decodeDate(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+function decodeEpochMs(text: string | undefined): Date | undefined {
+  const ms = decodeCount(text);
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+function entryIdDate(entryId: string): Date {
+  return new Date(Number(entryId.split("-")[0]) || 0);
+}

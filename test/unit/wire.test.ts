@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import {
+  argsToFields,
+  deadLetterFields,
+  decodeTask,
+  encodeTaskFields,
+  fieldsToArgs,
+  retryFields,
+} from "../../runtime/wire.js";
+
+const task = {
+  id: "5f0c7a52-1f9e-4c1b-9a55-8d3b8f6f2a10",
+  type: "send_email",
+  payload: '{"to":"a@b.co","subject":"hi"}',
+  createdAt: new Date("2025-01-02T03:04:05.678Z"),
+  retry: 0,
+  maxRetry: 5,
+  timeoutMs: 90_000,
+  metadata: { tenant: "acme", type: "not-the-type", retry: "99" },
+  correlationId: "corr-1",
+};
+
+describe("wire format", () => {
+  it("encodes the Go fields, jobgen's fields, and flattens metadata without overwriting reserved fields", () => {
+    expect(encodeTaskFields(task)).toEqual({
+      payload: '{"to":"a@b.co","subject":"hi"}',
+      type: "send_email",
+      created_at: "2025-01-02T03:04:05.678Z",
+      retry: "0",
+      max_retry: "5",
+      timeout: "1m30s",
+      metadata: '{"tenant":"acme","type":"send_email","retry":"99"}',
+      id: task.id,
+      correlation_id: "corr-1",
+      enqueued_at_ms: String(task.createdAt.getTime()),
+      tenant: "acme",
+    });
+  });
+
+  it("round-trips a task through the stream fields", () => {
+    const fields = argsToFields(fieldsToArgs(encodeTaskFields(task)));
+    expect(decodeTask("default", "1735787045678-0", fields, 1)).toMatchObject({
+      queue: "default",
+      entryId: "1735787045678-0",
+      id: task.id,
+      type: "send_email",
+      payload: task.payload,
+      retry: 0,
+      maxRetry: 5,
+      timeoutMs: 90_000,
+      correlationId: "corr-1",
+      createdAt: task.createdAt,
+      deliveryCount: 1,
+      metadata: { tenant: "acme", type: "send_email", retry: "99" },
+    });
+  });
+
+  it("decodes a literal entry of the Go package (no id, nanosecond RFC 3339 with offset)", () => {
+    const goEntry = [
+      "payload",
+      '{"to":"user@example.com","subject":"Welcome!","body":"Welcome to our service"}',
+      "created_at",
+      "2024-05-06T07:08:09.123456789+07:00",
+      "retry",
+      "2",
+      "max_retry",
+      "3",
+      "timeout",
+      "30s",
+      "metadata",
+      '{"type":"send_email","correlation_id":"go-corr"}',
+      "type",
+      "send_email",
+      "correlation_id",
+      "go-corr",
+    ];
+    const decoded = decodeTask("default", "1714954089123-0", argsToFields(goEntry), 3);
+    expect(decoded).toMatchObject({
+      id: "1714954089123-0",
+      type: "send_email",
+      payload: '{"to":"user@example.com","subject":"Welcome!","body":"Welcome to our service"}',
+      retry: 2,
+      maxRetry: 3,
+      timeoutMs: 30_000,
+      correlationId: "go-corr",
+      createdAt: new Date("2024-05-06T00:08:09.123Z"),
+      deliveryCount: 3,
+    });
+  });
+
+  it("decodes an unreadable entry without throwing: the missing parts stay undefined", () => {
+    const decoded = decodeTask(
+      "default",
+      "42-0",
+      argsToFields(["retry", "x", "metadata", "{oops", "created_at", "?"]),
+      1,
+    );
+    expect(decoded).toMatchObject({
+      id: "42-0",
+      type: undefined,
+      payload: undefined,
+      retry: 0,
+      maxRetry: undefined,
+    });
+    expect(decoded.createdAt).toEqual(new Date(42));
+  });
+
+  it("treats a field named __proto__ as data", () => {
+    const fields = argsToFields(["__proto__", "x", "payload", "{}"]);
+    expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+    expect(Object.hasOwn(fields, "__proto__")).toBe(true);
+    const decoded = decodeTask("default", "1-0", fields, 1);
+    expect(decoded.metadata).toEqual({ ["__proto__"]: "x" });
+  });
+
+  it("builds the next attempt's fields and the DLQ record from the entry's fields", () => {
+    const decoded = decodeTask("default", "1-0", encodeTaskFields(task), 1);
+    expect(retryFields(decoded, "boom")).toMatchObject({ retry: "1", last_error: "boom", id: task.id });
+    const record = deadLetterFields(
+      decoded,
+      { reason: "max_retries", error: "boom", details: { attempts: 6 } },
+      "worker-1",
+      new Date("2025-01-01T00:00:00Z"),
+    );
+    expect(record).toMatchObject({
+      ...encodeTaskFields(task),
+      dlq_reason: "max_retries",
+      dlq_error: "boom",
+      dlq_details: '{"attempts":6}',
+      dlq_at: "2025-01-01T00:00:00.000Z",
+      dlq_queue: "default",
+      dlq_entry_id: "1-0",
+      dlq_consumer: "worker-1",
+    });
+  });
+});
