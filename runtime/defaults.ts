@@ -70,3 +70,35 @@ export const COMMAND_TIMEOUT_MS = 10_000;
 
 /** Extra wait beyond the block time before a blocking read counts as hung and its connection is replaced. */
 export const BLOCKING_READ_GRACE_MS = 5_000;
+
+// ── Worker (the Go package's Worker Config knobs, and jobgen's additions) ─────────────────────
+
+/** Worker (Go: Concurrency): tasks handled at once. */
+export const DEFAULT_CONCURRENCY = 10;
+
+/** Worker (Go: BackoffStrategy): backoff strategy of tasks whose schema sets none. */
+export const DEFAULT_BACKOFF_STRATEGY = "exponential";
+
+/** Worker (Go: BaseBackoff): delay before the first retry: 1s. */
+export const DEFAULT_BASE_BACKOFF_MS = 1_000;
+
+/** Worker (Go: MaxBackoff): upper bound of a retry delay: 5m. */
+export const DEFAULT_MAX_BACKOFF_MS = 5 * 60 * 1000;
+
+/** Random spread of retry delays (not in the Go package): full jitter, uniform in 0..delay. */
+export const DEFAULT_BACKOFF_JITTER = "full";
+
+/** Worker (Go: ShutdownTimeout): how long `stop()` waits for in-flight tasks: 30s. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+
+/** Worker (Go: PollInterval): wait after an empty fetch when the provider does not block: 1s. */
+export const DEFAULT_POLL_INTERVAL_MS = 1_000;
+
+/** Worker (Go: ErrorBackoff): wait after a failed fetch: 5s. */
+export const DEFAULT_ERROR_BACKOFF_MS = 5_000;
+
+/** Poison limit: an entry delivered more often than this (its worker keeps dying) goes to the DLQ. */
+export const DEFAULT_MAX_DELIVERIES = 5;
+
+/** Lease extension runs this many times per claim idle time (every claimMinIdle / 3). */
+export const LEASE_EXTENSIONS_PER_CLAIM_IDLE = 3;

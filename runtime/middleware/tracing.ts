@@ -1,0 +1,33 @@
+/**
+ * Tracing: runs the rest of the onion inside an AsyncLocalStorage scope holding the task's
+ * correlation id and trace context, so code anywhere below the handler can read them with
+ * {@link currentCorrelationId} / {@link currentTraceparent}. The optional hook runs inside that
+ * scope around the rest of the onion: an OpenTelemetry adapter starts its span there from
+ * `ctx.traceparent` (the producer's W3C trace context).
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Middleware } from "../middleware.js";
+
+interface TraceScope {
+  readonly correlationId: string;
+  readonly traceparent: string | undefined;
+}
+
+const scope = new AsyncLocalStorage<TraceScope>();
+
+/** The correlation id of the task being handled in this async context; `undefined` outside one. */
+export function currentCorrelationId(): string | undefined {
+  return scope.getStore()?.correlationId;
+}
+
+/** The producer's `traceparent` for the task being handled in this async context, when any. */
+export function currentTraceparent(): string | undefined {
+  return scope.getStore()?.traceparent;
+}
+
+export function tracingMiddleware(hook?: Middleware): Middleware {
+  return (ctx, next) =>
+    scope.run({ correlationId: ctx.correlationId, traceparent: ctx.traceparent }, () =>
+      hook ? hook(ctx, next) : next(),
+    );
+}

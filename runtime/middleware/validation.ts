@@ -1,0 +1,20 @@
+/**
+ * Validation: parses the payload safely and checks it with the task's zod validator before
+ * anything below runs; sets `ctx.payload`. A rejected task never reaches its handler: the worker
+ * dead-letters the {@link TaskRejectedError} with its reason (`malformed`, `unknown_type`,
+ * `too_large`, `validation`), without retries.
+ */
+import type { Middleware } from "../middleware.js";
+import { validateDeliveredPayload, type PayloadLimits } from "../validation.js";
+
+/** `defaults` apply where a task definition sets no `maxPayloadBytes` / `maxDepth`. */
+export function validationMiddleware(defaults: PayloadLimits): Middleware {
+  return async (ctx, next) => {
+    const limits: PayloadLimits = {
+      maxBytes: ctx.definition?.maxPayloadBytes ?? defaults.maxBytes,
+      maxDepth: ctx.definition?.maxDepth ?? defaults.maxDepth,
+    };
+    ctx.payload = validateDeliveredPayload(ctx.type, ctx.task.payload, ctx.definition, limits);
+    await next();
+  };
+}

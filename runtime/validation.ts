@@ -1,0 +1,164 @@
+/**
+ * Worker-side checks of a delivered payload, in this order: size cap → nesting-depth cap (both
+ * `too_large`), JSON syntax (`malformed`), keys that could pollute prototypes and the task's zod
+ * validator (both `validation`, with the issues). Pure functions; the validation middleware
+ * applies them and the worker dead-letters a {@link TaskRejectedError} with its reason.
+ */
+import type { DeadLetterReason } from "./dead-letter.js";
+import { formatIssues, type ValidationIssue } from "./errors.js";
+import type { TaskDefinition } from "./types.js";
+
+/** Keys refused anywhere in a payload: merging such an object into another can pollute prototypes. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/** A delivered task that must not reach its handler; it goes to the DLQ with `reason`, without retries. */
+export class TaskRejectedError extends Error {
+  constructor(
+    readonly reason: Exclude<DeadLetterReason, "max_retries" | "permanent" | "poison">,
+    message: string,
+    /** JSON-serialisable details for the DLQ record (validation issues). */
+    readonly details?: { readonly issues: readonly ValidationIssue[] },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "TaskRejectedError";
+  }
+}
+
+/** The caps a payload must respect. */
+export interface PayloadLimits {
+  /** Largest payload, in bytes of UTF-8 JSON text. */
+  readonly maxBytes: number;
+  /** Deepest nesting of objects and arrays (`{}` is depth 1). */
+  readonly maxDepth: number;
+}
+
+/**
+ * The deepest nesting of `{`/`[` in JSON text, counting brackets outside strings; stops scanning
+ * as soon as `limit` is exceeded (and returns limit + 1). Iterative: 10k-deep input is fine.
+ */
+export function jsonNestingDepth(text: string, limit = Number.POSITIVE_INFINITY): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** Every place a forbidden key occurs in a parsed JSON value (iterative walk). */
+export function forbiddenKeyIssues(value: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (Array.isArray(item.value)) {
+      item.value.forEach((element, index) => stack.push({ value: element, path: [...item.path, index] }));
+    } else if (typeof item.value === "object" && item.value !== null) {
+      for (const [key, element] of Object.entries(item.value)) {
+        if (FORBIDDEN_KEYS.has(key)) {
+          issues.push({
+            path: [...item.path, key],
+            message: `key "${key}" is not allowed in a payload (prototype pollution)`,
+          });
+        } else {
+          stack.push({ value: element, path: [...item.path, key] });
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * Parses payload text safely: size and depth caps first, then `JSON.parse` (which defines
+ * `__proto__` as a plain own key, never as a prototype), then a refusal of forbidden keys.
+ * Throws {@link TaskRejectedError} (`too_large`, `malformed` or `validation`).
+ */
+export function parsePayloadText(text: string, limits: PayloadLimits): unknown {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > limits.maxBytes) {
+    throw new TaskRejectedError("too_large", `payload is ${bytes} bytes, over the cap of ${limits.maxBytes}`);
+  }
+  if (jsonNestingDepth(text, limits.maxDepth) > limits.maxDepth) {
+    throw new TaskRejectedError(
+      "too_large",
+      `payload nests deeper than the cap of ${limits.maxDepth} levels`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new TaskRejectedError(
+      "malformed",
+      `payload is not valid JSON: ${(error as Error).message}`,
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  }
+  const issues = forbiddenKeyIssues(value);
+  if (issues.length > 0) {
+    throw new TaskRejectedError("validation", "payload carries keys that are not allowed", { issues });
+  }
+  return value;
+}
+
+/** Zod's issues as jobgen's `{ path, message }` list. */
+function toIssues(
+  zodIssues: readonly { path: readonly PropertyKey[]; message: string }[],
+): ValidationIssue[] {
+  return zodIssues.map((issue) => ({
+    path: issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment))),
+    message: issue.message,
+  }));
+}
+
+/**
+ * The validated payload of a delivered task, or a {@link TaskRejectedError}: no type →
+ * `malformed`; a type without definition (or handler) → `unknown_type`; then the payload checks
+ * of {@link parsePayloadText}; finally the task's zod validator → `validation` with every issue.
+ */
+export function validateDeliveredPayload(
+  type: string | undefined,
+  payloadText: string | undefined,
+  definition: TaskDefinition | undefined,
+  limits: PayloadLimits,
+): unknown {
+  if (type === undefined || type === "") {
+    throw new TaskRejectedError("malformed", "entry has no task type (no `type` field or metadata key)");
+  }
+  if (definition === undefined) {
+    throw new TaskRejectedError("unknown_type", `no handler for task type "${type}" on this worker`);
+  }
+  if (payloadText === undefined) {
+    throw new TaskRejectedError("malformed", "entry has no `payload` field");
+  }
+  const value = parsePayloadText(payloadText, limits);
+  const result = definition.validator.safeParse(value);
+  if (!result.success) {
+    const issues = toIssues(result.error.issues);
+    throw new TaskRejectedError(
+      "validation",
+      `payload does not match task "${type}": ${formatIssues(issues)}`,
+      { issues },
+    );
+  }
+  return result.data;
+}
