@@ -1,0 +1,108 @@
+/**
+ * Benchmark of `jobgen generate` and `jobgen check` on a synthetic 300-task schema (written to a
+ * temporary directory). Each run spawns the real CLI (`node bin/jobgen.js`), so start-up is included.
+ * Targets on the reference machine: generate ≤ 3 s, check ≤ 2 s. Run: `npm run bench:codegen`.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { stringify } from "yaml";
+
+const TASKS = 300;
+const RUNS = 5;
+const CLI = resolve(import.meta.dirname, "../bin/jobgen.js");
+
+/** A schema of {@link TASKS} tasks over 3 queues, mixing the constructs real schemas use. */
+function syntheticSchema(): unknown {
+  const tasks: Record<string, unknown> = {};
+  for (let i = 0; i < TASKS; i++) {
+    tasks[`task_${String(i).padStart(3, "0")}`] = {
+      description: `Synthetic task number ${i}`,
+      queue: ["default", "critical", "bulk"][i % 3],
+      maxRetries: i % 7,
+      timeout: `${(i % 50) + 1}s`,
+      payload: {
+        type: "object",
+        required: ["id", "email", "items"],
+        additionalProperties: i % 2 === 0 ? false : undefined,
+        properties: {
+          id: { type: "string", format: "uuid" },
+          email: { type: "string", format: "email", "x-sensitive": true },
+          at: { type: "string", format: "date-time" },
+          kind: { type: "string", enum: ["a", "b", "c"] },
+          count: { type: "integer", minimum: 0, maximum: 1000 },
+          address: { $ref: "#/types/Address" },
+          items: {
+            type: "array",
+            minItems: 1,
+            items: {
+              type: "object",
+              required: ["sku"],
+              properties: { sku: { type: "string", pattern: "^[A-Z0-9]+$" }, qty: { type: "number" } },
+            },
+          },
+          note: { type: ["string", "null"], maxLength: 500 },
+        },
+      },
+    };
+  }
+  return {
+    version: 1,
+    defaults: {
+      maxRetries: 3,
+      timeout: "30s",
+      backoff: { strategy: "exponential", base: "1s", max: "5m", jitter: "full" },
+    },
+    queues: {
+      default: { stream: "tasks" },
+      critical: { stream: "critical" },
+      bulk: { stream: "bulk", maxLen: 1000000 },
+    },
+    types: {
+      Address: {
+        type: "object",
+        required: ["city"],
+        properties: { city: { type: "string" }, zip: { type: "string" } },
+      },
+    },
+    tasks: JSON.parse(JSON.stringify(tasks)) as unknown,
+  };
+}
+
+function timeCli(args: readonly string[]): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  const elapsed = performance.now() - started;
+  if (result.status !== 0)
+    throw new Error(`jobgen ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
+  return elapsed;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "jobgen-bench-"));
+try {
+  const schema = join(dir, "jobs.yaml");
+  const out = join(dir, "generated");
+  writeFileSync(schema, stringify(syntheticSchema()));
+  const generateRuns: number[] = [];
+  const checkRuns: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    rmSync(out, { recursive: true, force: true });
+    generateRuns.push(timeCli(["generate", schema, "--out", out]));
+    checkRuns.push(timeCli(["check", schema, "--out", out]));
+  }
+  console.log(`jobgen codegen benchmark: ${TASKS} tasks, ${RUNS} runs each (median, CLI start-up included)`);
+  console.log(
+    `  generate: ${median(generateRuns).toFixed(0)} ms  (target ≤ 3000 ms; runs: ${generateRuns.map((ms) => ms.toFixed(0)).join(", ")})`,
+  );
+  console.log(
+    `  check:    ${median(checkRuns).toFixed(0)} ms  (target ≤ 2000 ms; runs: ${checkRuns.map((ms) => ms.toFixed(0)).join(", ")})`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,80 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { createTwoFilesPatch } from "diff";
+import { DEFAULT_RUNTIME_SPECIFIER, generate } from "../generate.js";
+import { failed } from "./cli-error.js";
+import { DEFAULT_OUT_DIR, DEFAULT_SCHEMA_FILE, readSchemaFile } from "./files.js";
+import type { GenerateFlags } from "./generate.js";
+
+/** Lines of diff shown per stale file; the rest is summarised. */
+const DIFF_LINES_PER_FILE = 40;
+
+/** `jobgen check [schema]`: fails when the files on disk differ from what generate would write. */
+export function registerCheck(program: Command): void {
+  program
+    .command("check")
+    .description("fail (exit 1) when the generated files are stale, missing or extra; prints a diff")
+    .argument("[schema]", "schema file (YAML or JSON)", DEFAULT_SCHEMA_FILE)
+    .option("-o, --out <dir>", "directory of the generated files", DEFAULT_OUT_DIR)
+    .option(
+      "-r, --runtime <specifier>",
+      "module specifier generated code imports the runtime from",
+      DEFAULT_RUNTIME_SPECIFIER,
+    )
+    .addHelpText(
+      "after",
+      "\nExample (CI):\n  $ jobgen check jobs.yaml --out src/jobs || echo 'run jobgen generate and commit'",
+    )
+    .action(async (schema: string, flags: GenerateFlags) => {
+      const files = await generate(schema, await readSchemaFile(schema), { runtime: flags.runtime });
+      const expected = new Set(files.map((file) => file.path));
+      const present = await readdir(flags.out).catch(() => [] as string[]);
+      const stale: string[] = [];
+      const missing: string[] = [];
+      const diffs: string[] = [];
+      for (const file of files) {
+        const current = await readFile(join(flags.out, file.path), "utf8").catch(() => undefined);
+        if (current === undefined) {
+          missing.push(file.path);
+        } else if (current !== file.contents) {
+          stale.push(file.path);
+          diffs.push(...shortDiff(join(flags.out, file.path), current, file.contents));
+        }
+      }
+      const extra = present.filter((name) => !expected.has(name)).sort();
+      if (stale.length + missing.length + extra.length === 0) {
+        console.log(`jobgen: ${flags.out}/ is up to date with ${schema}`);
+        return;
+      }
+      const parts = [
+        stale.length > 0 ? `stale: ${stale.join(", ")}` : "",
+        missing.length > 0 ? `missing: ${missing.join(", ")}` : "",
+        extra.length > 0 ? `extra: ${extra.join(", ")}` : "",
+      ].filter((part) => part !== "");
+      throw failed(`${flags.out}/ does not match ${schema} (${parts.join("; ")})`, [
+        ...diffs,
+        `update it with: jobgen generate ${schema} --out ${flags.out} --runtime ${flags.runtime}`,
+      ]);
+    });
+}
+
+/** A unified diff of one file, cut to {@link DIFF_LINES_PER_FILE} lines. */
+function shortDiff(path: string, current: string, wanted: string): string[] {
+  const lines = createTwoFilesPatch(
+    `${path} (on disk)`,
+    `${path} (generated)`,
+    current,
+    wanted,
+    undefined,
+    undefined,
+    { context: 2 },
+  )
+    .split("\n")
+    .filter((line) => !line.startsWith("====="));
+  if (lines.length <= DIFF_LINES_PER_FILE) return lines;
+  return [
+    ...lines.slice(0, DIFF_LINES_PER_FILE),
+    `... (${lines.length - DIFF_LINES_PER_FILE} more diff lines)`,
+  ];
+}

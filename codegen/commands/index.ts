@@ -1,0 +1,16 @@
+import type { Command } from "commander";
+import { registerCheck } from "./check.js";
+import { registerGenerate } from "./generate.js";
+import { registerInit } from "./init.js";
+import { registerValidate } from "./validate.js";
+
+/** Adds one command to the program. Operations commands (stats, dlq, enqueue) join this list as more files. */
+export type RegisterCommand = (program: Command) => void;
+
+/** Every command of the CLI, in the order `--help` lists them. */
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerGenerate,
+  registerCheck,
+  registerValidate,
+  registerInit,
+];

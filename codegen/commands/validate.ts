@@ -1,0 +1,19 @@
+import type { Command } from "commander";
+import { loadSchema } from "../load/load.js";
+import { DEFAULT_SCHEMA_FILE, readSchemaFile } from "./files.js";
+
+/** `jobgen validate [schema]`: prints every schema error (exit 1), or a one-line summary. */
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description("check the schema file and print every error with its line and column")
+    .argument("[schema]", "schema file (YAML or JSON)", DEFAULT_SCHEMA_FILE)
+    .addHelpText("after", "\nExample:\n  $ jobgen validate jobs.yaml")
+    .action(async (schema: string) => {
+      const model = loadSchema(schema, await readSchemaFile(schema));
+      const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+      console.log(
+        `jobgen: ${schema} is valid: ${count(model.tasks.length, "task")}, ${count(model.queues.length, "queue")}, ${count(model.types.length, "shared type")}`,
+      );
+    });
+}

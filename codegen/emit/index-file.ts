@@ -1,0 +1,55 @@
+import { StructureKind, type ExportDeclarationStructure } from "ts-morph";
+import type { SchemaModel } from "../model/model.js";
+import { payloadTypeName } from "./enqueue.js";
+import type { GeneratedFile } from "./file.js";
+import { queueHandlersName } from "./handlers.js";
+import { PAYLOAD_MAP_TYPE } from "./payloads.js";
+import type { TypeScriptPrinter } from "./typescript.js";
+import { payloadValidatorName } from "./validators.js";
+import { typeValidatorName } from "./zod/transform.js";
+
+/** index.ts: the public surface of the generated client, as explicit named exports. */
+export async function emitIndex(
+  model: SchemaModel,
+  header: string,
+  printer: TypeScriptPrinter,
+): Promise<GeneratedFile> {
+  const exports = (
+    moduleSpecifier: string,
+    names: readonly string[],
+    isTypeOnly = false,
+  ): ExportDeclarationStructure => ({
+    kind: StructureKind.ExportDeclaration,
+    moduleSpecifier,
+    isTypeOnly,
+    namedExports: [...names].sort(),
+  });
+  return printer.print("index.ts", header, {
+    statements: [
+      exports("./enqueue.js", ["createEnqueue"]),
+      exports("./enqueue.js", ["BulkItem", "Enqueue"], true),
+      exports(
+        "./handlers.js",
+        [
+          "Handlers",
+          "QueueHandlers",
+          ...model.queues.map(queueHandlersName),
+          ...model.tasks.map((task) => `${task.pascal}Handler`),
+        ],
+        true,
+      ),
+      exports(
+        "./payloads.js",
+        [PAYLOAD_MAP_TYPE, ...model.types.map((type) => type.name), ...model.tasks.map(payloadTypeName)],
+        true,
+      ),
+      exports("./registry.js", ["registry", "wireNames"]),
+      exports("./validators.js", [
+        ...model.types.map((type) => typeValidatorName(type.name)),
+        ...model.tasks.map((task) => payloadValidatorName(task.pascal)),
+      ]),
+      exports("./worker.js", ["createWorker"]),
+      exports("./worker.js", ["HandlersFor", "QueueName", "TypedWorkerOptions"], true),
+    ],
+  });
+}

@@ -1,0 +1,52 @@
+import { compile, type JSONSchema } from "json-schema-to-typescript";
+import type { SchemaModel } from "../model/model.js";
+import { rewriteRefs, sharedDefinitions } from "./bundle.js";
+import { payloadTypeName } from "./enqueue.js";
+import type { GeneratedFile } from "./file.js";
+import { formatTypeScript } from "./typescript.js";
+
+/** The type of the map of every payload by wire name. */
+export const PAYLOAD_MAP_TYPE = "TaskPayloads";
+
+/**
+ * payloads.ts: the payload types, from json-schema-to-typescript. All payloads and shared types
+ * are compiled as one document (one `$defs` each, named by `title`), which keeps it to one pass.
+ */
+export async function emitPayloads(model: SchemaModel, header: string): Promise<GeneratedFile> {
+  const definitions: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(sharedDefinitions(model)))
+    definitions[name] = { ...schema, title: name };
+  for (const task of model.tasks) {
+    const payload = rewriteRefs(task.payload);
+    const description = payload.description ?? task.description;
+    definitions[payloadTypeName(task)] = {
+      ...payload,
+      title: payloadTypeName(task),
+      ...(description === undefined ? {} : { description }),
+    };
+  }
+  const document = {
+    title: PAYLOAD_MAP_TYPE,
+    description: "The payload of every task, by wire name.",
+    type: "object",
+    additionalProperties: false,
+    required: model.tasks.map((task) => task.wireName),
+    properties: Object.fromEntries(
+      model.tasks.map((task) => [task.wireName, { $ref: `#/$defs/${payloadTypeName(task)}` }]),
+    ),
+    $defs: definitions,
+  };
+  const text = await compile(structuredClone(document) as JSONSchema, PAYLOAD_MAP_TYPE, {
+    bannerComment: "",
+    format: false,
+    unreachableDefinitions: true,
+    ignoreMinAndMaxItems: true,
+    declareExternallyReferenced: true,
+    additionalProperties: true,
+    strictIndexSignatures: false,
+    enableConstEnums: false,
+    inferStringEnumKeysFromValues: false,
+    $refOptions: { resolve: { external: false, file: false, http: false } },
+  });
+  return { path: "payloads.ts", contents: await formatTypeScript(`${header}\n${text}`) };
+}

@@ -1,0 +1,86 @@
+import { StructureKind } from "ts-morph";
+import type { BackoffModel, QueueModel, SchemaModel, TaskModel } from "../model/model.js";
+import type { EmitOptions, GeneratedFile } from "./file.js";
+import { literal } from "./literal.js";
+import { concat, group, objectDoc, statementWriter, type Doc } from "./layout.js";
+import type { TypeScriptPrinter } from "./typescript.js";
+import { payloadValidatorName } from "./validators.js";
+
+/** registry.ts: the TaskRegistry the runtime reads, and the wire name of each client member. */
+export async function emitRegistry(
+  model: SchemaModel,
+  header: string,
+  options: EmitOptions,
+  printer: TypeScriptPrinter,
+): Promise<GeneratedFile> {
+  const registry = objectDoc([
+    ["queues", objectDoc(model.queues.map((queue) => [literal(queue.name), queueLiteral(queue)]))],
+    ["tasks", objectDoc(model.tasks.map((task) => [literal(task.wireName), taskLiteral(task)]))],
+  ]);
+  const wireNames = objectDoc(model.tasks.map((task) => [task.camel, literal(task.wireName)]));
+  return printer.print("registry.ts", header, {
+    statements: [
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: options.runtime,
+        isTypeOnly: true,
+        namedImports: ["TaskRegistry"],
+      },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: "./validators.js",
+        namedImports: model.tasks.map((task) => payloadValidatorName(task.pascal)).sort(),
+      },
+      statementWriter(
+        "Every queue and task of the schema, as the runtime reads them (tasks keyed by wire name).",
+        "export const registry: TaskRegistry = ",
+        registry,
+      ),
+      statementWriter(
+        "The wire name (`type` on the stream) of each task, by its member name in the client.",
+        "export const wireNames = ",
+        concat(wireNames, " as const"),
+      ),
+    ],
+  });
+}
+
+function queueLiteral(queue: QueueModel): Doc {
+  return objectDoc([
+    ["name", literal(queue.name)],
+    ["stream", literal(queue.stream)],
+    ["group", literal(queue.group)],
+    ["dlq", literal(queue.dlq)],
+    ...(queue.maxLen === undefined ? [] : [["maxLen", literal(queue.maxLen)] as const]),
+  ]);
+}
+
+function taskLiteral(task: TaskModel): Doc {
+  const entries: [string, Doc][] = [["name", literal(task.wireName)]];
+  if (task.description !== undefined) entries.push(["description", literal(task.description)]);
+  entries.push(["queue", literal(task.queue)]);
+  if (task.maxRetries !== undefined) entries.push(["maxRetries", literal(task.maxRetries)]);
+  if (task.timeoutMs !== undefined) entries.push(["timeoutMs", literal(task.timeoutMs)]);
+  if (task.backoff !== undefined) entries.push(["backoff", backoffLiteral(task.backoff)]);
+  entries.push(["maxPayloadBytes", literal(task.maxPayloadBytes)]);
+  entries.push(["maxDepth", literal(task.maxDepth)]);
+  entries.push([
+    "sensitivePaths",
+    group(
+      "[",
+      task.sensitivePaths.map((path) => group("[", path.map(literal), "]")),
+      "]",
+    ),
+  ]);
+  entries.push(["validator", payloadValidatorName(task.pascal)]);
+  return objectDoc(entries);
+}
+
+function backoffLiteral(backoff: BackoffModel): Doc {
+  const entries: [string, Doc][] = [];
+  if (backoff.strategy !== undefined) entries.push(["strategy", literal(backoff.strategy)]);
+  if (backoff.baseMs !== undefined) entries.push(["baseMs", literal(backoff.baseMs)]);
+  if (backoff.maxMs !== undefined) entries.push(["maxMs", literal(backoff.maxMs)]);
+  if (backoff.jitter !== undefined) entries.push(["jitter", literal(backoff.jitter)]);
+  return objectDoc(entries);
+}

@@ -1,0 +1,48 @@
+import { StructureKind, type WriterFunction } from "ts-morph";
+import type { SchemaModel } from "../model/model.js";
+import type { GeneratedFile } from "./file.js";
+import { statementWriter, type Doc } from "./layout.js";
+import { commentText } from "./literal.js";
+import type { TypeScriptPrinter } from "./typescript.js";
+import type { HelperName } from "./zod/context.js";
+import { helperDeclarations } from "./zod/helpers.js";
+import { typeValidatorName, zodExpression } from "./zod/transform.js";
+
+/** The validator constant of a task's payload (`SendEmailPayloadSchema`). */
+export function payloadValidatorName(pascal: string): string {
+  return `${pascal}PayloadSchema`;
+}
+
+/** validators.ts: a zod validator per shared type and per payload, equivalent to its JSON Schema. */
+export async function emitValidators(
+  model: SchemaModel,
+  header: string,
+  printer: TypeScriptPrinter,
+): Promise<GeneratedFile> {
+  const helpers = new Set<HelperName>();
+  const constants: WriterFunction[] = [];
+  const constant = (name: string, doc: string, initializer: Doc): void => {
+    constants.push(statementWriter(commentText(doc), `export const ${name} = `, initializer));
+  };
+  for (const type of model.types) {
+    constant(
+      typeValidatorName(type.name),
+      `Validates the shared type \`${type.name}\`.`,
+      zodExpression(type.schema, helpers),
+    );
+  }
+  for (const task of model.tasks) {
+    constant(
+      payloadValidatorName(task.pascal),
+      `Validates the payload of \`${task.wireName}\`.`,
+      zodExpression(task.payload, helpers),
+    );
+  }
+  return printer.print("validators.ts", header, {
+    statements: [
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: "zod", namedImports: ["z"] },
+      ...helperDeclarations(helpers),
+      ...constants,
+    ],
+  });
+}

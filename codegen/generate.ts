@@ -1,0 +1,57 @@
+/**
+ * The pure core of `jobgen generate`: schema text in, generated files out. No file IO here; the
+ * CLI reads the schema and writes (or compares) the files.
+ */
+import { emitEnqueue } from "./emit/enqueue.js";
+import type { GeneratedFile } from "./emit/file.js";
+import { emitHandlers } from "./emit/handlers.js";
+import { fileHeader } from "./emit/header.js";
+import { emitIndex } from "./emit/index-file.js";
+import { emitPayloads } from "./emit/payloads.js";
+import { emitRegistry } from "./emit/registry.js";
+import { emitSchemaJson } from "./emit/schema-json.js";
+import { TypeScriptPrinter } from "./emit/typescript.js";
+import { emitValidators } from "./emit/validators.js";
+import { emitWorker } from "./emit/worker.js";
+import { loadSchema } from "./load/load.js";
+import { JOBGEN_VERSION } from "./version.js";
+
+/** The runtime module generated code imports when `--runtime` is not given. */
+export const DEFAULT_RUNTIME_SPECIFIER = "jobgen/runtime";
+
+export interface GenerateOptions {
+  /** Module specifier of the runtime in generated imports. @defaultValue {@link DEFAULT_RUNTIME_SPECIFIER} */
+  readonly runtime?: string;
+  /** Version printed in headers. @defaultValue jobgen's package version */
+  readonly jobgenVersion?: string;
+}
+
+/**
+ * Loads the schema and emits every generated file, sorted by path.
+ * Throws `SchemaErrors` (every problem of the file) when the schema is invalid.
+ * @param file the schema's path, for error messages (its base name goes into headers)
+ */
+export async function generate(
+  file: string,
+  text: string,
+  options: GenerateOptions = {},
+): Promise<GeneratedFile[]> {
+  const model = loadSchema(file, text);
+  const emitOptions = {
+    runtime: options.runtime ?? DEFAULT_RUNTIME_SPECIFIER,
+    jobgenVersion: options.jobgenVersion ?? JOBGEN_VERSION,
+  };
+  const header = fileHeader(model, emitOptions.jobgenVersion);
+  const printer = new TypeScriptPrinter();
+  const files = await Promise.all([
+    emitEnqueue(model, header, emitOptions, printer),
+    emitHandlers(model, header, emitOptions, printer),
+    emitIndex(model, header, printer),
+    emitPayloads(model, header),
+    emitRegistry(model, header, emitOptions, printer),
+    emitValidators(model, header, printer),
+    emitWorker(model, header, emitOptions, printer),
+  ]);
+  files.push(emitSchemaJson(model, emitOptions));
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

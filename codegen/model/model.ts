@@ -1,0 +1,62 @@
+/** The normalised schema: what every emitter reads. Names are sorted; all values are resolved. */
+import type { JsonSchema } from "./json-schema.js";
+
+export type BackoffStrategy = "exponential" | "linear" | "constant";
+export type BackoffJitter = "none" | "full" | "equal";
+
+/** A backoff policy as written in the schema; absent fields inherit from the runtime. */
+export interface BackoffModel {
+  readonly strategy?: BackoffStrategy;
+  readonly baseMs?: number;
+  readonly maxMs?: number;
+  readonly jitter?: BackoffJitter;
+}
+
+export interface QueueModel {
+  /** Name in the schema (`default`). */
+  readonly name: string;
+  /** PascalCase form (`Default`), used for `DefaultQueueHandlers`. */
+  readonly pascal: string;
+  readonly stream: string;
+  readonly group: string;
+  readonly dlq: string;
+  readonly maxLen?: number;
+}
+
+/** A shared JSON Schema definition of `types`, referenced as `$ref: "#/types/Name"`. */
+export interface SharedTypeModel {
+  readonly name: string;
+  readonly schema: JsonSchema;
+}
+
+export interface TaskModel {
+  /** The wire name, as written (`send_email`); the stable identifier of the task. */
+  readonly wireName: string;
+  /** camelCase member name (`sendEmail`). */
+  readonly camel: string;
+  /** PascalCase stem (`SendEmail`), used for `SendEmailPayload`, `SendEmailHandler`. */
+  readonly pascal: string;
+  readonly description?: string;
+  readonly queue: string;
+  readonly maxRetries?: number;
+  readonly timeoutMs?: number;
+  readonly backoff?: BackoffModel;
+  readonly maxPayloadBytes: number;
+  readonly maxDepth: number;
+  /** Paths of `x-sensitive: true` fields; `*` stands for any array item. */
+  readonly sensitivePaths: readonly (readonly string[])[];
+  readonly payload: JsonSchema;
+}
+
+export interface SchemaModel {
+  /** The schema file's name as printed in headers (its base name). */
+  readonly sourceName: string;
+  /** sha256 of the schema file's bytes, hex. */
+  readonly sourceSha256: string;
+  /** Sorted by name. */
+  readonly queues: readonly QueueModel[];
+  /** Sorted by name; a type comes after every type it references. */
+  readonly types: readonly SharedTypeModel[];
+  /** Sorted by wire name. */
+  readonly tasks: readonly TaskModel[];
+}

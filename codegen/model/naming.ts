@@ -1,0 +1,118 @@
+/** Task and queue names: how they are written and the identifiers they become. */
+
+/** The form of task and queue names. */
+export const NAME_PATTERN = /^[a-z][a-z0-9_.-]*$/;
+
+/** The form of shared type names (used as TypeScript type names as they are). */
+export const TYPE_NAME_PATTERN = /^[A-Z][A-Za-z0-9]*$/;
+
+/**
+ * camelCase members that cannot be task names: JavaScript reserved words, members of every
+ * object, `then` (it would make the client a thenable) and the client's own members.
+ */
+export const RESERVED_MEMBERS: ReadonlySet<string> = new Set([
+  ...[
+    "arguments",
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "eval",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "undefined",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+  ],
+  ...[
+    "constructor",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "prototype",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+    "then",
+  ],
+  ...["bulk", "close"],
+]);
+
+/** Type names the generated code or TypeScript itself already uses. */
+export const RESERVED_TYPE_NAMES: ReadonlySet<string> = new Set([
+  "Array",
+  "BigInt",
+  "Boolean",
+  "Date",
+  "Error",
+  "Function",
+  "JSON",
+  "Map",
+  "Math",
+  "Number",
+  "Object",
+  "Omit",
+  "Partial",
+  "Pick",
+  "Promise",
+  "Readonly",
+  "Record",
+  "RegExp",
+  "Required",
+  "Set",
+  "String",
+  "Symbol",
+]);
+
+/** `send_email` → `sendEmail`; `billing.invoice-created` → `billingInvoiceCreated`. */
+export function toCamelCase(name: string): string {
+  const [first = "", ...rest] = name.split(/[_.-]+/).filter((part) => part !== "");
+  return first + rest.map(capitalize).join("");
+}
+
+/** `send_email` → `SendEmail`. */
+export function toPascalCase(name: string): string {
+  return capitalize(toCamelCase(name));
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

@@ -1,0 +1,45 @@
+/** The commented starter schema `jobgen init` writes. It must stay valid (a test loads it). */
+export const STARTER_SCHEMA = `# jobgen task schema (version 1). Edit it, then run \`jobgen generate\`.
+# Durations: 250ms, 30s, 5m, 1h30m. Sizes: 512b, 256kb, 1mb.
+version: 1
+
+# Settings every task inherits unless it overrides them.
+defaults:
+  queue: default
+  maxRetries: 3
+  timeout: 30s
+  # strategy: exponential | linear | constant; jitter: none | full | equal
+  backoff: { strategy: exponential, base: 1s, max: 5m, jitter: full }
+  maxPayloadSize: 1mb
+  maxDepth: 32
+
+# Queues: one Redis stream each. group defaults to "workers", dlq to "<stream>:dlq".
+# maxLen is backpressure: enqueue fails once that many tasks wait (nothing is trimmed).
+queues:
+  default: { stream: tasks, group: workers, dlq: "tasks:dlq", maxLen: 100000 }
+
+# Shared JSON Schema definitions, used as $ref: "#/types/Name".
+types:
+  Recipient:
+    type: object
+    required: [email]
+    properties:
+      email: { type: string, format: email, x-sensitive: true } # redacted from logs and the DLQ view
+      name: { type: string }
+
+# Tasks: the name is the wire name (renaming a task is a breaking change).
+# send_email becomes enqueue.sendEmail(...) and the SendEmailHandler interface.
+tasks:
+  send_email:
+    description: Send a transactional email
+    maxRetries: 5
+    timeout: 10s
+    payload:
+      type: object
+      required: [to, subject]
+      additionalProperties: false
+      properties:
+        to: { $ref: "#/types/Recipient" }
+        subject: { type: string, maxLength: 200 }
+        body: { type: string }
+`;
