@@ -3,13 +3,15 @@
  * orchestrator sends over IPC (see protocol.ts). Workers get a fresh agent per measurement, so
  * their RSS and heap start clean. Usage (by run.ts): agent.ts <library> <redis-url>.
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import { loadAdapter, type BenchAdapter, type LibraryName, type RunningWorker } from "./adapters/adapter.js";
 import type { Commands, CommandName, Reply, Request } from "./protocol.js";
 import { makePayload, monotonicMicros, type BenchPayload } from "./registry.js";
 import { percentile } from "./stats.js";
 
-const RSS_SAMPLE_MS = 20;
+const RSS_SAMPLE_MS = 50;
 const DRAIN_POLL_MS = 5;
 const DRAIN_TIMEOUT_MS = 600_000;
 
@@ -29,18 +31,21 @@ const handlers: Handlers = {
       batches.push(Array.from({ length: Math.min(batch, n - start) }, (_, k) => makePayload(start + k)));
     }
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     for (const items of batches) await adapter.enqueueBulk(items);
-    return { ms: performance.now() - t0 };
+    return { ms: performance.now() - t0, cpuMicros: cpuSince(cpu0) };
   },
 
   async single({ n }) {
     const payloads = Array.from({ length: n }, (_, i) => makePayload(i));
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     for (const payload of payloads) await adapter.enqueue(payload);
-    return { ms: performance.now() - t0 };
+    return { ms: performance.now() - t0, cpuMicros: cpuSince(cpu0) };
   },
 
-  async drain({ n, concurrency }) {
+  async drain({ n, concurrency, profilePath }) {
+    const profiler = profilePath === undefined ? undefined : await startProfiler();
     let peakRssBytes = process.memoryUsage.rss();
     const sampler = setInterval(() => {
       peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
@@ -49,16 +54,19 @@ const handlers: Handlers = {
     let allHandled!: () => void;
     const handledAll = new Promise<void>((resolve) => (allHandled = resolve));
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const worker = await adapter.startWorker(concurrency, () => {
       if (++handled === n) allHandled();
     });
     await withTimeout(handledAll, DRAIN_TIMEOUT_MS, () => `only ${handled} of ${n} tasks handled`);
     await pollUntilDrained(adapter);
     const ms = performance.now() - t0;
+    const cpuMicros = cpuSince(cpu0);
+    if (profiler && profilePath) await profiler.stopInto(profilePath);
     clearInterval(sampler);
     peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
     await worker.stop();
-    return { ms, handled, peakRssBytes };
+    return { ms, cpuMicros, handled, peakRssBytes };
   },
 
   async latencyStart({ concurrency }) {
@@ -118,6 +126,26 @@ async function pollUntilDrained(bench: BenchAdapter): Promise<void> {
     if (performance.now() > deadline) throw new Error("tasks still outstanding after the drain timeout");
     await sleep(DRAIN_POLL_MS);
   }
+}
+
+/** A V8 CPU profile of this thread, from now until `stopInto` writes it. */
+async function startProfiler(): Promise<{ stopInto(path: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stopInto(path) {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(path, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
 }
 
 function sleep(ms: number): Promise<void> {

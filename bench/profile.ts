@@ -2,11 +2,12 @@
  * `npm run bench:profile [-- --library jobgen] [--tasks 100000] [--concurrency 100]`
  *
  * Where a worker's time and Redis round trips go. Fills a throwaway Redis with waiting tasks, drains
- * them with one worker agent under `node --cpu-prof` (profile in bench/results/profiles/), prints the
+ * them with one worker agent profiled by V8 during the drain (profile in bench/results/profiles/,
+ * open it in Chrome DevTools or speedscope), prints the
  * top self-time functions and files; then drains a small batch again with a MONITOR connection
  * open and counts, per task, the commands clients sent and the commands Lua scripts ran.
  */
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { startRedisServer } from "../test/support/ensure-redis.js";
@@ -34,29 +35,25 @@ process.on("exit", () => server.process.kill("SIGTERM"));
 const admin = new RedisAdmin(server.url);
 mkdirSync(PROFILE_DIR, { recursive: true });
 
-// 1. CPU profile of a full drain.
+// 1. CPU profile of a full drain (of the timed part only, taken inside the worker agent).
 await fill(tasks);
-const before = new Set(readdirSync(PROFILE_DIR));
-const worker = await AgentProcess.spawn(library, server.url, ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR]);
-const drain = await worker.request("drain", { n: tasks, concurrency });
+const profileFile = `${PROFILE_DIR}${library}-c${concurrency}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`;
+const worker = await AgentProcess.spawn(library, server.url);
+const drain = await worker.request("drain", { n: tasks, concurrency, profilePath: profileFile });
 await worker.close();
-// One file per thread (tsx's loader runs on a worker thread): the main thread is thread id 0.
-const profileFile = readdirSync(PROFILE_DIR)
-  .filter((f) => !before.has(f) && /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
-  .map((f) => `${PROFILE_DIR}${f}`)[0];
+const cpuPerTask = drain.cpuMicros / tasks;
 console.log(
-  `${library} drained ${tasks} at c=${concurrency}: ${Math.round((tasks / drain.ms) * 1000)} tasks/s under the profiler`,
+  `${library} drained ${tasks} at c=${concurrency}: ${Math.round((tasks / drain.ms) * 1000)} tasks/s under the profiler, ` +
+    `${cpuPerTask.toFixed(1)} µs worker CPU per task`,
 );
-if (profileFile) {
-  const summary = summarizeProfile(profileFile);
-  console.log(`profile ${profileFile} (${summary.totalMs.toFixed(0)} ms sampled, whole process life)`);
-  console.log("\ntop self time by function:");
-  for (const f of summary.functions)
-    console.log(`  ${f.percent.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
-  console.log("\ntop self time by file:");
-  for (const f of summary.files.slice(0, 15))
-    console.log(`  ${f.percent.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
-}
+const summary = summarizeProfile(profileFile);
+console.log(`profile ${profileFile} (${summary.totalMs.toFixed(0)} ms sampled)`);
+console.log("\ntop self time by function:");
+for (const f of summary.functions)
+  console.log(`  ${f.percent.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
+console.log("\ntop self time by file:");
+for (const f of summary.files.slice(0, 15))
+  console.log(`  ${f.percent.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
 
 // 2. Commands per task, split into what clients sent and what scripts ran (MONITOR).
 await fill(MONITOR_TASKS);

@@ -1,7 +1,12 @@
 /** The messages between the orchestrator (run.ts) and a bench agent (agent.ts), over Node IPC. */
 
-export interface DrainResult {
+/** A timed run: wall-clock ms and the CPU time (user + system) this process spent in it. */
+export interface Timed {
   readonly ms: number;
+  readonly cpuMicros: number;
+}
+
+export interface DrainResult extends Timed {
   readonly handled: number;
   readonly peakRssBytes: number;
 }
@@ -23,9 +28,10 @@ export interface ProduceResult {
 
 /** Every command an agent understands, with its arguments and result. */
 export interface Commands {
-  bulk: { args: { n: number; batch: number }; result: { ms: number } };
-  single: { args: { n: number }; result: { ms: number } };
-  drain: { args: { n: number; concurrency: number }; result: DrainResult };
+  bulk: { args: { n: number; batch: number }; result: Timed };
+  single: { args: { n: number }; result: Timed };
+  /** `profilePath`: write a V8 CPU profile of just the timed part there. */
+  drain: { args: { n: number; concurrency: number; profilePath?: string }; result: DrainResult };
   latencyStart: { args: { concurrency: number }; result: null };
   latencyCollect: { args: { expected: number; warmup: number; timeoutMs: number }; result: LatencyResult };
   produce: { args: { rate: number; seconds: number; warmupSeconds: number }; result: ProduceResult };

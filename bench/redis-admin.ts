@@ -29,6 +29,14 @@ export class RedisAdmin {
     return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? Number.NaN);
   }
 
+  /** CPU time (user + system) the Redis server has used, in microseconds. */
+  async cpuMicros(): Promise<number> {
+    const info = await this.redis.info("cpu");
+    const seconds = (name: string) =>
+      Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? Number.NaN);
+    return (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1e6;
+  }
+
   async version(): Promise<string> {
     const info = await this.redis.info("server");
     return /^redis_version:(\S+)/m.exec(info)?.[1] ?? "unknown";

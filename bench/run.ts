@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--reps N] [--only enqueue,processing,latency] [--libs jobgen,bullmq,bare]
- *   [--redis URL]`
+ *   [--tasks N] [--concurrency 1,10,100] [--redis URL]`
  *
  * jobgen and BullMQ (plus a bare XREADGROUP+XACK loop as the floor) on identical work against one
  * Redis, interleaved (jobgen, BullMQ, bare, jobgen, BullMQ, bare, ...), medians over repetitions.
@@ -33,10 +33,17 @@ const { values: flags } = parseArgs({
     only: { type: "string" },
     redis: { type: "string" },
     libs: { type: "string" },
+    tasks: { type: "string" },
+    concurrency: { type: "string" },
   },
 });
 const base = flags.quick ? QUICK : FULL;
-const settings: BenchSettings = { ...base, reps: flags.reps ? Number(flags.reps) : base.reps };
+const settings: BenchSettings = {
+  ...base,
+  reps: flags.reps ? Number(flags.reps) : base.reps,
+  tasks: flags.tasks ? Number(flags.tasks) : base.tasks,
+  concurrencies: flags.concurrency ? flags.concurrency.split(",").map(Number) : base.concurrencies,
+};
 const only = new Set((flags.only ?? CASES.join(",")).split(",") as CaseName[]);
 const onlyLibraries = new Set((flags.libs ?? "jobgen,bullmq,bare").split(",") as LibraryName[]);
 
@@ -71,7 +78,10 @@ async function processingCase(library: LibraryName, concurrency: number): Promis
   try {
     const memoryBefore = await admin.usedMemory();
     await admin.resetCommandStats();
+    let redisCpu = await admin.cpuMicros();
     const bulk = await producer.request("bulk", { n: settings.tasks, batch: settings.bulkBatch });
+    results.add("rcpu-bulk", library, ((await admin.cpuMicros()) - redisCpu) / settings.tasks);
+    results.add("cpu-bulk", library, bulk.cpuMicros / settings.tasks);
     await recordCommands(`cmds-bulk`, library, settings.tasks);
     await producer.close();
     const memoryAfter = await admin.usedMemory();
@@ -79,7 +89,10 @@ async function processingCase(library: LibraryName, concurrency: number): Promis
     results.add("memory", library, (memoryAfter - memoryBefore) / settings.tasks);
 
     await admin.resetCommandStats();
+    redisCpu = await admin.cpuMicros();
     const drain = await worker.request("drain", { n: settings.tasks, concurrency });
+    results.add(`rcpu-proc${concurrency}`, library, ((await admin.cpuMicros()) - redisCpu) / settings.tasks);
+    results.add(`cpu-proc${concurrency}`, library, drain.cpuMicros / settings.tasks);
     await recordCommands(`cmds-proc${concurrency}`, library, settings.tasks);
     results.add(`proc${concurrency}`, library, (settings.tasks / drain.ms) * 1000);
     results.add(`rss${concurrency}`, library, drain.peakRssBytes / 2 ** 20);
@@ -98,7 +111,10 @@ async function singleEnqueueCase(library: LibraryName): Promise<void> {
   const producer = await AgentProcess.spawn(library, redisUrl);
   try {
     await admin.resetCommandStats();
+    const redisCpu = await admin.cpuMicros();
     const single = await producer.request("single", { n: settings.singleTasks });
+    results.add("rcpu-single", library, ((await admin.cpuMicros()) - redisCpu) / settings.singleTasks);
+    results.add("cpu-single", library, single.cpuMicros / settings.singleTasks);
     await recordCommands("cmds-single", library, settings.singleTasks);
     results.add("single", library, (settings.singleTasks / single.ms) * 1000);
     log("single enqueue", library, rate(settings.singleTasks, single.ms));
@@ -270,6 +286,28 @@ const rows: RowSpec[] = [
     better: "lower",
     digits: 1,
   },
+  ...(
+    [
+      ["bulk", "bulk enqueue", "producer"],
+      ["single", "single enqueue", "producer"],
+      [`proc${maxC}`, `processing c=${maxC}`, "worker"],
+    ] as const
+  ).flatMap(([key, what, side]): RowSpec[] => [
+    {
+      key: `cpu-${key}`,
+      label: `CPU per task, ${what}: ${side} process`,
+      unit: "µs",
+      better: "lower",
+      digits: 1,
+    },
+    {
+      key: `rcpu-${key}`,
+      label: `CPU per task, ${what}: redis-server`,
+      unit: "µs",
+      better: "lower",
+      digits: 1,
+    },
+  ]),
   {
     key: "cmds-bulk",
     label: "Redis commands per task, bulk enqueue (incl. inside scripts)",
@@ -343,10 +381,13 @@ ${failures.length === 0 ? "" : `Failures:\n${failures.map(([row, library, e]) =>
   handlers, one XACK per batch; no validation.
 - Processing: ${n} tasks bulk-enqueued first (that enqueue is the bulk row; used_memory before/after
   it is the memory row), then a fresh worker process is timed from its creation until every task was
-  handled and nothing is waiting or pending; peak RSS sampled every 20 ms in that process.
+  handled and nothing is waiting or pending; peak RSS sampled every 50 ms in that process.
 - Latency: a producer process enqueues one task at a time (open loop, not awaiting) at the offered rate
   for ${settings.latencySeconds} s after ${settings.latencyWarmupSeconds} s of unrecorded warm-up; the worker (concurrency
   ${settings.latencyConcurrency}) records CLOCK_MONOTONIC(handler start) − CLOCK_MONOTONIC(enqueue call) from the payload.
+- CPU per task: process.cpuUsage() (user + system) of the producer or worker process over the timed part,
+  and INFO cpu (used_cpu_user + used_cpu_sys) deltas of redis-server, divided by the tasks. Unlike the
+  rates, these barely depend on how busy the machine is, so they are the figures to compare across runs.
 - Commands per task: INFO commandstats deltas over the measurement divided by the tasks; Redis
   counts the commands run inside Lua scripts too.
 
@@ -381,11 +422,13 @@ function breakdownText(): string {
   return lines.join("\n");
 }
 
-/** Runs the codegen benchmark of the codegen branch when it exists (`bench/codegen.ts`). */
+/** Runs the codegen benchmark (`bench/codegen.ts`, owned by the codegen work) as a child process. */
 function runCodegenBench(): string | undefined {
   const script = `${BENCH_DIR}codegen.ts`;
   if (!existsSync(script)) return undefined;
-  const args = ["--import", "tsx", script, ...(settings.mode === "quick" ? ["--quick"] : [])];
+  // Its 10 CLI runs take about a minute on this kind of machine: too long for --quick.
+  if (settings.mode === "quick") return "skipped in --quick mode (run `npm run bench:codegen`)";
+  const args = ["--import", "tsx", script];
   const run = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 600_000 });
   const output = `${run.stdout ?? ""}${run.status === 0 ? "" : `\n(exit ${run.status}) ${run.stderr ?? ""}`}`;
   return output.trim();

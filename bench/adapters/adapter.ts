@@ -22,7 +22,7 @@ export interface BenchAdapter {
 export async function loadAdapter(library: LibraryName, redisUrl: string): Promise<BenchAdapter> {
   switch (library) {
     case "jobgen":
-      return (await import("./jobgen.js")).createJobgenAdapter(redisUrl);
+      return await (await import("./jobgen.js")).createJobgenAdapter(redisUrl);
     case "bullmq":
       return (await import("./bullmq.js")).createBullmqAdapter(redisUrl);
     case "bare":
