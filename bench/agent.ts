@@ -25,23 +25,29 @@ const latencies: number[] = [];
 let latencyReceived = 0;
 
 const handlers: Handlers = {
-  async bulk({ n, batch }) {
+  async bulk({ n, batch, profilePath }) {
     const batches: BenchPayload[][] = [];
     for (let start = 0; start < n; start += batch) {
       batches.push(Array.from({ length: Math.min(batch, n - start) }, (_, k) => makePayload(start + k)));
     }
+    const profiler = profilePath === undefined ? undefined : await startProfiler();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     for (const items of batches) await adapter.enqueueBulk(items);
-    return { ms: performance.now() - t0, cpuMicros: cpuSince(cpu0) };
+    const timed = { ms: performance.now() - t0, cpuMicros: cpuSince(cpu0) };
+    if (profiler && profilePath) await profiler.stopInto(profilePath);
+    return timed;
   },
 
-  async single({ n }) {
+  async single({ n, profilePath }) {
     const payloads = Array.from({ length: n }, (_, i) => makePayload(i));
+    const profiler = profilePath === undefined ? undefined : await startProfiler();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     for (const payload of payloads) await adapter.enqueue(payload);
-    return { ms: performance.now() - t0, cpuMicros: cpuSince(cpu0) };
+    const timed = { ms: performance.now() - t0, cpuMicros: cpuSince(cpu0) };
+    if (profiler && profilePath) await profiler.stopInto(profilePath);
+    return timed;
   },
 
   async drain({ n, concurrency, profilePath }) {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile [-- --library jobgen] [--tasks 100000] [--concurrency 100]`
+ * `npm run bench:profile [-- --library jobgen] [--case drain|bulk|single] [--tasks 100000] [--concurrency 100]`
  *
  * Where a worker's time and Redis round trips go. Fills a throwaway Redis with waiting tasks, drains
  * them with one worker agent profiled by V8 during the drain (profile in bench/results/profiles/,
@@ -13,6 +13,7 @@ import { Redis } from "ioredis";
 import { startRedisServer } from "../test/support/ensure-redis.js";
 import type { LibraryName } from "./adapters/adapter.js";
 import { AgentProcess } from "./agent-process.js";
+import type { Timed } from "./protocol.js";
 import { summarizeProfile } from "./profile-summary.js";
 import { RedisAdmin } from "./redis-admin.js";
 
@@ -24,6 +25,7 @@ const { values: flags } = parseArgs({
     library: { type: "string", default: "jobgen" },
     tasks: { type: "string", default: "100000" },
     concurrency: { type: "string", default: "100" },
+    case: { type: "string", default: "drain" },
   },
 });
 const library = flags.library as LibraryName;
@@ -35,16 +37,13 @@ process.on("exit", () => server.process.kill("SIGTERM"));
 const admin = new RedisAdmin(server.url);
 mkdirSync(PROFILE_DIR, { recursive: true });
 
-// 1. CPU profile of a full drain (of the timed part only, taken inside the worker agent).
-await fill(tasks);
-const profileFile = `${PROFILE_DIR}${library}-c${concurrency}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`;
-const worker = await AgentProcess.spawn(library, server.url);
-const drain = await worker.request("drain", { n: tasks, concurrency, profilePath: profileFile });
-await worker.close();
-const cpuPerTask = drain.cpuMicros / tasks;
+// 1. CPU profile of the timed part only, taken inside the agent.
+const what = flags.case === "drain" ? `c${concurrency}` : flags.case;
+const profileFile = `${PROFILE_DIR}${library}-${what}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`;
+const timed = await profiledRun(profileFile);
 console.log(
-  `${library} drained ${tasks} at c=${concurrency}: ${Math.round((tasks / drain.ms) * 1000)} tasks/s under the profiler, ` +
-    `${cpuPerTask.toFixed(1)} µs worker CPU per task`,
+  `${library} ${flags.case} of ${tasks}${flags.case === "drain" ? ` at c=${concurrency}` : ""}: ` +
+    `${Math.round((tasks / timed.ms) * 1000)} tasks/s under the profiler, ${(timed.cpuMicros / tasks).toFixed(1)} µs CPU per task`,
 );
 const summary = summarizeProfile(profileFile);
 console.log(`profile ${profileFile} (${summary.totalMs.toFixed(0)} ms sampled)`);
@@ -54,6 +53,7 @@ for (const f of summary.functions)
 console.log("\ntop self time by file:");
 for (const f of summary.files.slice(0, 15))
   console.log(`  ${f.percent.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
+if (flags.case !== "drain") process.exit(0);
 
 // 2. Commands per task, split into what clients sent and what scripts ran (MONITOR).
 await fill(MONITOR_TASKS);
@@ -84,6 +84,19 @@ console.log(`  sent by clients: ${total(fromClients).toFixed(2)} — ${describe(
 console.log(`  run inside scripts: ${total(fromScripts).toFixed(2)} — ${describe(fromScripts)}`);
 await admin.close();
 process.exit(0);
+
+async function profiledRun(profilePath: string): Promise<Timed> {
+  await admin.flush();
+  if (flags.case === "drain") await fill(tasks);
+  const agent = await AgentProcess.spawn(library, server.url);
+  try {
+    if (flags.case === "bulk") return await agent.request("bulk", { n: tasks, batch: 1_000, profilePath });
+    if (flags.case === "single") return await agent.request("single", { n: tasks, profilePath });
+    return await agent.request("drain", { n: tasks, concurrency, profilePath });
+  } finally {
+    await agent.close();
+  }
+}
 
 async function fill(n: number): Promise<void> {
   await admin.flush();

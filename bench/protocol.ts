@@ -28,9 +28,9 @@ export interface ProduceResult {
 
 /** Every command an agent understands, with its arguments and result. */
 export interface Commands {
-  bulk: { args: { n: number; batch: number }; result: Timed };
-  single: { args: { n: number }; result: Timed };
-  /** `profilePath`: write a V8 CPU profile of just the timed part there. */
+  bulk: { args: { n: number; batch: number; profilePath?: string }; result: Timed };
+  single: { args: { n: number; profilePath?: string }; result: Timed };
+  /** `profilePath` (bulk, single, drain): write a V8 CPU profile of just the timed part there. */
   drain: { args: { n: number; concurrency: number; profilePath?: string }; result: DrainResult };
   latencyStart: { args: { concurrency: number }; result: null };
   latencyCollect: { args: { expected: number; warmup: number; timeoutMs: number }; result: LatencyResult };

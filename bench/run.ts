@@ -8,7 +8,7 @@
  * By default a throwaway redis-server on a free port is started; `--redis URL` uses that server
  * instead and FLUSHES its current database (REDIS_URL is not used on purpose: it usually names
  * a shared server, such as the one the test suite runs against).
- * The table goes to stdout and to bench/RESULTS.md (full run) or bench/results/RESULTS-quick.md.
+ * The table goes to stdout and to bench/RESULTS.md (complete full run), else bench/results/RESULTS-*.md.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -399,8 +399,14 @@ ${codegen ? `\n## Codegen\n\n\`\`\`\n${codegen}\n\`\`\`\n` : ""}
 
 ${renderSamples(rows, results)}
 `;
+// Only a complete full run replaces the committed RESULTS.md; quick and filtered runs go to results/.
+const partial = Boolean(flags.reps ?? flags.only ?? flags.libs ?? flags.tasks ?? flags.concurrency);
 const resultsPath =
-  settings.mode === "full" ? `${BENCH_DIR}RESULTS.md` : `${BENCH_DIR}results/RESULTS-quick.md`;
+  settings.mode === "quick"
+    ? `${BENCH_DIR}results/RESULTS-quick.md`
+    : partial
+      ? `${BENCH_DIR}results/RESULTS-partial.md`
+      : `${BENCH_DIR}RESULTS.md`;
 mkdirSync(`${BENCH_DIR}results`, { recursive: true });
 writeFileSync(resultsPath, markdown);
 console.log(`\nwritten to ${resultsPath}`);
