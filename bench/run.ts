@@ -391,6 +391,8 @@ ${failures.length === 0 ? "" : `Failures:\n${failures.map(([row, library, e]) =>
 - Commands per task: INFO commandstats deltas over the measurement divided by the tasks; Redis
   counts the commands run inside Lua scripts too.
 
+Analysis of these figures, profile findings and the proposals not applied: bench/README.md.
+
 ## Commands per task by command (last repetition)
 
 ${breakdownText()}
