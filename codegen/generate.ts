@@ -3,7 +3,7 @@
  * CLI reads the schema and writes (or compares) the files.
  */
 import { emitEnqueue } from "./emit/enqueue.js";
-import type { GeneratedFile } from "./emit/file.js";
+import { DEFAULT_RUNTIME_SPECIFIER, type GeneratedFile } from "./emit/file.js";
 import { emitHandlers } from "./emit/handlers.js";
 import { fileHeader } from "./emit/header.js";
 import { emitIndex } from "./emit/index-file.js";
@@ -16,8 +16,7 @@ import { emitWorker } from "./emit/worker.js";
 import { loadSchema } from "./load/load.js";
 import { JOBGEN_VERSION } from "./version.js";
 
-/** The runtime module generated code imports when `--runtime` is not given. */
-export const DEFAULT_RUNTIME_SPECIFIER = "jobgen/runtime";
+export { DEFAULT_RUNTIME_SPECIFIER };
 
 export interface GenerateOptions {
   /** Module specifier of the runtime in generated imports. @defaultValue {@link DEFAULT_RUNTIME_SPECIFIER} */

@@ -36,6 +36,7 @@ import type {
 } from "./types.js";
 import { redactUrl } from "./redis-connection.js";
 import { encodeTaskFields } from "./wire.js";
+import { forbiddenKeyIssues, valueNestingExceeds } from "./validation.js";
 
 /** Options of a producer. */
 export interface ProducerOptions {
@@ -95,14 +96,10 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     if (queue === undefined) {
       throw new ConfigError(`task "${type}" names queue "${task.queue}", which the registry does not define`);
     }
-    const result = task.validator.safeParse(payload);
-    if (!result.success) {
-      throw new ValidationError(
-        type,
-        result.error.issues.map((i) => ({
-          path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
-          message: i.message,
-        })),
+    const maxDepth = task.maxDepth ?? DEFAULT_MAX_DEPTH;
+    if (valueNestingExceeds(payload, maxDepth)) {
+      throw new PayloadTooLargeError(
+        `payload of task "${type}" nests objects/arrays deeper than its cap of ${maxDepth} (maxDepth in the schema)`,
       );
     }
     const json = toJson(type, payload);
@@ -113,12 +110,20 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
         `payload of task "${type}" is ${bytes} bytes of JSON, over its cap of ${maxBytes} (maxPayloadBytes in the schema)`,
       );
     }
-    const maxDepth = task.maxDepth ?? DEFAULT_MAX_DEPTH;
-    if (depthOver(payload, maxDepth)) {
-      throw new PayloadTooLargeError(
-        `payload of task "${type}" nests objects/arrays deeper than its cap of ${maxDepth} (maxDepth in the schema)`,
+    // Size and depth first: a 10k-deep payload must get a clear error, not overflow zod's recursion.
+    const result = task.validator.safeParse(payload);
+    if (!result.success) {
+      throw new ValidationError(
+        type,
+        result.error.issues.map((i) => ({
+          path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
+          message: i.message,
+        })),
       );
     }
+    // Workers refuse these keys (prototype pollution); refuse them here so no such task is accepted.
+    const forbidden = forbiddenKeyIssues(payload);
+    if (forbidden.length > 0) throw new ValidationError(type, forbidden);
     const taskId = randomUUID();
     const fields = encodeTaskFields({
       id: taskId,
@@ -255,13 +260,6 @@ function toJson(type: string, payload: unknown): string {
   if (json === undefined)
     throw new ValidationError(type, [{ path: [], message: "payload is not JSON-serialisable" }]);
   return json;
-}
-
-/** Whether objects/arrays in `value` nest deeper than `max`. */
-function depthOver(value: unknown, max: number): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (max <= 0) return true;
-  return Object.values(value).some((child) => depthOver(child, max - 1));
 }
 
 function maxRetriesOf(option: number | undefined, schema: number | undefined): number {

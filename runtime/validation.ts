@@ -61,6 +61,21 @@ export function jsonNestingDepth(text: string, limit = Number.POSITIVE_INFINITY)
   return deepest;
 }
 
+/**
+ * Whether objects/arrays in a value nest deeper than `limit` (`{}` is depth 1). Iterative and
+ * stops at the first branch past the limit, so a 10k-deep value costs `limit` steps, not a stack.
+ */
+export function valueNestingExceeds(value: unknown, limit: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (typeof item.value !== "object" || item.value === null) continue;
+    const depth = item.depth + 1;
+    if (depth > limit) return true;
+    for (const child of Object.values(item.value)) stack.push({ value: child, depth });
+  }
+  return false;
+}
+
 /** Every place a forbidden key occurs in a parsed JSON value (iterative walk). */
 export function forbiddenKeyIssues(value: unknown): ValidationIssue[] {
   const issues: ValidationIssue[] = [];

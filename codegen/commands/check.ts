@@ -1,14 +1,15 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { createTwoFilesPatch } from "diff";
-import { DEFAULT_RUNTIME_SPECIFIER, generate } from "../generate.js";
+import { DEFAULT_RUNTIME_SPECIFIER } from "../emit/file.js";
 import { failed } from "./cli-error.js";
 import { DEFAULT_OUT_DIR, DEFAULT_SCHEMA_FILE, readSchemaFile } from "./files.js";
 import type { GenerateFlags } from "./generate.js";
 
 /** Lines of diff shown per stale file; the rest is summarised. */
 const DIFF_LINES_PER_FILE = 40;
+/** Characters shown of one diff line. */
+const DIFF_LINE_WIDTH = 200;
 
 /** `jobgen check [schema]`: fails when the files on disk differ from what generate would write. */
 export function registerCheck(program: Command): void {
@@ -27,6 +28,7 @@ export function registerCheck(program: Command): void {
       "\nExample (CI):\n  $ jobgen check jobs.yaml --out src/jobs || echo 'run jobgen generate and commit'",
     )
     .action(async (schema: string, flags: GenerateFlags) => {
+      const { generate } = await import("../generate.js");
       const files = await generate(schema, await readSchemaFile(schema), { runtime: flags.runtime });
       const expected = new Set(files.map((file) => file.path));
       const present = await readdir(flags.out).catch(() => [] as string[]);
@@ -39,7 +41,7 @@ export function registerCheck(program: Command): void {
           missing.push(file.path);
         } else if (current !== file.contents) {
           stale.push(file.path);
-          diffs.push(...shortDiff(join(flags.out, file.path), current, file.contents));
+          diffs.push(...(await shortDiff(join(flags.out, file.path), current, file.contents)));
         }
       }
       const extra = present.filter((name) => !expected.has(name)).sort();
@@ -60,7 +62,8 @@ export function registerCheck(program: Command): void {
 }
 
 /** A unified diff of one file, cut to {@link DIFF_LINES_PER_FILE} lines. */
-function shortDiff(path: string, current: string, wanted: string): string[] {
+async function shortDiff(path: string, current: string, wanted: string): Promise<string[]> {
+  const { createTwoFilesPatch } = await import("diff");
   const lines = createTwoFilesPatch(
     `${path} (on disk)`,
     `${path} (generated)`,
@@ -71,7 +74,8 @@ function shortDiff(path: string, current: string, wanted: string): string[] {
     { context: 2 },
   )
     .split("\n")
-    .filter((line) => !line.startsWith("====="));
+    .filter((line) => !line.startsWith("====="))
+    .map((line) => (line.length > DIFF_LINE_WIDTH ? `${line.slice(0, DIFF_LINE_WIDTH)}…` : line));
   if (lines.length <= DIFF_LINES_PER_FILE) return lines;
   return [
     ...lines.slice(0, DIFF_LINES_PER_FILE),

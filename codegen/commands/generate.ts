@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { DEFAULT_RUNTIME_SPECIFIER, generate } from "../generate.js";
+import { DEFAULT_RUNTIME_SPECIFIER } from "../emit/file.js";
 import { DEFAULT_OUT_DIR, DEFAULT_SCHEMA_FILE, readSchemaFile } from "./files.js";
 
 export interface GenerateFlags {
@@ -23,6 +23,7 @@ export function registerGenerate(program: Command): void {
     )
     .addHelpText("after", "\nExample:\n  $ jobgen generate jobs.yaml --out src/jobs --runtime jobgen/runtime")
     .action(async (schema: string, flags: GenerateFlags) => {
+      const { generate } = await import("../generate.js");
       const files = await generate(schema, await readSchemaFile(schema), { runtime: flags.runtime });
       await mkdir(flags.out, { recursive: true });
       let written = 0;

@@ -1,8 +1,10 @@
-import { StructureKind, type OptionalKind, type MethodSignatureStructure } from "ts-morph";
+import type { OptionalKind, MethodSignatureStructure } from "ts-morph";
+
 import type { SchemaModel, TaskModel } from "../model/model.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
+import { jsDoc } from "./layout.js";
 import { commentText, literal } from "./literal.js";
-import type { TypeScriptPrinter } from "./typescript.js";
+import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
 
 /** A task's payload type name (`SendEmailPayload`). */
 export function payloadTypeName(task: TaskModel): string {
@@ -40,15 +42,10 @@ export async function emitEnqueue(
     },
     { name: "close", docs: ["Closes the producer's Redis connection."], returnType: "Promise<void>" },
   );
-  const bulkItem =
-    model.tasks.length === 0
-      ? "never"
-      : model.tasks
-          .map(
-            (task) =>
-              `{ readonly task: ${literal(task.camel)}; readonly payload: ${payloadTypeName(task)}; readonly options?: EnqueueOptions }`,
-          )
-          .join(" | ");
+  const bulkMembers = model.tasks.map(
+    (task) =>
+      `{ readonly task: ${literal(task.camel)}; readonly payload: ${payloadTypeName(task)}; readonly options?: EnqueueOptions }`,
+  );
   const memberImplementations = model.tasks.map(
     (task) =>
       `${task.camel}: (payload, enqueueOptions) => producer.enqueue(${literal(task.wireName)}, payload, enqueueOptions),`,
@@ -81,12 +78,14 @@ export async function emitEnqueue(
         moduleSpecifier: "./registry.js",
         namedImports: ["registry", "wireNames"],
       },
-      {
-        kind: StructureKind.TypeAlias,
-        isExported: true,
-        name: "BulkItem",
-        docs: ["One item of `bulk`: the task (its member name), its payload and enqueue options."],
-        type: bulkItem,
+      (writer) => {
+        writer
+          .write(jsDoc("One item of `bulk`: the task (its member name), its payload and enqueue options."))
+          .newLine();
+        writer.write("export type BulkItem =");
+        if (bulkMembers.length === 0) writer.write(" never");
+        for (const member of bulkMembers) writer.newLine().write(`  | ${member}`);
+        writer.write(";");
       },
       {
         kind: StructureKind.Interface,

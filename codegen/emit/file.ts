@@ -1,3 +1,6 @@
+/** The runtime module generated code imports when `--runtime` is not given. */
+export const DEFAULT_RUNTIME_SPECIFIER = "jobgen/runtime";
+
 /** One generated file: its path relative to the output directory and its full text (LF only). */
 export interface GeneratedFile {
   readonly path: string;

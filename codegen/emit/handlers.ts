@@ -1,9 +1,10 @@
-import { StructureKind, type InterfaceDeclarationStructure } from "ts-morph";
+import type { InterfaceDeclarationStructure } from "ts-morph";
+
 import type { QueueModel, SchemaModel } from "../model/model.js";
 import { payloadTypeName, taskDoc } from "./enqueue.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { literal } from "./literal.js";
-import type { TypeScriptPrinter } from "./typescript.js";
+import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
 
 /** The handler map interface of a queue (`DefaultQueueHandlers`). */
 export function queueHandlersName(queue: QueueModel): string {

@@ -1,9 +1,12 @@
-import { StructureKind, type ExportDeclarationStructure } from "ts-morph";
+import type { WriterFunction } from "ts-morph";
+
 import type { SchemaModel } from "../model/model.js";
 import { payloadTypeName } from "./enqueue.js";
 import type { GeneratedFile } from "./file.js";
 import { queueHandlersName } from "./handlers.js";
 import { PAYLOAD_MAP_TYPE } from "./payloads.js";
+import { concat, group, statementWriter } from "./layout.js";
+import { literal } from "./literal.js";
 import type { TypeScriptPrinter } from "./typescript.js";
 import { payloadValidatorName } from "./validators.js";
 import { typeValidatorName } from "./zod/transform.js";
@@ -14,16 +17,12 @@ export async function emitIndex(
   header: string,
   printer: TypeScriptPrinter,
 ): Promise<GeneratedFile> {
-  const exports = (
-    moduleSpecifier: string,
-    names: readonly string[],
-    isTypeOnly = false,
-  ): ExportDeclarationStructure => ({
-    kind: StructureKind.ExportDeclaration,
-    moduleSpecifier,
-    isTypeOnly,
-    namedExports: [...names].sort(),
-  });
+  const exports = (moduleSpecifier: string, names: readonly string[], isTypeOnly = false): WriterFunction =>
+    statementWriter(
+      undefined,
+      isTypeOnly ? "export type " : "export ",
+      concat(group("{", [...names].sort(), "}"), ` from ${literal(moduleSpecifier)}`),
+    );
   return printer.print("index.ts", header, {
     statements: [
       exports("./enqueue.js", ["createEnqueue"]),

@@ -1,9 +1,14 @@
-import { compile, type JSONSchema } from "json-schema-to-typescript";
+import { createRequire } from "node:module";
+import type * as Jstt from "json-schema-to-typescript";
+import type { JSONSchema } from "json-schema-to-typescript";
 import type { SchemaModel } from "../model/model.js";
 import { rewriteRefs, sharedDefinitions } from "./bundle.js";
 import { payloadTypeName } from "./enqueue.js";
 import type { GeneratedFile } from "./file.js";
-import { formatTypeScript } from "./typescript.js";
+import { indentByBrackets } from "./indent.js";
+
+/** Loaded with require() to skip Node's export scan of this CommonJS package (see typescript.ts). */
+const { compile } = createRequire(import.meta.url)("json-schema-to-typescript") as typeof Jstt;
 
 /** The type of the map of every payload by wire name. */
 export const PAYLOAD_MAP_TYPE = "TaskPayloads";
@@ -48,5 +53,5 @@ export async function emitPayloads(model: SchemaModel, header: string): Promise<
     inferStringEnumKeysFromValues: false,
     $refOptions: { resolve: { external: false, file: false, http: false } },
   });
-  return { path: "payloads.ts", contents: await formatTypeScript(`${header}\n${text}`) };
+  return { path: "payloads.ts", contents: `${header}\n${indentByBrackets(text)}` };
 }

@@ -1,9 +1,10 @@
-import { StructureKind, type WriterFunction } from "ts-morph";
+import type { WriterFunction } from "ts-morph";
+
 import type { SchemaModel } from "../model/model.js";
 import type { GeneratedFile } from "./file.js";
 import { statementWriter, type Doc } from "./layout.js";
 import { commentText } from "./literal.js";
-import type { TypeScriptPrinter } from "./typescript.js";
+import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
 import type { HelperName } from "./zod/context.js";
 import { helperDeclarations } from "./zod/helpers.js";
 import { typeValidatorName, zodExpression } from "./zod/transform.js";

@@ -1,8 +1,7 @@
-import { StructureKind } from "ts-morph";
 import type { SchemaModel } from "../model/model.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { literal } from "./literal.js";
-import type { TypeScriptPrinter } from "./typescript.js";
+import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
 
 /**
  * worker.ts: `createWorker(options, handlers)`. The handlers required are exactly those of the

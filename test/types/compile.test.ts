@@ -88,3 +88,15 @@ describe("generated client: compile-time guarantees", () => {
     expect(mine.map((d) => d.text).join("\n")).toContain(expectedText);
   });
 });
+
+describe("golden fixture outputs", () => {
+  it("type-check (they import the runtime as `jobgen/runtime`, the package's own export)", () => {
+    const result = spawnSync(
+      process.execPath,
+      [TSC, "-p", join(ROOT, "test/fixtures/tsconfig.json"), "--pretty", "false"],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  }, 120_000);
+});

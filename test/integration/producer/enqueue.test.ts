@@ -89,6 +89,25 @@ describe("producer", () => {
     expect(await redis.exists(keysOf("default").stream)).toBe(0);
   });
 
+  it("refuses a 10k-deep payload with a clear error instead of overflowing the stack", async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const enqueue = producer.enqueue("resize_image", { url: "https://x.test/a.png", width: 1, deep });
+    await expect(enqueue).rejects.toThrow(/nests objects\/arrays deeper than its cap of 32/);
+    await expect(enqueue).rejects.toBeInstanceOf(PayloadTooLargeError);
+    expect(await redis.exists(keysOf("default").stream)).toBe(0);
+  });
+
+  it("refuses __proto__ and constructor keys, which workers would dead-letter", async () => {
+    const hostile = JSON.parse('{"url":"https://x.test/a.png","width":1,"__proto__":{"polluted":true}}');
+    await expect(producer.enqueue("resize_image", hostile)).rejects.toMatchObject({
+      code: "VALIDATION",
+      issues: [expect.objectContaining({ path: ["__proto__"] })],
+    });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(await redis.exists(keysOf("default").stream)).toBe(0);
+  });
+
   it("writes a task once per idempotency key and returns the first task's id after that", async () => {
     const first = await producer.enqueue("send_email", email, { idempotencyKey: "welcome-42" });
     const second = await producer.enqueue("send_email", email, { idempotencyKey: "welcome-42" });

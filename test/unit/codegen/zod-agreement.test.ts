@@ -1,0 +1,332 @@
+// The generated zod validators must agree with their JSON Schema. The oracle is ajv (draft 2020-12)
+// with ajv-formats, run on generated/schema.json; the corpus is hand-written payloads plus
+// fast-check payloads derived from each schema (mostly near-valid, so both sides get exercised).
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { ZodType } from "zod";
+import type { TaskRegistry } from "../../../runtime/index.js";
+import { registry as exampleRegistry } from "../../../generated/registry.js";
+import { registry as combinatorsRegistry } from "../../fixtures/combinators/out/registry.js";
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Schema = Record<string, unknown>;
+interface Bundle {
+  $defs: Record<string, Schema>;
+  tasks: Record<string, Schema>;
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+function oracle(bundle: Bundle): (task: string) => (value: unknown) => boolean {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
+  ajv.addKeyword("x-sensitive");
+  return (task) => {
+    const validate = ajv.compile({ ...bundle.tasks[task], $defs: bundle.$defs });
+    return (value) => validate(value);
+  };
+}
+
+const VALID_FORMAT_SAMPLES: Record<string, Json[]> = {
+  email: ["ada@example.com", "a.b+c@sub.example.org", "ADA@EXAMPLE.COM"],
+  uuid: [
+    "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c10",
+    "urn:uuid:3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c10",
+    "3F0C5F4E-8D6B-4A57-9E5E-2F8F7D1B9C10",
+  ],
+  "date-time": [
+    "2026-11-28T10:00:00Z",
+    "2026-11-28t10:00:00.123+01:00",
+    "2026-11-28 10:00:00Z",
+    "2016-12-31T23:59:60Z",
+  ],
+  date: ["2026-11-28", "2024-02-29"],
+  uri: ["https://example.com/a.png?x=1#y", "mailto:ada@example.com", "urn:isbn:0451450523"],
+};
+const INVALID_FORMAT_SAMPLES: Record<string, Json[]> = {
+  email: ["no-at-sign", "a@@b.com", "", "a@b_c.com"],
+  uuid: ["3f0c5f4e8d6b4a579e5e2f8f7d1b9c10", "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c1", "urn:uuid:"],
+  "date-time": [
+    "2026-11-28T10:00:00",
+    "2026-02-30T10:00:00Z",
+    "2026-11-28T24:00:00Z",
+    "2026-11-28T10:00:00+25:00",
+  ],
+  date: ["2026-02-29", "2026-13-01", "26-11-28", "2026-11-28T00:00:00Z"],
+  uri: ["/relative/path", "http://exa mple.com", "no-scheme"],
+};
+
+/**
+ * Payloads for a schema. `valid`: values meant to satisfy it (the oracle still decides); otherwise
+ * valid values mixed with near misses (bounds ± 1, bad formats, extra keys, missing fields, noise).
+ */
+function arbitraryFor(
+  schema: Schema,
+  defs: Record<string, Schema>,
+  valid: boolean,
+  depth = 0,
+): fc.Arbitrary<Json> {
+  const noise: fc.Arbitrary<Json> = fc.oneof(
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.string({ maxLength: 5 }),
+  );
+  if (depth > 6) return valid ? fc.constant(null) : noise;
+  const child = (node: Schema): fc.Arbitrary<Json> => arbitraryFor(node, defs, valid, depth + 1);
+  const parts: fc.Arbitrary<Json>[] = [];
+  if (typeof schema.$ref === "string") parts.push(child(defs[schema.$ref.split("/").pop() ?? ""] ?? {}));
+  if (Array.isArray(schema.enum)) parts.push(fc.constantFrom(...(schema.enum as Json[])));
+  if ("const" in schema) parts.push(fc.constant(schema.const as Json));
+  for (const key of ["oneOf", "anyOf"]) {
+    const branches = schema[key];
+    if (Array.isArray(branches)) parts.push(fc.oneof(...branches.map((branch: Schema) => child(branch))));
+  }
+  if (Array.isArray(schema.allOf)) {
+    parts.push(
+      fc
+        .tuple(...schema.allOf.map((branch: Schema) => child(branch)))
+        .map((values) =>
+          values.every((value) => typeof value === "object" && value !== null && !Array.isArray(value))
+            ? (Object.assign({}, ...values) as Json)
+            : (values[0] ?? null),
+        ),
+    );
+  }
+  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (parts.length === 0) {
+    for (const type of types as string[]) parts.push(typeArbitrary(type, schema, defs, valid, depth));
+  }
+  if (parts.length === 0) parts.push(fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>);
+  const own = fc.oneof(...parts);
+  return valid ? own : fc.oneof({ arbitrary: own, weight: 9 }, { arbitrary: noise, weight: 1 });
+}
+
+function typeArbitrary(
+  type: string,
+  schema: Schema,
+  defs: Record<string, Schema>,
+  valid: boolean,
+  depth: number,
+): fc.Arbitrary<Json> {
+  const child = (node: Schema): fc.Arbitrary<Json> => arbitraryFor(node, defs, valid, depth + 1);
+  switch (type) {
+    case "string": {
+      const min = typeof schema.minLength === "number" ? schema.minLength : 0;
+      const max = typeof schema.maxLength === "number" ? schema.maxLength : Math.max(min, 12);
+      if (typeof schema.format === "string") {
+        const samples = [
+          ...(VALID_FORMAT_SAMPLES[schema.format] ?? []),
+          ...(valid ? [] : (INVALID_FORMAT_SAMPLES[schema.format] ?? [])),
+        ];
+        return fc.constantFrom(...samples);
+      }
+      if (typeof schema.pattern === "string") {
+        const matching = fc.stringMatching(new RegExp(schema.pattern, "u"));
+        return valid ? matching : fc.oneof(matching, fc.string({ maxLength: 8 }));
+      }
+      const inRange = fc.oneof(
+        fc.string({ minLength: min, maxLength: Math.min(max, min + 12) }),
+        fc.string({ unit: "binary", minLength: min, maxLength: Math.min(max, min + 6) }),
+      );
+      if (valid) return inRange;
+      return fc.oneof(
+        inRange,
+        fc.constantFrom(
+          "x".repeat(Math.max(0, min - 1)),
+          "x".repeat(max + 1),
+          "😀".repeat(max),
+          "😀".repeat(max + 1),
+        ),
+      );
+    }
+    case "integer":
+    case "number": {
+      const low = [
+        schema.minimum,
+        typeof schema.exclusiveMinimum === "number" ? schema.exclusiveMinimum + 1 : undefined,
+      ]
+        .filter((value): value is number => typeof value === "number")
+        .reduce((a, b) => Math.max(a, b), -20);
+      const high = [
+        schema.maximum,
+        typeof schema.exclusiveMaximum === "number" ? schema.exclusiveMaximum - 1 : undefined,
+      ]
+        .filter((value): value is number => typeof value === "number")
+        .reduce((a, b) => Math.min(a, b), 5000);
+      const step = typeof schema.multipleOf === "number" ? schema.multipleOf : 1;
+      const inRange = fc
+        .integer({ min: Math.ceil(low / step), max: Math.floor(high / step) })
+        .map((n) => n * step);
+      if (valid)
+        return type === "number"
+          ? fc.oneof(inRange, fc.double({ noNaN: true, min: Math.max(low, 0.001), max: high }))
+          : inRange;
+      const bounds = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]
+        .map((key) => schema[key])
+        .filter((value): value is number => typeof value === "number");
+      return fc.oneof(
+        inRange,
+        fc.constant(2 ** 60),
+        fc.double({ noNaN: true, noDefaultInfinity: true, min: -10, max: 10 }),
+        fc.constantFrom(0, ...bounds.flatMap((b) => [b - 1, b, b + 1, b + 0.5])),
+      );
+    }
+    case "boolean":
+      return fc.boolean();
+    case "null":
+      return fc.constant(null);
+    case "array": {
+      const items =
+        schema.items === undefined
+          ? (fc.jsonValue({ maxDepth: 1 }) as fc.Arbitrary<Json>)
+          : child(schema.items as Schema);
+      const minLength = typeof schema.minItems === "number" ? schema.minItems : 0;
+      const maxLength = typeof schema.maxItems === "number" ? schema.maxItems : minLength + 3;
+      const arrays = valid
+        ? schema.uniqueItems === true
+          ? fc.uniqueArray(items, { minLength, maxLength, selector: (item) => JSON.stringify(item) })
+          : fc.array(items, { minLength, maxLength })
+        : fc.array(items, { maxLength: maxLength + 1 });
+      return valid || schema.uniqueItems !== true
+        ? arrays
+        : fc.oneof(
+            arrays,
+            items.map((item) => [item, item] as Json),
+          );
+    }
+    case "object": {
+      const properties = (schema.properties ?? {}) as Record<string, Schema>;
+      const required = (schema.required ?? []) as string[];
+      const record = fc.record(
+        Object.fromEntries(Object.entries(properties).map(([name, node]) => [name, child(node)])),
+        {
+          requiredKeys: valid ? required : [],
+        },
+      );
+      const closed = schema.additionalProperties === false;
+      const extra =
+        typeof schema.additionalProperties === "object"
+          ? child(schema.additionalProperties as Schema)
+          : fc.jsonValue({ maxDepth: 1 });
+      return fc
+        .tuple(record, fc.boolean(), fc.string({ minLength: 1, maxLength: 4 }), extra as fc.Arbitrary<Json>)
+        .map(([value, addExtra, extraKey, extraValue]) => {
+          const result: Record<string, Json> = { ...(value as Record<string, Json>) };
+          if (addExtra && !(valid && closed) && !(extraKey in properties)) result[extraKey] = extraValue;
+          return result;
+        });
+    }
+    default:
+      return fc.constant(null);
+  }
+}
+
+const exampleBundle = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, "../../../generated/schema.json"), "utf8"),
+) as Bundle;
+const combinatorsBundle = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, "../../fixtures/combinators/out/schema.json"), "utf8"),
+) as Bundle;
+
+const suites: [string, Bundle, TaskRegistry][] = [
+  ["schema.example.yaml", exampleBundle, exampleRegistry],
+  ["combinators fixture", combinatorsBundle, combinatorsRegistry],
+];
+
+const HAND_CORPUS: Record<string, { valid: Json[]; invalid: Json[] }> = {
+  send_email: {
+    valid: [
+      { to: "ada@example.com", subject: "Hi" },
+      { to: "ada@example.com", subject: "😀".repeat(200), body: "", tags: ["a", "b"] },
+    ],
+    invalid: [
+      { to: "ada@example.com" },
+      { to: "not-an-email", subject: "Hi" },
+      { to: "ada@example.com", subject: "Hi", cc: "x" },
+      { to: "ada@example.com", subject: "x".repeat(201) },
+      { to: "ada@example.com", subject: 42 },
+      { to: "ada@example.com", subject: "Hi", tags: ["a", "a"] },
+      [],
+      null,
+      "send",
+    ],
+  },
+  process_order: {
+    valid: [
+      // The payload of DESIGN.md's example, which demos rely on.
+      { orderId: "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c10", shipTo: { city: "Berlin" } },
+      {
+        orderId: "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c10",
+        customerId: "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c11",
+        lines: [{ sku: "SKU-1", quantity: 1, unitPrice: { amount: 0, currency: "EUR" } }],
+        total: { amount: 5, currency: "USD" },
+        couponCode: null,
+        placedAt: "2026-11-28T10:00:00Z",
+      },
+    ],
+    invalid: [
+      {
+        orderId: "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c10",
+        customerId: "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c11",
+        lines: [],
+        total: { amount: 5, currency: "USD" },
+      },
+      {
+        orderId: "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c10",
+        customerId: "3f0c5f4e-8d6b-4a57-9e5e-2f8f7d1b9c11",
+        lines: [{ sku: "SKU-1", quantity: 1.5, unitPrice: { amount: 1, currency: "EUR" } }],
+        total: { amount: 5, currency: "JPY" },
+      },
+    ],
+  },
+};
+
+describe.each(suites)("zod ⇔ JSON Schema (ajv) on %s", (_name, bundle, registry) => {
+  const compile = oracle(bundle);
+  const tasks = Object.keys(bundle.tasks).sort();
+
+  it("covers every task of the registry", () => {
+    expect(Object.keys(registry.tasks).sort()).toEqual(tasks);
+  });
+
+  it.each(tasks)("%s: hand-written corpus", (task) => {
+    const corpus = HAND_CORPUS[task];
+    if (corpus === undefined) return;
+    const ajv = compile(task);
+    const zod = (registry.tasks[task]?.validator as ZodType).safeParse.bind(registry.tasks[task]?.validator);
+    for (const value of corpus.valid) {
+      expect([ajv(value), zod(value).success], JSON.stringify(value)).toEqual([true, true]);
+    }
+    for (const value of corpus.invalid) {
+      expect([ajv(value), zod(value).success], JSON.stringify(value)).toEqual([false, false]);
+    }
+  });
+
+  it.each(tasks)("%s: generated payloads", (task) => {
+    const ajv = compile(task);
+    const validator = registry.tasks[task]?.validator as ZodType;
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          arbitraryFor(bundle.tasks[task] ?? {}, bundle.$defs, true),
+          arbitraryFor(bundle.tasks[task] ?? {}, bundle.$defs, false),
+        ),
+        (value) => {
+          const expected = ajv(value);
+          if (expected) accepted++;
+          expect(validator.safeParse(value).success, JSON.stringify(value)).toBe(expected);
+        },
+      ),
+      { numRuns: 400, seed: 20261128 },
+    );
+    // The corpus must exercise both outcomes, or the agreement says little.
+    expect(accepted).toBeGreaterThan(20);
+    expect(accepted).toBeLessThan(380);
+  });
+});
