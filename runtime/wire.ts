@@ -72,7 +72,9 @@ export function encodeTaskFields(task: WireTask): Record<string, string> {
 
 /** `[field, value, field, value, ...]` as XADD takes them. */
 export function fieldsToArgs(fields: Readonly<Record<string, string>>): string[] {
-  return Object.entries(fields).flat();
+  const args: string[] = [];
+  for (const [field, value] of Object.entries(fields)) args.push(field, value);
+  return args;
 }
 
 /** Fields from the flat reply of XREADGROUP/XAUTOCLAIM; a repeated field keeps its last value. */
