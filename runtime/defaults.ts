@@ -53,6 +53,12 @@ export function defaultClaimMinIdleMs(longestTimeoutMs: number): number {
   return Math.max(MIN_CLAIM_IDLE_MS, 2 * longestTimeoutMs + CLAIM_IDLE_SLACK_MS);
 }
 
+/**
+ * Most acknowledgements one ACK_MANY script call carries. Acks requested in the same event-loop
+ * turn (tasks that finished together) share one call; a bigger group is split.
+ */
+export const ACK_BATCH_MAX = 500;
+
 /** Most due delayed tasks moved to their stream by one promotion step. */
 export const PROMOTE_BATCH = 100;
 

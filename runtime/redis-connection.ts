@@ -8,7 +8,16 @@ import { Redis, type Result } from "ioredis";
 import type { Logger } from "pino";
 import { COMMAND_TIMEOUT_MS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
-import { ACK, CLAIM, DEAD_LETTER, ENQUEUE, EXTEND_LEASE, PROMOTE, RETRY } from "./scripts.js";
+import {
+  ACK_MANY,
+  CLAIM,
+  DEAD_LETTER,
+  ENQUEUE,
+  ENQUEUE_MANY,
+  EXTEND_LEASE,
+  PROMOTE,
+  RETRY,
+} from "./scripts.js";
 import type { TlsOptions } from "./types.js";
 
 declare module "ioredis" {
@@ -17,6 +26,11 @@ declare module "ioredis" {
       stream: string,
       delayed: string,
       idempotencyKey: string,
+      ...args: (string | number)[]
+    ): Result<string[], Context>;
+    jobgenEnqueueMany(
+      stream: string,
+      delayed: string,
       ...args: (string | number)[]
     ): Result<string[], Context>;
     jobgenPromote(delayed: string, stream: string, limit: number): Result<[number, number], Context>;
@@ -37,7 +51,12 @@ declare module "ioredis" {
       cursor: string,
       count: number,
     ): Result<[Buffer, [Buffer, Buffer[], number][]], Context>;
-    jobgenAck(stream: string, group: string, consumer: string, entryId: string): Result<number, Context>;
+    jobgenAckMany(
+      stream: string,
+      group: string,
+      consumer: string,
+      ...ids: string[]
+    ): Result<number[], Context>;
     jobgenRetry(
       stream: string,
       delayed: string,
@@ -123,9 +142,10 @@ export function createRedisClient(
   client.on("ready", () => connectionErrors.delete(client));
   if (role !== "blocking") {
     client.defineCommand("jobgenEnqueue", { numberOfKeys: 3, lua: ENQUEUE });
+    client.defineCommand("jobgenEnqueueMany", { numberOfKeys: 2, lua: ENQUEUE_MANY });
     client.defineCommand("jobgenPromote", { numberOfKeys: 2, lua: PROMOTE });
     client.defineCommand("jobgenClaim", { numberOfKeys: 1, lua: CLAIM });
-    client.defineCommand("jobgenAck", { numberOfKeys: 1, lua: ACK });
+    client.defineCommand("jobgenAckMany", { numberOfKeys: 1, lua: ACK_MANY });
     client.defineCommand("jobgenRetry", { numberOfKeys: 2, lua: RETRY });
     client.defineCommand("jobgenDeadLetter", { numberOfKeys: 2, lua: DEAD_LETTER });
     client.defineCommand("jobgenExtendLease", { numberOfKeys: 1, lua: EXTEND_LEASE });

@@ -13,8 +13,9 @@
  * knows of falls due) one pipeline promoting due delayed tasks and reclaiming stale entries
  * (XAUTOCLAIM) for every queue; then one XREADGROUP per consumer group (one in the usual case),
  * asking for `min(max, count)` entries and blocking (up to `blockMs`, or until the next known
- * delayed task is due) only when the fetch holds nothing yet. Per task afterwards: one script
- * call (ack, retry or dead-letter). A fetch never returns more than `max`; the surplus of a
+ * delayed task is due) only when the fetch holds nothing yet. Afterwards: one script call per
+ * retry or dead-letter; acks asked for in the same event-loop turn (the tasks of a batch that
+ * finished together) share one ACK_MANY call per queue, each entry still ownership-checked. A fetch never returns more than `max`; the surplus of a
  * multi-stream read waits in memory for the next fetch and is leased along with `extendLease`.
  */
 import { randomBytes } from "node:crypto";
@@ -22,6 +23,7 @@ import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
 import {
+  ACK_BATCH_MAX,
   BLOCKING_READ_GRACE_MS,
   COMMAND_TIMEOUT_MS,
   DEFAULT_BLOCK_MS,
@@ -79,6 +81,13 @@ export interface RedisProviderOptions {
   readonly commandTimeoutMs?: number;
   /** @defaultValue a pino logger at level `info` */
   readonly logger?: Logger;
+}
+
+/** An ack waiting to be sent with the others of its event-loop turn. */
+interface PendingAck {
+  readonly entryId: string;
+  readonly resolve: (owned: boolean) => void;
+  readonly reject: (error: Error) => void;
 }
 
 interface QueueState {
@@ -315,6 +324,30 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     return [];
   }
 
+  /** Acks asked for in this event-loop turn, by queue; sent together by {@link flushAcks}. */
+  const acksWaiting = new Map<QueueState, PendingAck[]>();
+  let ackFlushScheduled = false;
+
+  /** One ACK_MANY call per queue (per ACK_BATCH_MAX acks); each ack learns its own outcome. */
+  function flushAcks(): void {
+    ackFlushScheduled = false;
+    for (const [q, waiting] of acksWaiting) {
+      acksWaiting.delete(q);
+      for (let start = 0; start < waiting.length; start += ACK_BATCH_MAX) {
+        const batch = waiting.slice(start, start + ACK_BATCH_MAX);
+        command
+          .jobgenAckMany(q.keys.stream, q.definition.group, consumer, ...batch.map((a) => a.entryId))
+          .then(
+            (owned) => batch.forEach((a, i) => a.resolve(owned[i] === 1)),
+            (err: unknown) => {
+              const error = failure(`acking ${batch.length} entries of ${q.keys.stream}`, err);
+              for (const a of batch) a.reject(error);
+            },
+          );
+      }
+    }
+  }
+
   async function start(): Promise<void> {
     logger.info(
       { queues: queues.map((q) => q.definition.name), redis: redactUrl(url), claimMinIdleMs },
@@ -362,14 +395,17 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       return tasks;
     },
 
-    async ack(task) {
+    ack(task) {
       const q = queueOf(task);
-      const done = await command
-        .jobgenAck(q.keys.stream, q.definition.group, consumer, task.entryId)
-        .catch((err: unknown) => {
-          throw failure(`acking ${task.entryId}`, err);
-        });
-      return done === 1;
+      return new Promise<boolean>((resolve, reject) => {
+        const waiting = acksWaiting.get(q);
+        if (waiting) waiting.push({ entryId: task.entryId, resolve, reject });
+        else acksWaiting.set(q, [{ entryId: task.entryId, resolve, reject }]);
+        if (!ackFlushScheduled) {
+          ackFlushScheduled = true;
+          setImmediate(flushAcks);
+        }
+      });
     },
 
     async retry(task, delayMs, error) {

@@ -49,6 +49,33 @@ end
 return {'stream', redis.call('XADD', KEYS[1], '*', unpack(ARGV, 6))}
 `;
 
+export const ENQUEUE_MANY = `
+-- KEYS[1] stream, KEYS[2] delayed set
+-- ARGV[1] maxLen (0: unbounded), ARGV[2] number of tasks, then for each task: the number k of its
+-- field/value strings, then those k strings
+-- returns one reply per task, in order: its entry id, or 'full' when the queue was full for it
+-- Immediate tasks without idempotency keys only (the producer's bulk fast path); same maxLen rule
+-- as ENQUEUE: full when XLEN + ZCARD >= maxLen. Nothing is trimmed.
+local max_len = tonumber(ARGV[1])
+local room = -1
+if max_len > 0 then
+  room = math.max(0, max_len - redis.call('XLEN', KEYS[1]) - redis.call('ZCARD', KEYS[2]))
+end
+local out = {}
+local i = 3
+for t = 1, tonumber(ARGV[2]) do
+  local k = tonumber(ARGV[i])
+  if room == 0 then
+    out[t] = 'full'
+  else
+    out[t] = redis.call('XADD', KEYS[1], '*', unpack(ARGV, i + 1, i + k))
+    if room > 0 then room = room - 1 end
+  end
+  i = i + k + 1
+end
+return out
+`;
+
 export const PROMOTE = `
 -- KEYS[1] delayed set, KEYS[2] stream
 -- ARGV[1] most members to move
@@ -96,15 +123,26 @@ end
 return {r[1], out}
 `;
 
-export const ACK = `
+export const ACK_MANY = `
 -- KEYS[1] stream
--- ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id
--- returns 1 when acked and deleted, 0 when this consumer does not own the entry (nothing changed)
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3..] entry ids
+-- returns one integer per entry id, in order: 1 when acked and deleted, 0 when this consumer does
+-- not own that entry (it is left unchanged); each entry is judged on its own, all in one atomic step
 ${HELPERS}
-if not owns(KEYS[1], ARGV[1], ARGV[3], ARGV[2]) then return 0 end
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
-redis.call('XDEL', KEYS[1], ARGV[3])
-return 1
+local owned, out = {}, {}
+for i = 3, #ARGV do
+  if owns(KEYS[1], ARGV[1], ARGV[i], ARGV[2]) then
+    owned[#owned + 1] = ARGV[i]
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+if #owned > 0 then
+  redis.call('XACK', KEYS[1], ARGV[1], unpack(owned))
+  redis.call('XDEL', KEYS[1], unpack(owned))
+end
+return out
 `;
 
 export const RETRY = `

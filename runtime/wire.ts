@@ -72,7 +72,9 @@ export function encodeTaskFields(task: WireTask): Record<string, string> {
 
 /** `[field, value, field, value, ...]` as XADD takes them. */
 export function fieldsToArgs(fields: Readonly<Record<string, string>>): string[] {
-  return Object.entries(fields).flat();
+  const args: string[] = [];
+  for (const [field, value] of Object.entries(fields)) args.push(field, value);
+  return args;
 }
 
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });

@@ -59,7 +59,10 @@ export interface WorkerOptions {
   readonly errorBackoff?: Duration;
   /** Consumer name in the consumer groups (Go: Consumer). @defaultValue `<hostname>-<pid>-<random>` */
   readonly consumer?: string;
-  /** Most entries one read returns (Go: Count); reads are also capped by free slots. @defaultValue 10 */
+  /**
+   * Most entries one read returns (Go: Count, whose default is 10); reads are also capped by free
+   * slots, so by default one read can fill every free slot. @defaultValue the worker's `concurrency`
+   */
   readonly count?: number;
   /** How long one read blocks waiting for new entries (Go: Block). @defaultValue `"1s"` */
   readonly block?: Duration;
@@ -140,13 +143,14 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
       );
     }
   }
+  const concurrency = positiveInteger(options.concurrency, "concurrency") ?? DEFAULT_CONCURRENCY;
   return {
     queues,
     redis: options.redis ?? defaultRedisUrl(),
     tls: options.tls,
     keyPrefix: options.keyPrefix ?? "",
     logger: options.logger ?? pino({ level: "info" }),
-    concurrency: positiveInteger(options.concurrency, "concurrency") ?? DEFAULT_CONCURRENCY,
+    concurrency,
     backoffStrategy:
       oneOf(options.backoffStrategy, STRATEGIES, "backoffStrategy") ?? DEFAULT_BACKOFF_STRATEGY,
     baseBackoffMs: duration(options.baseBackoff, "baseBackoff") ?? DEFAULT_BASE_BACKOFF_MS,
@@ -162,7 +166,7 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
     traceHook: options.traceHook ?? openTelemetryTraceHook(),
     provider: {
       consumer: options.consumer,
-      count: positiveInteger(options.count, "count"),
+      count: positiveInteger(options.count, "count") ?? concurrency,
       blockMs: positiveDuration(options.block, "block"),
       claimMinIdleMs: positiveDuration(options.claimMinIdle, "claimMinIdle"),
       claimCount: positiveInteger(options.claimCount, "claimCount"),
