@@ -156,7 +156,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       maxRetry: maxRetriesOf(opts.maxRetries, task.maxRetries),
       timeoutMs: timeoutOf(opts.timeout, task.timeoutMs),
       metadata: metadataOf(opts.metadata),
-      correlationId: opts.correlationId ?? randomUUID(),
+      correlationId: opts.correlationId,
     });
     return {
       type,

@@ -3,7 +3,8 @@
  * `created_at` (RFC 3339), `retry` (retries done), `max_retry`, `timeout` (Go duration text),
  * `metadata` (JSON object text, carrying `type` as the Go consumer routes on it), every metadata
  * key also flattened into a field unless the name is reserved, and jobgen's own fields `id`,
- * `correlation_id`, `enqueued_at_ms`, `traceparent`, `last_error`.
+ * `correlation_id` (only when one was given; the worker otherwise uses the task id), `traceparent`,
+ * `last_error`. `enqueued_at_ms` (written by earlier versions) is still read; `created_at` has ms precision.
  *
  * Field objects are built with `Object.fromEntries`, never by assignment, so a field or metadata
  * key named `__proto__` is plain data.
@@ -46,7 +47,7 @@ export interface WireTask {
   readonly maxRetry: number;
   readonly timeoutMs: number;
   readonly metadata: Readonly<Record<string, string>>;
-  readonly correlationId: string;
+  readonly correlationId?: string;
   readonly traceparent?: string;
 }
 
@@ -62,9 +63,9 @@ export function encodeTaskFields(task: WireTask): Record<string, string> {
     ["timeout", formatGoDuration(task.timeoutMs)],
     ["metadata", JSON.stringify(metadata)],
     ["id", task.id],
-    ["correlation_id", task.correlationId],
-    ["enqueued_at_ms", String(task.createdAt.getTime())],
   ];
+  // No correlation id given: the worker uses the task id, so none is written (less memory per task).
+  if (task.correlationId !== undefined) own.push(["correlation_id", task.correlationId]);
   if (task.traceparent !== undefined) own.push(["traceparent", task.traceparent]);
   const flattened = Object.entries(task.metadata).filter(([key]) => !isReserved(key));
   return Object.fromEntries([...own, ...flattened]);

@@ -10,7 +10,7 @@ import { TaskRejectedError } from "../validation.js";
 export function loggingMiddleware(): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
-    ctx.logger.info({ entryId: ctx.task.entryId, deliveryCount: ctx.task.deliveryCount }, "task started");
+    ctx.logger.debug({ entryId: ctx.task.entryId, deliveryCount: ctx.task.deliveryCount }, "task started");
     try {
       await next();
     } catch (error) {

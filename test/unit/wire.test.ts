@@ -37,9 +37,14 @@ describe("wire format", () => {
       metadata: '{"tenant":"acme","type":"send_email","retry":"99"}',
       id: task.id,
       correlation_id: "corr-1",
-      enqueued_at_ms: String(task.createdAt.getTime()),
       tenant: "acme",
     });
+  });
+
+  it("writes no correlation_id when none was given (the worker uses the task id)", () => {
+    const fields = encodeTaskFields({ ...task, correlationId: undefined });
+    expect(Object.keys(fields)).not.toContain("correlation_id");
+    expect(decodeTask("default", "1-0", fields, 1).correlationId).toBeUndefined();
   });
 
   it("round-trips a task through the stream fields", () => {

@@ -162,4 +162,28 @@ describe("worker: concurrency, custom middleware, metrics", () => {
       { at: "handler", ctx: "order-42", als: "order-42", tp: traceparent },
     ]);
   });
+
+  it("uses the task id as correlation id when the producer gave none", async () => {
+    const seen: { taskId: string; correlationId: string; als: string | undefined }[] = [];
+    const worker = bed.worker({
+      send_email: async (_payload: unknown, ctx: TaskContext) => {
+        seen.push({ taskId: ctx.taskId, correlationId: ctx.correlationId, als: currentCorrelationId() });
+      },
+      resize_image: noop,
+    });
+    await worker.start();
+    const producer = createProducer(registry, {
+      redis: testRedisUrl(),
+      keyPrefix: bed.prefix,
+      logger: quietLogger,
+    });
+    let taskId: string;
+    try {
+      taskId = (await producer.enqueue("send_email", { to: "a@b.co", subject: "hi" })).id;
+    } finally {
+      await producer.close();
+    }
+    await eventually(async () => seen.length === 1, "task handled");
+    expect(seen).toEqual([{ taskId, correlationId: taskId, als: taskId }]);
+  });
 });
