@@ -8,8 +8,6 @@ import pino, { type Logger } from "pino";
 import {
   BULK_PIPELINE_CHUNK,
   DEFAULT_IDEMPOTENCY_TTL_MS,
-  DEFAULT_MAX_DEPTH,
-  DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   defaultRedisUrl,
@@ -18,7 +16,6 @@ import { toMilliseconds } from "./duration.js";
 import {
   ClosedError,
   ConfigError,
-  PayloadTooLargeError,
   QueueFullError,
   RedisError,
   UnknownTaskError,
@@ -38,7 +35,7 @@ import type {
 import { redactUrl } from "./redis-connection.js";
 import { traceEnqueue } from "./otel.js";
 import { encodeTaskFields } from "./wire.js";
-import { forbiddenKeyIssues, valueNestingExceeds } from "./validation.js";
+import { checkOutgoingPayload } from "./outgoing-payload.js";
 
 /** Options of a producer. */
 export interface ProducerOptions {
@@ -118,34 +115,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     if (queue === undefined) {
       throw new ConfigError(`task "${type}" names queue "${task.queue}", which the registry does not define`);
     }
-    const maxDepth = task.maxDepth ?? DEFAULT_MAX_DEPTH;
-    if (valueNestingExceeds(payload, maxDepth)) {
-      throw new PayloadTooLargeError(
-        `payload of task "${type}" nests objects/arrays deeper than its cap of ${maxDepth} (maxDepth in the schema)`,
-      );
-    }
-    const json = toJson(type, payload);
-    const maxBytes = task.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-    const bytes = Buffer.byteLength(json, "utf8");
-    if (bytes > maxBytes) {
-      throw new PayloadTooLargeError(
-        `payload of task "${type}" is ${bytes} bytes of JSON, over its cap of ${maxBytes} (maxPayloadBytes in the schema)`,
-      );
-    }
-    // Size and depth first: a 10k-deep payload must get a clear error, not overflow zod's recursion.
-    const result = task.validator.safeParse(payload);
-    if (!result.success) {
-      throw new ValidationError(
-        type,
-        result.error.issues.map((i) => ({
-          path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
-          message: i.message,
-        })),
-      );
-    }
-    // Workers refuse these keys (prototype pollution); refuse them here so no such task is accepted.
-    const forbidden = forbiddenKeyIssues(payload);
-    if (forbidden.length > 0) throw new ValidationError(type, forbidden);
+    const json = checkOutgoingPayload(type, task, payload);
     const taskId = randomUUID();
     const fields = encodeTaskFields({
       id: taskId,
@@ -275,19 +245,6 @@ function prepareAll(
   });
   if (issues.length > 0) throw new ValidationError([...failedTypes].join(", "), issues);
   return prepared;
-}
-
-function toJson(type: string, payload: unknown): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(payload);
-  } catch (err) {
-    const message = `payload is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`;
-    throw new ValidationError(type, [{ path: [], message }]);
-  }
-  if (json === undefined)
-    throw new ValidationError(type, [{ path: [], message: "payload is not JSON-serialisable" }]);
-  return json;
 }
 
 function maxRetriesOf(option: number | undefined, schema: number | undefined): number {

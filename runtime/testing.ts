@@ -9,9 +9,10 @@
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { pino, type Logger } from "pino";
-import { ConfigError, TaskTimeoutError, UnknownTaskError, ValidationError } from "./errors.js";
+import { ConfigError, TaskTimeoutError, UnknownTaskError } from "./errors.js";
 import type { EnqueueOptions, EnqueuedTask, Handler, TaskContext, TaskRegistry } from "./types.js";
 import { toMilliseconds } from "./duration.js";
+import { checkOutgoingPayload } from "./outgoing-payload.js";
 
 /** What {@link runHandler} lets a test set on the fake context; everything else gets a plain default. */
 export interface FakeContextOptions {
@@ -157,17 +158,7 @@ export function createTestEnqueue<E extends object>(client: GeneratedClient): E 
   function check(type: string, payload: unknown): unknown {
     const task = Object.hasOwn(registry.tasks, type) ? registry.tasks[type] : undefined;
     if (task === undefined) throw new UnknownTaskError(type);
-    const result = task.validator.safeParse(payload);
-    if (!result.success) {
-      throw new ValidationError(
-        type,
-        result.error.issues.map((i) => ({
-          path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
-          message: i.message,
-        })),
-      );
-    }
-    return JSON.parse(JSON.stringify(payload)) as unknown;
+    return JSON.parse(checkOutgoingPayload(type, task, payload)) as unknown;
   }
 
   function record(type: string, payload: unknown, options: EnqueueOptions = {}): EnqueuedTask {

@@ -73,6 +73,22 @@ describe("createTestEnqueue", () => {
     expect(enqueue.enqueued).toEqual([]);
   });
 
+  it("refuses what the real producer refuses beyond the schema: __proto__ keys and over-deep payloads", async () => {
+    const enqueue = createTestEnqueue<Enqueue>({ registry, wireNames });
+    const polluted = JSON.parse(
+      '{"orderId":"6f1c2a9e-4b7d-4c1e-9f3a-2b8d7e6a5c4b","shipTo":{"city":"Oslo","__proto__":{"x":1}}}',
+    );
+    await expect(enqueue.processOrder(polluted)).rejects.toMatchObject({
+      code: "VALIDATION",
+      issues: [expect.objectContaining({ path: ["shipTo", "__proto__"] })],
+    });
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 10_000; i++) deep = { deep };
+    const tooDeep = { orderId: "6f1c2a9e-4b7d-4c1e-9f3a-2b8d7e6a5c4b", shipTo: { city: "Oslo", deep } };
+    await expect(enqueue.processOrder(tooDeep)).rejects.toMatchObject({ code: "TOO_LARGE" });
+    expect(enqueue.enqueued).toEqual([]);
+  });
+
   it("records bulk enqueues and delayed ones", async () => {
     const enqueue = createTestEnqueue<Enqueue>({ registry, wireNames });
     const results = await enqueue.bulk([

@@ -1,0 +1,58 @@
+/**
+ * The checks a payload passes before any producer accepts it — the real one and the in-memory
+ * one of `jobgen/testing` alike — so that nothing a producer accepts is dead-lettered by a worker.
+ */
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAYLOAD_BYTES } from "./defaults.js";
+import { PayloadTooLargeError, ValidationError } from "./errors.js";
+import type { TaskDefinition } from "./types.js";
+import { forbiddenKeyIssues, valueNestingExceeds } from "./validation.js";
+
+/**
+ * Checks, in this order, nesting depth (first, so a 10k-deep value gets a clear error instead of
+ * overflowing the stack in JSON.stringify or zod), JSON size, the task's zod validator, and
+ * forbidden keys (`__proto__`, `constructor`, `prototype`, which workers refuse). Returns the
+ * payload's JSON text; throws `PayloadTooLargeError` or `ValidationError` (every issue, with paths).
+ */
+export function checkOutgoingPayload(type: string, task: TaskDefinition, payload: unknown): string {
+  const maxDepth = task.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (valueNestingExceeds(payload, maxDepth)) {
+    throw new PayloadTooLargeError(
+      `payload of task "${type}" nests objects/arrays deeper than its cap of ${maxDepth} (maxDepth in the schema)`,
+    );
+  }
+  const json = toJson(type, payload);
+  const maxBytes = task.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  const bytes = Buffer.byteLength(json, "utf8");
+  if (bytes > maxBytes) {
+    throw new PayloadTooLargeError(
+      `payload of task "${type}" is ${bytes} bytes of JSON, over its cap of ${maxBytes} (maxPayloadBytes in the schema)`,
+    );
+  }
+  const result = task.validator.safeParse(payload);
+  if (!result.success) {
+    throw new ValidationError(
+      type,
+      result.error.issues.map((i) => ({
+        path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
+        message: i.message,
+      })),
+    );
+  }
+  const forbidden = forbiddenKeyIssues(payload);
+  if (forbidden.length > 0) throw new ValidationError(type, forbidden);
+  return json;
+}
+
+function toJson(type: string, payload: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch (err) {
+    const message = `payload is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`;
+    throw new ValidationError(type, [{ path: [], message }]);
+  }
+  if (json === undefined) {
+    throw new ValidationError(type, [{ path: [], message: "payload is not JSON-serialisable" }]);
+  }
+  return json;
+}
