@@ -79,24 +79,40 @@ export function valueNestingExceeds(value: unknown, limit: number): boolean {
 /** Every place a forbidden key occurs in a parsed JSON value (iterative walk). */
 export function forbiddenKeyIssues(value: unknown): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    if (Array.isArray(item.value)) {
-      item.value.forEach((element, index) => stack.push({ value: element, path: [...item.path, index] }));
-    } else if (typeof item.value === "object" && item.value !== null) {
-      for (const [key, element] of Object.entries(item.value)) {
+  // Paths are kept as parent links and spelled out only for an issue: no array copy per node.
+  const stack: PathNode[] = [{ value, key: undefined, parent: undefined }];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    const current = node.value;
+    if (Array.isArray(current)) {
+      for (let index = 0; index < current.length; index++) {
+        stack.push({ value: current[index], key: index, parent: node });
+      }
+    } else if (typeof current === "object" && current !== null) {
+      for (const key of Object.keys(current)) {
         if (FORBIDDEN_KEYS.has(key)) {
           issues.push({
-            path: [...item.path, key],
+            path: [...pathOf(node), key],
             message: `key "${key}" is not allowed in a payload (prototype pollution)`,
           });
         } else {
-          stack.push({ value: element, path: [...item.path, key] });
+          stack.push({ value: (current as Record<string, unknown>)[key], key, parent: node });
         }
       }
     }
   }
   return issues;
+}
+
+interface PathNode {
+  readonly value: unknown;
+  readonly key: string | number | undefined;
+  readonly parent: PathNode | undefined;
+}
+
+function pathOf(node: PathNode): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let n: PathNode | undefined = node; n?.key !== undefined; n = n.parent) path.unshift(n.key);
+  return path;
 }
 
 /**
