@@ -8,8 +8,11 @@
  *   reason `poison`, without running it;
  * - a settle step that fails (Redis down) leaves the entry pending: it is reclaimed later.
  *
- * Slots: at most `concurrency` tasks are held at once, from fetch to settle. A handler that ignores
- * its aborted signal after a timeout is abandoned: its slot is freed when the attempt fails.
+ * Slots: at most `concurrency` handlers run at once. A task whose handler has finished frees its slot
+ * while its settle step (ack, retry, DLQ) is on its way to Redis, so the next read overlaps the
+ * acks of the last batch; at most another `concurrency` tasks may be settling at once. A handler
+ * that ignores its aborted signal after a timeout is abandoned: its slot is freed when the attempt
+ * fails.
  *
  * While tasks run, a timer extends the lease of every entry the worker holds, every
  * `leaseInterval`, so a live worker's long task is never reclaimed and run twice.
@@ -94,7 +97,10 @@ class QueueWorker implements Worker {
   readonly metrics = new MetricsCollector();
   private readonly logger: Logger;
   private readonly custom: Middleware[] = [];
+  /** Every task held, from fetch to settle. */
   private readonly running = new Set<TaskRun>();
+  /** Of those, how many are settling (their handler is done). */
+  private settling = 0;
   private readonly fetchAbort = new AbortController();
   private state: State = "new";
   private provider: Provider | undefined;
@@ -261,7 +267,10 @@ class QueueWorker implements Worker {
     const signal = this.fetchAbort.signal;
     const blockMs = options.provider.blockMs ?? DEFAULT_BLOCK_MS;
     while (this.state === "running") {
-      const free = options.concurrency - this.running.size;
+      const free = Math.min(
+        options.concurrency - (this.running.size - this.settling),
+        2 * options.concurrency - this.running.size,
+      );
       if (free <= 0) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
@@ -310,6 +319,7 @@ class QueueWorker implements Worker {
       .catch((error: unknown) => this.logger.error({ err: error, taskId: task.id }, "worker error"))
       .finally(() => {
         this.running.delete(run);
+        if (run.phase === "settling") this.settling--;
         this.wake();
       });
   }
@@ -391,6 +401,8 @@ class QueueWorker implements Worker {
   /** Runs one provider step; a step that fails or finds the entry gone leaves it to the group. */
   private async settle(run: TaskRun, logger: Logger, typeLabel: string, step: () => Promise<boolean>) {
     run.phase = "settling";
+    this.settling++;
+    this.wake();
     try {
       if (!(await step())) {
         logger.warn("entry was reclaimed by another consumer before this one settled it; left to that one");
