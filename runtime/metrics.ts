@@ -76,9 +76,10 @@ export class MetricsCollector {
     }
     summary.count++;
     summary.sumMs += durationMs;
-    DURATION_BUCKETS_MS.forEach((le, i) => {
-      if (durationMs <= le) summary.bucketCounts[i] = (summary.bucketCounts[i] ?? 0) + 1;
-    });
+    const counts = summary.bucketCounts;
+    for (let i = DURATION_BUCKETS_MS.length - 1; i >= 0 && durationMs <= (DURATION_BUCKETS_MS[i] ?? 0); i--) {
+      counts[i] = (counts[i] ?? 0) + 1;
+    }
   }
 
   /** Records what happened to a task; `reason` is required for `dead_letter`. */

@@ -64,9 +64,13 @@ export async function traceEnqueue<T>(
   );
 }
 
-/** Runs `handle` inside a CONSUMER span, child of the task's `traceparent` when it has one. */
-export async function traceHandle<T>(info: HandleSpanInfo, handle: () => Promise<T>): Promise<T> {
-  const api = await loadOpenTelemetry();
+/**
+ * Runs `handle` inside a CONSUMER span, child of the task's `traceparent` when it has one. Once the
+ * API was looked for (the worker does it at start), no extra promise or tick is added per task.
+ */
+export function traceHandle<T>(info: HandleSpanInfo, handle: () => Promise<T>): Promise<T> {
+  if (lookedUp === undefined) return loadOpenTelemetry().then(() => traceHandle(info, handle));
+  const api = lookedUp.api;
   if (api === undefined) return handle();
   const tracer = api.trace.getTracer(TRACER_NAME);
   const remote = parseTraceparent(info.traceparent);
@@ -81,15 +85,22 @@ export async function traceHandle<T>(info: HandleSpanInfo, handle: () => Promise
     `handle ${info.type}`,
     { kind: api.SpanKind.CONSUMER, attributes },
     parent,
-    async (span) => {
-      try {
-        return await handle();
-      } catch (error) {
+    (span) => {
+      const failed = (error: unknown): never => {
         recordFailure(api, span, error);
-        throw error;
-      } finally {
         span.end();
+        throw error;
+      };
+      let handling: Promise<T>;
+      try {
+        handling = handle();
+      } catch (error) {
+        handling = Promise.reject(error);
       }
+      return handling.then((value) => {
+        span.end();
+        return value;
+      }, failed);
     },
   );
 }
@@ -146,13 +157,21 @@ function recordFailure(api: OpenTelemetryApi, span: Span, error: unknown): void 
 }
 
 let loading: Promise<OpenTelemetryApi | undefined> | undefined;
+/** Set once the import settled: what it found. */
+let lookedUp: { readonly api: OpenTelemetryApi | undefined } | undefined;
 
 /** `@opentelemetry/api` when installed, else `undefined`; imported once. */
 export function loadOpenTelemetry(): Promise<OpenTelemetryApi | undefined> {
   const specifier: string = "@opentelemetry/api";
   loading ??= import(specifier).then(
-    (module: OpenTelemetryApi) => module,
-    () => undefined,
+    (module: OpenTelemetryApi) => {
+      lookedUp = { api: module };
+      return module;
+    },
+    () => {
+      lookedUp = { api: undefined };
+      return undefined;
+    },
   );
   return loading;
 }

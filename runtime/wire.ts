@@ -6,9 +6,10 @@
  * `correlation_id` (only when one was given; the worker otherwise uses the task id), `traceparent`,
  * `last_error`. `enqueued_at_ms` (written by earlier versions) is still read; `created_at` has ms precision.
  *
- * Field objects are built with `Object.fromEntries`, never by assignment, so a field or metadata
- * key named `__proto__` is plain data.
+ * A field or metadata key named `__proto__` is never assigned plainly (objects are built with
+ * `Object.fromEntries`, or that one key is defined as an own property), so it is plain data.
  */
+import { isUtf8 } from "node:buffer";
 import type { DeadLetterDetails, DeliveredTask } from "./provider.js";
 import { formatGoDuration, parseDurationText } from "./duration.js";
 
@@ -78,8 +79,6 @@ export function fieldsToArgs(fields: Readonly<Record<string, string>>): string[]
   return args;
 }
 
-const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
-
 /** Fields from a flat `[name, value, ...]` reply read as text (XRANGE of the DLQ, for the CLI). */
 export function argsToFields(pairs: readonly string[]): Record<string, string> {
   const entries: [string, string][] = [];
@@ -90,7 +89,8 @@ export function argsToFields(pairs: readonly string[]): Record<string, string> {
 /** Fields read as bytes, decoded as UTF-8; `invalidUtf8` names those whose bytes are not valid UTF-8. */
 export interface DecodedFields {
   readonly fields: Record<string, string>;
-  readonly invalidUtf8: string[];
+  /** `undefined` when every value is valid UTF-8 (the usual case: no array per entry). */
+  readonly invalidUtf8: string[] | undefined;
 }
 
 /**
@@ -100,19 +100,24 @@ export interface DecodedFields {
  * replacement characters as if they were the payload. A repeated field keeps its last value.
  */
 export function bufferArgsToFields(pairs: readonly Buffer[]): DecodedFields {
-  const entries: [string, string][] = [];
-  const invalidUtf8: string[] = [];
+  const fields: Record<string, string> = {};
+  let invalidUtf8: string[] | undefined;
   for (let i = 0; i + 1 < pairs.length; i += 2) {
-    const name = (pairs[i] ?? Buffer.alloc(0)).toString("utf8");
-    const bytes = pairs[i + 1] ?? Buffer.alloc(0);
-    try {
-      entries.push([name, STRICT_UTF8.decode(bytes)]);
-    } catch {
-      entries.push([name, bytes.toString("utf8")]);
-      invalidUtf8.push(name);
-    }
+    const name = (pairs[i] as Buffer).toString("utf8");
+    const bytes = pairs[i + 1] as Buffer;
+    if (!isUtf8(bytes)) (invalidUtf8 ??= []).push(name);
+    setField(fields, name, bytes.toString("utf8"));
   }
-  return { fields: Object.fromEntries(entries), invalidUtf8 };
+  return { fields, invalidUtf8 };
+}
+
+/** `record[name] = value`, where a name `__proto__` is an own data field like any other. */
+function setField(record: Record<string, string>, name: string, value: string): void {
+  if (name === "__proto__") {
+    Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    record[name] = value;
+  }
 }
 
 /** Decodes an entry as read. Never throws: what cannot be read stays `undefined` for the worker to judge. */
@@ -121,7 +126,7 @@ export function decodeTask(
   entryId: string,
   fields: Readonly<Record<string, string>>,
   deliveryCount: number,
-  invalidUtf8Fields: readonly string[] = [],
+  invalidUtf8Fields?: readonly string[],
 ): DeliveredTask {
   const metadata = decodeMetadata(fields);
   const createdAt =
@@ -184,11 +189,14 @@ function decodeMetadata(fields: Readonly<Record<string, string>>): Record<string
     try {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
-        return Object.fromEntries(
-          Object.entries(parsed)
-            .filter(([, v]) => typeof v === "string" || typeof v === "number" || typeof v === "boolean")
-            .map(([k, v]) => [k, String(v)]),
-        );
+        const metadata: Record<string, string> = {};
+        for (const key of Object.keys(parsed)) {
+          const value: unknown = (parsed as Record<string, unknown>)[key];
+          if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+            setField(metadata, key, String(value));
+          }
+        }
+        return metadata;
       }
     } catch {
       // fall through: an unreadable metadata field is treated as absent

@@ -24,6 +24,7 @@
  */
 import { constants as osConstants } from "node:os";
 import type { Logger } from "pino";
+import { AttemptContext, handlerContextOf } from "./attempt-context.js";
 import { DEFAULT_BLOCK_MS, LEASE_EXTENSIONS_PER_CLAIM_IDLE } from "./defaults.js";
 import { ClosedError, ConfigError } from "./errors.js";
 import { MetricsCollector, metricsTypeLabel } from "./metrics.js";
@@ -35,11 +36,12 @@ import { timeoutMiddleware } from "./middleware/timeout.js";
 import { tracingMiddleware } from "./middleware/tracing.js";
 import { validationMiddleware } from "./middleware/validation.js";
 import type { DeliveredTask, Provider } from "./provider.js";
+import { loadOpenTelemetry } from "./otel.js";
 import { createRedisProvider } from "./redis-provider.js";
 import { failureDisposition } from "./retry-policy.js";
 import { DEFAULT_STOP_SIGNALS } from "./signals.js";
 import { resolveTaskSettings } from "./task-settings.js";
-import type { AnyHandler, HandlerFunction, TaskContext, TaskDefinition, TaskRegistry } from "./types.js";
+import type { AnyHandler, HandlerFunction, HandlerObject, TaskDefinition, TaskRegistry } from "./types.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
 export type { WorkerOptions } from "./worker-options.js";
@@ -72,12 +74,14 @@ export interface Worker {
 /** One task this worker holds, from fetch to settle. */
 interface TaskRun {
   readonly task: DeliveredTask;
-  readonly controller: AbortController;
   /** `handling` until the onion settles, then `settling` (the provider step). */
   phase: "handling" | "settling";
   /** Set by a forced shutdown: the task is left pending, whatever its handler does later. */
   abandoned: boolean;
-  abandon: () => void;
+  /** The attempt's context, once made. */
+  context: AttemptContext | undefined;
+  /** Ends the wait for the attempt at once, failing it with `reason` (forced shutdown). */
+  interrupt: (reason: Error) => void;
 }
 
 type State = "new" | "running" | "stopping" | "stopped";
@@ -179,7 +183,7 @@ class QueueWorker implements Worker {
       );
     }
     try {
-      await provider.start();
+      await Promise.all([provider.start(), loadOpenTelemetry()]);
     } catch (error) {
       await provider.close();
       throw error;
@@ -188,7 +192,7 @@ class QueueWorker implements Worker {
     const onion = compose(
       [
         recoveryMiddleware(),
-        loggingMiddleware(),
+        loggingMiddleware(options.logger),
         metricsMiddleware(this.metrics),
         tracingMiddleware(options.traceHook),
         timeoutMiddleware(),
@@ -232,8 +236,9 @@ class QueueWorker implements Worker {
       );
       for (const run of this.running) {
         if (run.phase === "handling") {
-          run.controller.abort(reason);
-          run.abandon();
+          run.abandoned = true;
+          run.context?.abort(reason);
+          run.interrupt(reason);
         }
       }
       await this.drained(Number.POSITIVE_INFINITY);
@@ -301,54 +306,58 @@ class QueueWorker implements Worker {
   }
 
   private dispatch(task: DeliveredTask, onion: TaskStep, provider: Provider): void {
-    const controller = new AbortController();
-    let abandon = () => {};
-    const abandoned = new Promise<void>((resolve) => (abandon = resolve));
     const run: TaskRun = {
       task,
-      controller,
       phase: "handling",
       abandoned: false,
-      abandon: () => {
-        run.abandoned = true;
-        abandon();
-      },
+      context: undefined,
+      interrupt: () => {},
     };
     this.running.add(run);
-    this.process(run, abandoned, onion, provider)
-      .catch((error: unknown) => this.logger.error({ err: error, taskId: task.id }, "worker error"))
-      .finally(() => {
-        this.running.delete(run);
-        if (run.phase === "settling") this.settling--;
-        this.wake();
-      });
+    void this.process(run, onion, provider);
   }
 
-  private async process(
-    run: TaskRun,
-    abandoned: Promise<void>,
-    onion: TaskStep,
-    provider: Provider,
-  ): Promise<void> {
+  /** Handles and settles one task; never rejects. */
+  private async process(run: TaskRun, onion: TaskStep, provider: Provider): Promise<void> {
+    try {
+      await this.handleAndSettle(run, onion, provider);
+    } catch (error) {
+      this.logger.error({ err: error, taskId: run.task.id }, "worker error");
+    } finally {
+      this.running.delete(run);
+      if (run.phase === "settling") this.settling--;
+      this.wake();
+    }
+  }
+
+  private async handleAndSettle(run: TaskRun, onion: TaskStep, provider: Provider): Promise<void> {
     const { task } = run;
     const definition = this.definitionOf(task.type);
     const settings = resolveTaskSettings(task, definition, this.options);
-    const ctx = this.contextOf(run, definition, settings.maxRetries, settings.timeoutMs);
+    const ctx = new AttemptContext(
+      task,
+      definition,
+      settings.maxRetries,
+      settings.timeoutMs,
+      this.options.logger,
+    );
+    run.context = ctx;
     const typeLabel = metricsTypeLabel(ctx);
     if (task.deliveryCount > this.options.maxDeliveries) {
       const error =
         `delivered ${task.deliveryCount} times (limit ${this.options.maxDeliveries}): ` +
         "its workers keep dying or stalling on it";
-      await this.settle(run, ctx.logger, typeLabel, () =>
-        this.deadLetter(provider, run, ctx.logger, typeLabel, { reason: "poison", error }),
+      await this.settle(run, ctx, typeLabel, () =>
+        this.deadLetter(provider, run, ctx, typeLabel, { reason: "poison", error }),
       );
       return;
     }
     let failure: Error | undefined;
-    const attempt = onion(ctx);
-    attempt.catch(() => undefined); // an attempt abandoned at shutdown may still reject later
     try {
-      await Promise.race([attempt, abandoned]);
+      await new Promise<void>((resolve, reject) => {
+        run.interrupt = reject;
+        onion(ctx).then(resolve, reject); // an attempt interrupted at shutdown may still settle later
+      });
     } catch (error) {
       failure = toError(error);
     }
@@ -358,16 +367,17 @@ class QueueWorker implements Worker {
       return;
     }
     if (failure === undefined) {
-      await this.settle(run, ctx.logger, typeLabel, async () => {
-        const owned = await provider.ack(task);
-        this.metrics.recordOutcome(typeLabel, owned ? "success" : "reclaimed");
-        return owned;
-      });
+      await this.settle(run, ctx, typeLabel, () =>
+        provider.ack(task).then((owned) => {
+          this.metrics.recordOutcome(typeLabel, owned ? "success" : "reclaimed");
+          return owned;
+        }),
+      );
       return;
     }
     const disposition = failureDisposition(failure, task.retry, settings);
     if (disposition.kind === "retry") {
-      await this.settle(run, ctx.logger, typeLabel, async () => {
+      await this.settle(run, ctx, typeLabel, async () => {
         const owned = await provider.retry(task, disposition.delayMs, failure.message);
         this.metrics.recordOutcome(typeLabel, owned ? "retry" : "reclaimed");
         if (owned)
@@ -375,8 +385,8 @@ class QueueWorker implements Worker {
         return owned;
       });
     } else {
-      await this.settle(run, ctx.logger, typeLabel, () =>
-        this.deadLetter(provider, run, ctx.logger, typeLabel, disposition.details),
+      await this.settle(run, ctx, typeLabel, () =>
+        this.deadLetter(provider, run, ctx, typeLabel, disposition.details),
       );
     }
   }
@@ -384,14 +394,17 @@ class QueueWorker implements Worker {
   private async deadLetter(
     provider: Provider,
     run: TaskRun,
-    logger: Logger,
+    ctx: AttemptContext,
     typeLabel: string,
     details: Parameters<Provider["deadLetter"]>[1],
   ): Promise<boolean> {
     const owned = await provider.deadLetter(run.task, details);
     if (owned) {
       this.metrics.recordOutcome(typeLabel, "dead_letter", details.reason);
-      logger.error({ reason: details.reason, error: details.error }, "task moved to the dead-letter queue");
+      ctx.logger.error(
+        { reason: details.reason, error: details.error },
+        "task moved to the dead-letter queue",
+      );
     } else {
       this.metrics.recordOutcome(typeLabel, "reclaimed");
     }
@@ -399,73 +412,30 @@ class QueueWorker implements Worker {
   }
 
   /** Runs one provider step; a step that fails or finds the entry gone leaves it to the group. */
-  private async settle(run: TaskRun, logger: Logger, typeLabel: string, step: () => Promise<boolean>) {
+  private async settle(run: TaskRun, ctx: AttemptContext, typeLabel: string, step: () => Promise<boolean>) {
     run.phase = "settling";
     this.settling++;
     this.wake();
     try {
       if (!(await step())) {
-        logger.warn("entry was reclaimed by another consumer before this one settled it; left to that one");
+        ctx.logger.warn(
+          "entry was reclaimed by another consumer before this one settled it; left to that one",
+        );
       }
     } catch (error) {
       this.metrics.recordOutcome(typeLabel, "abandoned");
-      logger.error({ err: error }, "could not settle the task; it stays pending and will be reclaimed");
+      ctx.logger.error({ err: error }, "could not settle the task; it stays pending and will be reclaimed");
     }
   }
 
-  private async callHandler(ctx: MiddlewareContext): Promise<void> {
+  private callHandler(ctx: MiddlewareContext): Promise<void> {
     const type = ctx.type ?? "";
     const handler = Object.hasOwn(this.handlers, type) ? this.handlers[type] : undefined;
     if (handler === undefined) throw new ConfigError(`no handler for task type "${type}"`);
-    const taskContext: TaskContext = {
-      taskId: ctx.taskId,
-      type,
-      queue: ctx.queue,
-      payload: ctx.payload,
-      attempt: ctx.attempt,
-      maxRetries: ctx.maxRetries,
-      metadata: ctx.metadata,
-      correlationId: ctx.correlationId,
-      enqueuedAt: enqueuedAt(ctx.task),
-      signal: ctx.signal,
-      logger: ctx.logger,
-    };
-    if (typeof handler === "function") {
-      await (handler as HandlerFunction<unknown>)(ctx.payload, taskContext);
-    } else {
-      await (handler as { handle(payload: unknown, ctx: TaskContext): Promise<void> }).handle(
-        ctx.payload,
-        taskContext,
-      );
-    }
-  }
-
-  private contextOf(
-    run: TaskRun,
-    definition: TaskDefinition | undefined,
-    maxRetries: number,
-    timeoutMs: number,
-  ): MiddlewareContext {
-    const { task, controller } = run;
-    const correlationId = task.correlationId ?? task.id;
-    const attempt = task.retry + 1;
-    return {
-      task,
-      taskId: task.id,
-      type: task.type,
-      queue: task.queue,
-      definition,
-      attempt,
-      maxRetries,
-      timeoutMs,
-      correlationId,
-      traceparent: ownField(task.fields, "traceparent") ?? ownField(task.metadata, "traceparent"),
-      metadata: task.metadata,
-      logger: this.options.logger.child({ taskId: task.id, type: task.type, attempt, correlationId }),
-      signal: controller.signal,
-      abort: (reason) => controller.abort(reason),
-      payload: undefined,
-    };
+    const taskContext = handlerContextOf(ctx);
+    return typeof handler === "function"
+      ? (handler as HandlerFunction<unknown>)(ctx.payload, taskContext)
+      : (handler as HandlerObject<unknown>).handle(ctx.payload, taskContext);
   }
 
   /** The definition of a type this worker has a handler for; `undefined` otherwise. */
@@ -515,15 +485,6 @@ function checkHandlers(
         "add them to the handlers, or consume fewer queues with the `queues` option",
     );
   }
-}
-
-function enqueuedAt(task: DeliveredTask): Date {
-  const ms = Number(ownField(task.fields, "enqueued_at_ms"));
-  return Number.isFinite(ms) && ms > 0 ? new Date(ms) : task.createdAt;
-}
-
-function ownField(record: Readonly<Record<string, string>>, key: string): string | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** The entries whose value is not `undefined`. */

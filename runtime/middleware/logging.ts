@@ -1,27 +1,48 @@
 /**
- * Logging: one pino line when an attempt starts, one when it succeeds (with its duration) and one
- * when it fails (with the error and duration). Every line carries the task id, type, attempt and
- * correlation id through the task's child logger. Payloads are never logged.
+ * Logging: one pino line when an attempt starts (debug), one when it succeeds (with its duration)
+ * and one when it fails (with the error and duration). Every line carries the task id, type,
+ * attempt and correlation id. Payloads are never logged.
+ *
+ * Lines are written through `logger` with those fields rather than through `ctx.logger`, so an
+ * attempt whose handler never logs costs no child logger (the output is the same).
  */
 import { performance } from "node:perf_hooks";
-import type { Middleware } from "../middleware.js";
+import type { Logger } from "pino";
+import type { Middleware, MiddlewareContext } from "../middleware.js";
 import { TaskRejectedError } from "../validation.js";
 
-export function loggingMiddleware(): Middleware {
-  return async (ctx, next) => {
+export function loggingMiddleware(logger: Logger): Middleware {
+  return (ctx, next) => {
     const started = performance.now();
-    ctx.logger.debug({ entryId: ctx.task.entryId, deliveryCount: ctx.task.deliveryCount }, "task started");
-    try {
-      await next();
-    } catch (error) {
-      const durationMs = Math.round(performance.now() - started);
-      if (error instanceof TaskRejectedError) {
-        ctx.logger.warn({ reason: error.reason, error: error.message, durationMs }, "task rejected");
-      } else {
-        ctx.logger.warn({ err: error, durationMs }, "task failed");
-      }
-      throw error;
+    if (logger.isLevelEnabled("debug")) {
+      logger.debug(
+        { ...bindingsOf(ctx), entryId: ctx.task.entryId, deliveryCount: ctx.task.deliveryCount },
+        "task started",
+      );
     }
-    ctx.logger.info({ durationMs: Math.round(performance.now() - started) }, "task succeeded");
+    return next().then(
+      () => {
+        logger.info(
+          { ...bindingsOf(ctx), durationMs: Math.round(performance.now() - started) },
+          "task succeeded",
+        );
+      },
+      (error: unknown) => {
+        const durationMs = Math.round(performance.now() - started);
+        if (error instanceof TaskRejectedError) {
+          logger.warn(
+            { ...bindingsOf(ctx), reason: error.reason, error: error.message, durationMs },
+            "task rejected",
+          );
+        } else {
+          logger.warn({ ...bindingsOf(ctx), err: error, durationMs }, "task failed");
+        }
+        throw error;
+      },
+    );
   };
+}
+
+function bindingsOf(ctx: MiddlewareContext) {
+  return { taskId: ctx.taskId, type: ctx.type, attempt: ctx.attempt, correlationId: ctx.correlationId };
 }

@@ -8,13 +8,13 @@ import type { Middleware } from "../middleware.js";
 import { metricsTypeLabel, type MetricsCollector } from "../metrics.js";
 
 export function metricsMiddleware(collector: MetricsCollector): Middleware {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const started = performance.now();
     collector.attemptStarted();
-    try {
-      await next();
-    } finally {
-      collector.attemptFinished(metricsTypeLabel(ctx), performance.now() - started);
-    }
+    const finished = () => collector.attemptFinished(metricsTypeLabel(ctx), performance.now() - started);
+    return next().then(finished, (error: unknown) => {
+      finished();
+      throw error;
+    });
   };
 }

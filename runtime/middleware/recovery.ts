@@ -18,11 +18,9 @@ export function toError(value: unknown): Error {
 }
 
 export function recoveryMiddleware(): Middleware {
-  return async (_ctx, next) => {
-    try {
-      await next();
-    } catch (error) {
-      throw toError(error);
-    }
-  };
+  return (_ctx, next) => next().then(undefined, rethrowAsError);
+}
+
+function rethrowAsError(error: unknown): never {
+  throw toError(error);
 }

@@ -10,25 +10,27 @@ import type { Middleware } from "../middleware.js";
 const MAX_TIMER_MS = 2_147_483_647;
 
 export function timeoutMiddleware(): Middleware {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     if (!(ctx.timeoutMs > 0 && ctx.timeoutMs <= MAX_TIMER_MS)) return next();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+    return new Promise<void>((resolve, reject) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
         const error = new TaskTimeoutError(ctx.type ?? "(none)", ctx.timeoutMs);
         ctx.abort(error);
         reject(error);
       }, ctx.timeoutMs);
+      next().then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (timedOut) ctx.logger.debug({ err: error }, "abandoned handler settled after its timeout");
+          else reject(error);
+        },
+      );
     });
-    const running = next();
-    try {
-      await Promise.race([running, timedOut]);
-    } finally {
-      clearTimeout(timer);
-      running.catch((error: unknown) => {
-        if (ctx.signal.aborted)
-          ctx.logger.debug({ err: error }, "abandoned handler settled after its timeout");
-      });
-    }
   };
 }

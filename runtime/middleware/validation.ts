@@ -9,7 +9,7 @@ import { validateDeliveredPayload, type PayloadLimits } from "../validation.js";
 
 /** `defaults` apply where a task definition sets no `maxPayloadBytes` / `maxDepth`. */
 export function validationMiddleware(defaults: PayloadLimits): Middleware {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const limits: PayloadLimits = {
       maxBytes: ctx.definition?.maxPayloadBytes ?? defaults.maxBytes,
       maxDepth: ctx.definition?.maxDepth ?? defaults.maxDepth,
@@ -22,6 +22,6 @@ export function validationMiddleware(defaults: PayloadLimits): Middleware {
       limits,
       payloadIsValidUtf8,
     );
-    await next();
+    return next();
   };
 }

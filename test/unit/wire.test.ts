@@ -123,6 +123,21 @@ describe("wire format", () => {
     expect(decoded.metadata).toEqual({ ["__proto__"]: "x" });
   });
 
+  it("reads a field named __proto__ from bytes, and a metadata key __proto__, as data", () => {
+    const { fields, invalidUtf8 } = bufferArgsToFields(
+      ["__proto__", "x", "metadata", '{"__proto__":"y","type":"t"}', "payload", "{}"].map((text) =>
+        Buffer.from(text),
+      ),
+    );
+    expect(invalidUtf8).toBeUndefined();
+    expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+    expect(Object.hasOwn(fields, "__proto__")).toBe(true);
+    const decoded = decodeTask("default", "1-0", fields, 1);
+    expect(Object.getPrototypeOf(decoded.metadata)).toBe(Object.prototype);
+    expect(decoded.metadata).toEqual({ ["__proto__"]: "y", type: "t" });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("names the fields whose bytes are not valid UTF-8, keeping their lossy text for the DLQ record", () => {
     const invalid = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
     const { fields, invalidUtf8 } = bufferArgsToFields([

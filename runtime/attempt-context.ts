@@ -1,0 +1,100 @@
+/**
+ * The context of one attempt as the worker builds it: a {@link MiddlewareContext} whose logger and
+ * abort signal are made on first use. Most attempts of a healthy queue never read either (the
+ * logging middleware writes through the worker's logger with the same fields), and a child logger
+ * plus an AbortController per task were a measurable part of the worker's cost (bench/README.md).
+ */
+import type { Logger } from "pino";
+import type { MiddlewareContext } from "./middleware.js";
+import type { DeliveredTask } from "./provider.js";
+import type { TaskContext, TaskDefinition } from "./types.js";
+
+/** The fields every line about an attempt carries. */
+export interface AttemptBindings {
+  readonly taskId: string;
+  readonly type: string | undefined;
+  readonly attempt: number;
+  readonly correlationId: string;
+}
+
+export class AttemptContext implements MiddlewareContext {
+  readonly taskId: string;
+  readonly type: string | undefined;
+  readonly queue: string;
+  readonly attempt: number;
+  readonly correlationId: string;
+  readonly traceparent: string | undefined;
+  readonly metadata: Readonly<Record<string, string>>;
+  payload: unknown = undefined;
+  private controller: AbortController | undefined;
+  private childLogger: Logger | undefined;
+
+  constructor(
+    readonly task: DeliveredTask,
+    readonly definition: TaskDefinition | undefined,
+    readonly maxRetries: number,
+    readonly timeoutMs: number,
+    private readonly workerLogger: Logger,
+  ) {
+    this.taskId = task.id;
+    this.type = task.type;
+    this.queue = task.queue;
+    this.attempt = task.retry + 1;
+    this.correlationId = task.correlationId ?? task.id;
+    this.traceparent = ownField(task.fields, "traceparent") ?? ownField(task.metadata, "traceparent");
+    this.metadata = task.metadata;
+  }
+
+  /** Task id, type, attempt and correlation id: the fields of every line about this attempt. */
+  get bindings(): AttemptBindings {
+    return { taskId: this.taskId, type: this.type, attempt: this.attempt, correlationId: this.correlationId };
+  }
+
+  get logger(): Logger {
+    this.childLogger ??= this.workerLogger.child(this.bindings);
+    return this.childLogger;
+  }
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.controller ??= new AbortController();
+    this.controller.abort(reason);
+  }
+}
+
+function ownField(record: Readonly<Record<string, string>>, key: string): string | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/**
+ * What a handler sees of its attempt: a plain object (spreading it keeps every field) whose
+ * `signal`, `logger` and `enqueuedAt` are read from the attempt on use.
+ */
+export function handlerContextOf(ctx: MiddlewareContext): TaskContext {
+  const { task } = ctx;
+  return {
+    taskId: ctx.taskId,
+    type: ctx.type ?? "",
+    queue: ctx.queue,
+    payload: ctx.payload,
+    attempt: ctx.attempt,
+    maxRetries: ctx.maxRetries,
+    metadata: ctx.metadata,
+    correlationId: ctx.correlationId,
+    /** When the task was first enqueued (`created_at`; `enqueued_at_ms` of older entries). */
+    get enqueuedAt(): Date {
+      const ms = Number(ownField(task.fields, "enqueued_at_ms"));
+      return Number.isFinite(ms) && ms > 0 ? new Date(ms) : task.createdAt;
+    },
+    get signal(): AbortSignal {
+      return ctx.signal;
+    },
+    get logger(): Logger {
+      return ctx.logger;
+    },
+  };
+}
