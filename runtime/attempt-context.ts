@@ -71,30 +71,43 @@ function ownField(record: Readonly<Record<string, string>>, key: string): string
 }
 
 /**
- * What a handler sees of its attempt: a plain object (spreading it keeps every field) whose
- * `signal`, `logger` and `enqueuedAt` are read from the attempt on use.
+ * What a handler sees of its attempt. `signal`, `logger` and `enqueuedAt` are read from the
+ * attempt on use (getters on the class: a per-task object literal with getters cost a closure
+ * each), so pass the context itself along rather than a spread copy of it.
  */
-export function handlerContextOf(ctx: MiddlewareContext): TaskContext {
-  const { task } = ctx;
-  return {
-    taskId: ctx.taskId,
-    type: ctx.type ?? "",
-    queue: ctx.queue,
-    payload: ctx.payload,
-    attempt: ctx.attempt,
-    maxRetries: ctx.maxRetries,
-    metadata: ctx.metadata,
-    correlationId: ctx.correlationId,
-    /** When the task was first enqueued (`created_at`; `enqueued_at_ms` of older entries). */
-    get enqueuedAt(): Date {
-      const ms = Number(ownField(task.fields, "enqueued_at_ms"));
-      return Number.isFinite(ms) && ms > 0 ? new Date(ms) : task.createdAt;
-    },
-    get signal(): AbortSignal {
-      return ctx.signal;
-    },
-    get logger(): Logger {
-      return ctx.logger;
-    },
-  };
+export class HandlerContext implements TaskContext {
+  readonly taskId: string;
+  readonly type: string;
+  readonly queue: string;
+  readonly payload: unknown;
+  readonly attempt: number;
+  readonly maxRetries: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly correlationId: string;
+
+  constructor(private readonly attemptContext: MiddlewareContext) {
+    this.taskId = attemptContext.taskId;
+    this.type = attemptContext.type ?? "";
+    this.queue = attemptContext.queue;
+    this.payload = attemptContext.payload;
+    this.attempt = attemptContext.attempt;
+    this.maxRetries = attemptContext.maxRetries;
+    this.metadata = attemptContext.metadata;
+    this.correlationId = attemptContext.correlationId;
+  }
+
+  /** When the task was first enqueued (`created_at`; `enqueued_at_ms` of older entries). */
+  get enqueuedAt(): Date {
+    const { task } = this.attemptContext;
+    const ms = Number(ownField(task.fields, "enqueued_at_ms"));
+    return Number.isFinite(ms) && ms > 0 ? new Date(ms) : task.createdAt;
+  }
+
+  get signal(): AbortSignal {
+    return this.attemptContext.signal;
+  }
+
+  get logger(): Logger {
+    return this.attemptContext.logger;
+  }
 }

@@ -47,7 +47,14 @@ import {
   replaceOnTimeout,
 } from "./redis-connection.js";
 import type { QueueDefinition, TaskRegistry, TlsOptions } from "./types.js";
-import { bufferArgsToFields, deadLetterFields, decodeTask, fieldsToArgs, retryFields } from "./wire.js";
+import {
+  bufferArgsToFields,
+  deadLetterFields,
+  decodeTask,
+  fieldsToArgs,
+  retryFields,
+  textArgsToFields,
+} from "./wire.js";
 
 /** Options of {@link createRedisProvider}; the Go package's RedisProviderConfig knobs. */
 export interface RedisProviderOptions {
@@ -259,8 +266,8 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       signal.addEventListener("abort", onAbort, { once: true });
     });
     const blockArgs = block > 0 ? ["BLOCK", block] : [];
-    // As bytes: entries are decoded strictly as UTF-8 (wire.ts bufferArgsToFields).
-    const read = client.callBuffer("XREADGROUP", [
+    // As text (one string per value); entries whose text holds U+FFFD are read again as bytes.
+    const read = client.call("XREADGROUP", [
       "GROUP",
       group,
       consumer,
@@ -283,7 +290,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         if (client === blocking) dropBlocking();
         return [];
       }
-      return (outcome ?? []) as [Buffer, [Buffer, Buffer[] | null][]][];
+      return (outcome ?? []) as [string, [string, string[] | null][]][];
     } finally {
       clearTimeout(timer);
       if (onAbort) signal.removeEventListener("abort", onAbort);
@@ -297,7 +304,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     const block = waitMs > 0 ? Math.min(Math.ceil(waitMs / groups.length), untilDue) : 0;
     for (let i = 0; i < groups.length && !signal.aborted && !closed; i++) {
       const [group, members] = groups[(rotation + i) % groups.length] ?? ["", []];
-      let reply: [Buffer, [Buffer, Buffer[] | null][]][];
+      let reply: [string, [string, string[] | null][]][];
       try {
         reply = await readGroup(group, members, n, block, signal);
       } catch (err) {
@@ -308,20 +315,48 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         }
         throw wrap(`reading group ${group} on ${redactUrl(url)}`, err);
       }
-      const tasks = reply.flatMap(([streamKey, entries]) => {
-        const stream = streamKey.toString();
+      const tasks: DeliveredTask[] = [];
+      const suspects: number[] = [];
+      for (const [stream, entries] of reply) {
         const queue = byStream.get(stream)?.definition.name ?? stream;
-        return entries.map(([entryId, pairs]) => {
-          const { fields, invalidUtf8 } = bufferArgsToFields(pairs ?? []);
-          return decodeTask(queue, entryId.toString(), fields, 1, invalidUtf8);
-        });
-      });
+        for (const [entryId, pairs] of entries) {
+          const { fields, suspect } = textArgsToFields(pairs ?? []);
+          if (suspect) suspects.push(tasks.length);
+          tasks.push(decodeTask(queue, entryId, fields, 1));
+        }
+      }
+      if (suspects.length > 0) await rereadAsBytes(tasks, suspects);
       if (tasks.length > 0) {
         rotation = (rotation + i + 1) % groups.length;
         return tasks;
       }
     }
     return [];
+  }
+
+  /**
+   * Reads again, as bytes, the entries whose text held U+FFFD, and decodes them strictly
+   * (wire.ts bufferArgsToFields): invalid UTF-8 is named in `invalidUtf8Fields` (the worker
+   * rejects the entry), a real U+FFFD stays text. An entry gone meanwhile keeps its text.
+   */
+  async function rereadAsBytes(tasks: DeliveredTask[], indexes: readonly number[]): Promise<void> {
+    const pipeline = command.pipeline();
+    for (const i of indexes) {
+      const task = tasks[i] as DeliveredTask;
+      pipeline.xrangeBuffer(queueOf(task).keys.stream, task.entryId, task.entryId);
+    }
+    const replies = await pipeline.exec().catch((err: unknown) => {
+      throw failure("reading entries again as bytes", err);
+    });
+    indexes.forEach((taskIndex, k) => {
+      const [err, entries] = replies?.[k] ?? [new Error("no reply"), null];
+      if (err) throw failure("reading an entry again as bytes", err);
+      const [entry] = entries as [Buffer, Buffer[]][];
+      if (entry === undefined) return;
+      const task = tasks[taskIndex] as DeliveredTask;
+      const { fields, invalidUtf8 } = bufferArgsToFields(entry[1]);
+      tasks[taskIndex] = decodeTask(task.queue, task.entryId, fields, task.deliveryCount, invalidUtf8);
+    });
   }
 
   /** Acks asked for in this event-loop turn, by queue; sent together by {@link flushAcks}. */

@@ -98,7 +98,11 @@ export interface EnqueuedTask {
   readonly deduplicated: boolean;
 }
 
-/** What a handler receives besides its payload. */
+/**
+ * What a handler receives besides its payload. The worker's context reads `signal`, `logger` and
+ * `enqueuedAt` on use (an attempt that never reads them costs no AbortController or child
+ * logger): pass the context itself along; a spread copy (`{ ...ctx }`) leaves those three out.
+ */
 export interface TaskContext<Payload = unknown> {
   readonly taskId: string;
   /** Wire name of the task type. */

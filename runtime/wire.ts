@@ -86,6 +86,29 @@ export function argsToFields(pairs: readonly string[]): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
+/** Fields read as text; see {@link textArgsToFields}. */
+export interface TextFields {
+  readonly fields: Record<string, string>;
+  /** Some value holds U+FFFD: its bytes may not have been UTF-8; read the entry again as bytes. */
+  readonly suspect: boolean;
+}
+
+/**
+ * Fields from a flat reply read as text (the fast path of the worker's reads). Bytes that are not
+ * UTF-8 read as U+FFFD, so a value holding one makes the entry `suspect`: the reader fetches it
+ * again as bytes ({@link bufferArgsToFields}) to tell invalid bytes from a real U+FFFD.
+ */
+export function textArgsToFields(pairs: readonly string[]): TextFields {
+  const fields: Record<string, string> = {};
+  let suspect = false;
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const value = pairs[i + 1] as string;
+    if (!suspect && value.includes("\uFFFD")) suspect = true;
+    setField(fields, pairs[i] as string, value);
+  }
+  return { fields, suspect };
+}
+
 /** Fields read as bytes, decoded as UTF-8; `invalidUtf8` names those whose bytes are not valid UTF-8. */
 export interface DecodedFields {
   readonly fields: Record<string, string>;

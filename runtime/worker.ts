@@ -24,7 +24,7 @@
  */
 import { constants as osConstants } from "node:os";
 import type { Logger } from "pino";
-import { AttemptContext, handlerContextOf } from "./attempt-context.js";
+import { AttemptContext, HandlerContext } from "./attempt-context.js";
 import { DEFAULT_BLOCK_MS, LEASE_EXTENSIONS_PER_CLAIM_IDLE } from "./defaults.js";
 import { ClosedError, ConfigError } from "./errors.js";
 import { MetricsCollector, metricsTypeLabel } from "./metrics.js";
@@ -432,7 +432,7 @@ class QueueWorker implements Worker {
     const type = ctx.type ?? "";
     const handler = Object.hasOwn(this.handlers, type) ? this.handlers[type] : undefined;
     if (handler === undefined) throw new ConfigError(`no handler for task type "${type}"`);
-    const taskContext = handlerContextOf(ctx);
+    const taskContext = new HandlerContext(ctx);
     return typeof handler === "function"
       ? (handler as HandlerFunction<unknown>)(ctx.payload, taskContext)
       : (handler as HandlerObject<unknown>).handle(ctx.payload, taskContext);
