@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       "node_modules/**",
+      "dist/**",
       "test/types/fixtures/**",
       "test/fixtures/**",
       "coverage/**",

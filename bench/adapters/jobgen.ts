@@ -9,12 +9,14 @@ import type { BenchAdapter } from "./adapter.js";
 import { streamOutstanding } from "./stream-outstanding.js";
 
 /**
- * The runtime module to measure: the repository's, or a patched copy named by BENCH_JOBGEN_RUNTIME
- * (a path from the repository root, e.g. `.tmp/variant/runtime/index.ts`) for A/B measurements.
+ * The runtime module to measure: the compiled package users install (`dist/`, built by `npm run
+ * bench` first), or a copy named by BENCH_JOBGEN_RUNTIME (a path from the repository root, e.g.
+ * `runtime/index.ts` for the sources through tsx, or a patched copy) for A/B measurements.
  */
-const RUNTIME_MODULE = process.env.BENCH_JOBGEN_RUNTIME
-  ? new URL(`../../${process.env.BENCH_JOBGEN_RUNTIME}`, import.meta.url).href
-  : "../../runtime/index.js";
+const RUNTIME_MODULE = new URL(
+  `../../${process.env.BENCH_JOBGEN_RUNTIME ?? "dist/runtime/index.js"}`,
+  import.meta.url,
+).href;
 
 export async function createJobgenAdapter(redisUrl: string): Promise<BenchAdapter> {
   const { createProducer, createWorkerRuntime } = (await import(RUNTIME_MODULE)) as typeof Runtime;
