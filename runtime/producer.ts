@@ -34,7 +34,7 @@ import type {
 } from "./types.js";
 import { redactUrl } from "./redis-connection.js";
 import { traceEnqueue } from "./otel.js";
-import { encodeTaskFields } from "./wire.js";
+import { encodeTaskArgs } from "./wire.js";
 import { checkOutgoingPayload } from "./outgoing-payload.js";
 
 /** Options of a producer. */
@@ -85,8 +85,7 @@ function withTrace(
 }
 
 /** A validated task ready to write. */
-interface Prepared {
-  readonly request: EnqueueRequest;
+interface Prepared extends EnqueueRequest {
   readonly type: string;
   readonly queue: QueueDefinition;
 }
@@ -117,7 +116,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     }
     const json = checkOutgoingPayload(type, task, payload);
     const taskId = randomUUID();
-    const fields = encodeTaskFields({
+    const fields = encodeTaskArgs({
       id: taskId,
       type,
       payload: json,
@@ -131,21 +130,23 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     return {
       type,
       queue,
-      request: {
-        keys: queueKeys(queue, keyPrefix),
-        maxLen: queue.maxLen ?? 0,
-        taskId,
-        fields,
-        delayMs: delayOf(opts),
-        ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
-      },
+      keys: queueKeys(queue, keyPrefix),
+      maxLen: queue.maxLen ?? 0,
+      taskId,
+      fields,
+      delayMs: delayOf(opts),
+      idempotencyKey: opts.idempotencyKey,
     };
   }
 
-  async function write(prepared: readonly Prepared[]): Promise<EnqueueOutcome[]> {
+  function assertOpen(): void {
     if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
+  }
+
+  async function write(prepared: readonly Prepared[]): Promise<EnqueueOutcome[]> {
+    assertOpen();
     try {
-      return await enqueuer.write(prepared.map((p) => p.request));
+      return await enqueuer.write(prepared);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       throw new RedisError(`enqueue on ${redactUrl(url)} failed: ${message}`, { cause: err });
@@ -153,20 +154,22 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   }
 
   function toTask(p: Prepared, outcome: EnqueueOutcome): EnqueuedTask | "full" {
-    const base = { type: p.type, queue: p.queue.name };
+    const { type, taskId } = p;
+    const queue = p.queue.name;
     switch (outcome.kind) {
       case "stream":
-        return { ...base, id: p.request.taskId, entryId: outcome.entryId, runAt: null, deduplicated: false };
+        return { type, queue, id: taskId, entryId: outcome.entryId, runAt: null, deduplicated: false };
       case "delayed":
         return {
-          ...base,
-          id: p.request.taskId,
+          type,
+          queue,
+          id: taskId,
           entryId: null,
           runAt: new Date(outcome.runAtMs),
           deduplicated: false,
         };
       case "duplicate":
-        return { ...base, id: outcome.taskId, entryId: null, runAt: null, deduplicated: true };
+        return { type, queue, id: outcome.taskId, entryId: null, runAt: null, deduplicated: true };
       case "full":
         return "full";
       case "error":
@@ -181,12 +184,12 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
 
   return {
     async enqueue(type, payload, opts = {}) {
-      if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
+      assertOpen();
       // OpenTelemetry (when installed): a PRODUCER span, its traceparent carried in the metadata.
       return traceEnqueue({ type, queue: queueOfTask(type) }, opts.metadata, async (metadata) => {
         const prepared = prepare(type, payload, metadata === opts.metadata ? opts : { ...opts, metadata });
-        const [outcome] = await write([prepared]);
-        const task = toTask(prepared, outcome ?? { kind: "error", error: new Error("no reply") });
+        assertOpen();
+        const task = toTask(prepared, await enqueuer.writeOne(prepared));
         if (task === "full") throw new QueueFullError(prepared.queue.name, prepared.queue.maxLen ?? 0);
         logger.debug(
           { taskId: task.id, type, queue: task.queue, deduplicated: task.deduplicated },
@@ -197,7 +200,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     },
 
     async enqueueBulk(items) {
-      if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
+      assertOpen();
       // OpenTelemetry (when installed): one PRODUCER span for the batch, its traceparent on every item.
       return traceEnqueue({ type: "(bulk)", queue: "" }, undefined, async (metadata) => {
         const prepared = prepareAll(withTrace(items, metadata), prepare);

@@ -51,24 +51,51 @@ export interface WireTask {
   readonly traceparent?: string;
 }
 
-/** The entry fields of a task, in a stable order (Go fields first). */
-export function encodeTaskFields(task: WireTask): Record<string, string> {
-  const metadata = { ...task.metadata, type: task.type };
-  const own: [string, string][] = [
-    ["payload", task.payload],
-    ["type", task.type],
-    ["created_at", task.createdAt.toISOString()],
-    ["retry", String(task.retry)],
-    ["max_retry", String(task.maxRetry)],
-    ["timeout", formatGoDuration(task.timeoutMs)],
-    ["metadata", JSON.stringify(metadata)],
-    ["id", task.id],
+/**
+ * The entry of a task as XADD takes it, `[field, value, field, value, ...]`, in a stable order
+ * (Go fields first, then the flattened metadata keys that are not reserved).
+ */
+export function encodeTaskArgs(task: WireTask): string[] {
+  const args = [
+    "payload",
+    task.payload,
+    "type",
+    task.type,
+    "created_at",
+    isoTime(task.createdAt),
+    "retry",
+    String(task.retry),
+    "max_retry",
+    String(task.maxRetry),
+    "timeout",
+    formatGoDuration(task.timeoutMs),
+    "metadata",
+    JSON.stringify({ ...task.metadata, type: task.type }),
+    "id",
+    task.id,
   ];
   // No correlation id given: the worker uses the task id, so none is written (less memory per task).
-  if (task.correlationId !== undefined) own.push(["correlation_id", task.correlationId]);
-  if (task.traceparent !== undefined) own.push(["traceparent", task.traceparent]);
-  const flattened = Object.entries(task.metadata).filter(([key]) => !isReserved(key));
-  return Object.fromEntries([...own, ...flattened]);
+  if (task.correlationId !== undefined) args.push("correlation_id", task.correlationId);
+  if (task.traceparent !== undefined) args.push("traceparent", task.traceparent);
+  for (const key of Object.keys(task.metadata)) {
+    if (!isReserved(key)) args.push(key, task.metadata[key] ?? "");
+  }
+  return args;
+}
+
+/** The entry fields of a task, in a stable order (Go fields first). */
+export function encodeTaskFields(task: WireTask): Record<string, string> {
+  return argsToFields(encodeTaskArgs(task));
+}
+
+/** The last instant {@link isoTime} formatted: tasks enqueued in the same millisecond share its text. */
+let lastTime = { ms: Number.NaN, text: "" };
+
+/** `date.toISOString()`, formatted once per millisecond. */
+function isoTime(date: Date): string {
+  const ms = date.getTime();
+  if (ms !== lastTime.ms) lastTime = { ms, text: date.toISOString() };
+  return lastTime.text;
 }
 
 /** `[field, value, field, value, ...]` as XADD takes them. */
