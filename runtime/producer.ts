@@ -33,7 +33,7 @@ import type {
   TlsOptions,
 } from "./types.js";
 import { redactUrl } from "./redis-connection.js";
-import { traceEnqueue } from "./otel.js";
+import { loadOpenTelemetry, traceEnqueue } from "./otel.js";
 import { encodeTaskArgs } from "./wire.js";
 import { checkOutgoingPayload } from "./outgoing-payload.js";
 
@@ -101,6 +101,8 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   const logger = (options.logger ?? pino({ level: "info" })).child({ component: "producer" });
   const url = options.redis ?? defaultRedisUrl();
   const enqueuer = createRedisEnqueuer(url, options.tls, idempotencyTtlMs, logger);
+  // Import @opentelemetry/api (when installed) now, not on the first enqueue: ~20 ms once.
+  void loadOpenTelemetry();
   let closed = false;
 
   function queueOfTask(type: string): string {
