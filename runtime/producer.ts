@@ -63,9 +63,10 @@ export interface Producer {
   enqueue(type: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueuedTask>;
   /**
    * Validates every item first (all or nothing: a `ValidationError` lists the issues of every
-   * item, paths starting with the item's index), then writes them in pipelines of 1000. Resolves
-   * with the tasks in item order. A full queue stops it with `QueueFullError`, whose `accepted`
-   * says item by item what was enqueued.
+   * item, paths starting with the item's index), then writes them in chunks of 250, in item
+   * order. Resolves with the tasks in item order. A full queue stops it with `QueueFullError`,
+   * whose `accepted` says item by item what was enqueued. A `RedisError` may come after some
+   * chunks were written.
    */
   enqueueBulk(items: readonly BulkEnqueueItem[]): Promise<EnqueuedTask[]>;
   /** Closes the connection; later enqueues throw `ClosedError`. */
@@ -207,9 +208,18 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       return traceEnqueue({ type: "(bulk)", queue: "" }, undefined, async (metadata) => {
         const prepared = prepareAll(withTrace(items, metadata), prepare);
         const accepted: (EnqueuedTask | null)[] = prepared.map(() => null);
+        const chunks: Prepared[][] = [];
         for (let start = 0; start < prepared.length; start += BULK_PIPELINE_CHUNK) {
-          const chunk = prepared.slice(start, start + BULK_PIPELINE_CHUNK);
-          const outcomes = await write(chunk);
+          chunks.push(prepared.slice(start, start + BULK_PIPELINE_CHUNK));
+        }
+        // Without maxLen no task can be refused as full: every chunk goes out at once, and Redis
+        // runs one while the next is encoded. With maxLen, one chunk at a time, so that a full
+        // queue stops the rest.
+        const sentAtOnce = prepared.every((p) => p.maxLen === 0) ? chunks.map(write) : [];
+        for (const written of sentAtOnce) written.catch(() => undefined); // awaited in order below
+        for (const [c, chunk] of chunks.entries()) {
+          const start = c * BULK_PIPELINE_CHUNK;
+          const outcomes = await (sentAtOnce[c] ?? write(chunk));
           let full: Prepared | undefined;
           chunk.forEach((p, i) => {
             const task = toTask(p, outcomes[i] ?? { kind: "error", error: new Error("no reply") });

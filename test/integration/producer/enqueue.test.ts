@@ -210,6 +210,25 @@ describe("producer", () => {
     expect(await redis.exists(keysOf("default").stream, keysOf("critical").stream)).toBe(0);
   });
 
+  it("bulk across several chunks into a queue that fills up stops there, item by item", async () => {
+    const bounded = createProducer(testRegistry({ defaultMaxLen: 300 }), {
+      redis: testRedisUrl(),
+      keyPrefix: prefix,
+      logger: quietLogger,
+    });
+    const items = Array.from({ length: 600 }, (_, i) => ({
+      type: "send_email",
+      payload: { ...email, subject: `n${i}` },
+    }));
+    const error = await bounded.enqueueBulk(items).catch((e: unknown) => e);
+    await bounded.close();
+    expect(error).toBeInstanceOf(QueueFullError);
+    const accepted = (error as QueueFullError).accepted;
+    expect(accepted.map((t) => t !== null)).toEqual(items.map((_, i) => i < 300));
+    const entries = await streamFields(redis, keysOf("default").stream);
+    expect(entries.map((f) => f.id)).toEqual(accepted.slice(0, 300).map((t) => t!.id));
+  });
+
   it("bulk into a queue that fills up says item by item what was accepted", async () => {
     const items = Array.from({ length: 7 }, () => ({ type: "process_order", payload: order }));
     const error = await producer.enqueueBulk(items).catch((e: unknown) => e);
