@@ -62,13 +62,13 @@ export function encodeTaskArgs(task: WireTask): string[] {
     "type",
     task.type,
     "created_at",
-    isoTime(task.createdAt),
+    isoTime(task.createdAt.getTime()),
     "retry",
     String(task.retry),
     "max_retry",
     String(task.maxRetry),
     "timeout",
-    formatGoDuration(task.timeoutMs),
+    goDuration(task.timeoutMs),
     "metadata",
     JSON.stringify({ ...task.metadata, type: task.type }),
     "id",
@@ -88,14 +88,23 @@ export function encodeTaskFields(task: WireTask): Record<string, string> {
   return argsToFields(encodeTaskArgs(task));
 }
 
-/** The last instant {@link isoTime} formatted: tasks enqueued in the same millisecond share its text. */
-let lastTime = { ms: Number.NaN, text: "" };
+/** RFC 3339 text of an instant in ms. */
+const isoTime = rememberingLast((ms) => new Date(ms).toISOString());
 
-/** `date.toISOString()`, formatted once per millisecond. */
-function isoTime(date: Date): string {
-  const ms = date.getTime();
-  if (ms !== lastTime.ms) lastTime = { ms, text: date.toISOString() };
-  return lastTime.text;
+/** Go duration text of a timeout in ms. */
+const goDuration = rememberingLast(formatGoDuration);
+
+/** `format` remembering its last input and text: tasks enqueued in a row mostly share both. */
+function rememberingLast(format: (value: number) => string): (value: number) => string {
+  let lastValue = Number.NaN;
+  let lastText = "";
+  return (value) => {
+    if (value !== lastValue) {
+      lastText = format(value);
+      lastValue = value;
+    }
+    return lastText;
+  };
 }
 
 /** `[field, value, field, value, ...]` as XADD takes them. */
