@@ -22,7 +22,7 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
-import { queueKeys } from "./keys.js";
+import { queueKeys, type QueueKeys } from "./keys.js";
 import { createRedisEnqueuer, type EnqueueOutcome, type EnqueueRequest } from "./redis-enqueue.js";
 import type {
   BulkEnqueueItem,
@@ -107,6 +107,13 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   const url = options.redis ?? defaultRedisUrl();
   const enqueuer = createRedisEnqueuer(url, options.tls, idempotencyTtlMs, logger);
   let closed = false;
+  const keysByQueue = new Map<QueueDefinition, QueueKeys>();
+
+  function keysOf(queue: QueueDefinition): QueueKeys {
+    let keys = keysByQueue.get(queue);
+    if (keys === undefined) keysByQueue.set(queue, (keys = queueKeys(queue, keyPrefix)));
+    return keys;
+  }
 
   function queueOfTask(type: string): string {
     return Object.hasOwn(registry.tasks, type) ? (registry.tasks[type]?.queue ?? "") : "";
@@ -135,7 +142,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     return {
       type,
       queue,
-      keys: queueKeys(queue, keyPrefix),
+      keys: keysOf(queue),
       maxLen: queue.maxLen ?? 0,
       taskId,
       fields,
