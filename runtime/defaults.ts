@@ -23,8 +23,8 @@ export const DEFAULT_MAX_DEPTH = 32;
 /** How long an idempotency key remembers its task: 24h. */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** Enqueues sent per pipeline (one round trip) by `enqueueBulk`. */
-export const BULK_PIPELINE_CHUNK = 1000;
+/** Tasks per write (one ENQUEUE_MANY call, or one pipeline) of `enqueueBulk`. */
+export const BULK_PIPELINE_CHUNK = 250;
 
 /** Provider (Go: Count): most entries one XREADGROUP returns. */
 export const DEFAULT_READ_COUNT = 10;

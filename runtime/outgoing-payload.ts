@@ -21,13 +21,7 @@ export function checkOutgoingPayload(type: string, task: TaskDefinition, payload
     );
   }
   const json = toJson(type, payload);
-  const maxBytes = task.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  const bytes = Buffer.byteLength(json, "utf8");
-  if (bytes > maxBytes) {
-    throw new PayloadTooLargeError(
-      `payload of task "${type}" is ${bytes} bytes of JSON, over its cap of ${maxBytes} (maxPayloadBytes in the schema)`,
-    );
-  }
+  checkSize(type, json, task.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
   const result = task.validator.safeParse(payload);
   if (!result.success) {
     throw new ValidationError(
@@ -41,6 +35,18 @@ export function checkOutgoingPayload(type: string, task: TaskDefinition, payload
   const forbidden = forbiddenKeyIssues(payload);
   if (forbidden.length > 0) throw new ValidationError(type, forbidden);
   return json;
+}
+
+/** Throws `PayloadTooLargeError` when `json` is over `maxBytes` bytes of UTF-8. */
+function checkSize(type: string, json: string, maxBytes: number): void {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: text that short is under the cap uncounted.
+  if (json.length * 3 <= maxBytes) return;
+  const bytes = Buffer.byteLength(json, "utf8");
+  if (bytes > maxBytes) {
+    throw new PayloadTooLargeError(
+      `payload of task "${type}" is ${bytes} bytes of JSON, over its cap of ${maxBytes} (maxPayloadBytes in the schema)`,
+    );
+  }
 }
 
 function toJson(type: string, payload: unknown): string {

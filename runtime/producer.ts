@@ -22,7 +22,7 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
-import { queueKeys } from "./keys.js";
+import { queueKeys, type QueueKeys } from "./keys.js";
 import { createRedisEnqueuer, type EnqueueOutcome, type EnqueueRequest } from "./redis-enqueue.js";
 import type {
   BulkEnqueueItem,
@@ -33,9 +33,13 @@ import type {
   TlsOptions,
 } from "./types.js";
 import { redactUrl } from "./redis-connection.js";
-import { traceEnqueue } from "./otel.js";
-import { encodeTaskFields } from "./wire.js";
+import { loadOpenTelemetry, traceEnqueue } from "./otel.js";
+import { encodeTaskArgs } from "./wire.js";
 import { checkOutgoingPayload } from "./outgoing-payload.js";
+
+// @opentelemetry/api (when installed) is imported with the producer, not on the first enqueue:
+// ~20 ms once (~55 ms under tsx).
+void loadOpenTelemetry();
 
 /** Options of a producer. */
 export interface ProducerOptions {
@@ -63,9 +67,10 @@ export interface Producer {
   enqueue(type: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueuedTask>;
   /**
    * Validates every item first (all or nothing: a `ValidationError` lists the issues of every
-   * item, paths starting with the item's index), then writes them in pipelines of 1000. Resolves
-   * with the tasks in item order. A full queue stops it with `QueueFullError`, whose `accepted`
-   * says item by item what was enqueued.
+   * item, paths starting with the item's index), then writes them in chunks of 250, in item
+   * order. Resolves with the tasks in item order. A full queue stops it with `QueueFullError`,
+   * whose `accepted` says item by item what was enqueued. A `RedisError` may come after some
+   * chunks were written.
    */
   enqueueBulk(items: readonly BulkEnqueueItem[]): Promise<EnqueuedTask[]>;
   /** Closes the connection; later enqueues throw `ClosedError`. */
@@ -85,8 +90,7 @@ function withTrace(
 }
 
 /** A validated task ready to write. */
-interface Prepared {
-  readonly request: EnqueueRequest;
+interface Prepared extends EnqueueRequest {
   readonly type: string;
   readonly queue: QueueDefinition;
 }
@@ -103,6 +107,13 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   const url = options.redis ?? defaultRedisUrl();
   const enqueuer = createRedisEnqueuer(url, options.tls, idempotencyTtlMs, logger);
   let closed = false;
+  const keysByQueue = new Map<QueueDefinition, QueueKeys>();
+
+  function keysOf(queue: QueueDefinition): QueueKeys {
+    let keys = keysByQueue.get(queue);
+    if (keys === undefined) keysByQueue.set(queue, (keys = queueKeys(queue, keyPrefix)));
+    return keys;
+  }
 
   function queueOfTask(type: string): string {
     return Object.hasOwn(registry.tasks, type) ? (registry.tasks[type]?.queue ?? "") : "";
@@ -117,7 +128,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     }
     const json = checkOutgoingPayload(type, task, payload);
     const taskId = randomUUID();
-    const fields = encodeTaskFields({
+    const fields = encodeTaskArgs({
       id: taskId,
       type,
       payload: json,
@@ -131,21 +142,23 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     return {
       type,
       queue,
-      request: {
-        keys: queueKeys(queue, keyPrefix),
-        maxLen: queue.maxLen ?? 0,
-        taskId,
-        fields,
-        delayMs: delayOf(opts),
-        ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
-      },
+      keys: keysOf(queue),
+      maxLen: queue.maxLen ?? 0,
+      taskId,
+      fields,
+      delayMs: delayOf(opts),
+      idempotencyKey: opts.idempotencyKey,
     };
   }
 
-  async function write(prepared: readonly Prepared[]): Promise<EnqueueOutcome[]> {
+  function assertOpen(): void {
     if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
+  }
+
+  async function write(prepared: readonly Prepared[]): Promise<EnqueueOutcome[]> {
+    assertOpen();
     try {
-      return await enqueuer.write(prepared.map((p) => p.request));
+      return await enqueuer.write(prepared);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       throw new RedisError(`enqueue on ${redactUrl(url)} failed: ${message}`, { cause: err });
@@ -153,20 +166,22 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   }
 
   function toTask(p: Prepared, outcome: EnqueueOutcome): EnqueuedTask | "full" {
-    const base = { type: p.type, queue: p.queue.name };
+    const { type, taskId } = p;
+    const queue = p.queue.name;
     switch (outcome.kind) {
       case "stream":
-        return { ...base, id: p.request.taskId, entryId: outcome.entryId, runAt: null, deduplicated: false };
+        return { type, queue, id: taskId, entryId: outcome.entryId, runAt: null, deduplicated: false };
       case "delayed":
         return {
-          ...base,
-          id: p.request.taskId,
+          type,
+          queue,
+          id: taskId,
           entryId: null,
           runAt: new Date(outcome.runAtMs),
           deduplicated: false,
         };
       case "duplicate":
-        return { ...base, id: outcome.taskId, entryId: null, runAt: null, deduplicated: true };
+        return { type, queue, id: outcome.taskId, entryId: null, runAt: null, deduplicated: true };
       case "full":
         return "full";
       case "error":
@@ -181,12 +196,12 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
 
   return {
     async enqueue(type, payload, opts = {}) {
-      if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
+      assertOpen();
       // OpenTelemetry (when installed): a PRODUCER span, its traceparent carried in the metadata.
       return traceEnqueue({ type, queue: queueOfTask(type) }, opts.metadata, async (metadata) => {
         const prepared = prepare(type, payload, metadata === opts.metadata ? opts : { ...opts, metadata });
-        const [outcome] = await write([prepared]);
-        const task = toTask(prepared, outcome ?? { kind: "error", error: new Error("no reply") });
+        assertOpen();
+        const task = toTask(prepared, await enqueuer.writeOne(prepared));
         if (task === "full") throw new QueueFullError(prepared.queue.name, prepared.queue.maxLen ?? 0);
         logger.debug(
           { taskId: task.id, type, queue: task.queue, deduplicated: task.deduplicated },
@@ -197,14 +212,23 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     },
 
     async enqueueBulk(items) {
-      if (closed) throw new ClosedError("the producer is closed; nothing was enqueued");
+      assertOpen();
       // OpenTelemetry (when installed): one PRODUCER span for the batch, its traceparent on every item.
       return traceEnqueue({ type: "(bulk)", queue: "" }, undefined, async (metadata) => {
         const prepared = prepareAll(withTrace(items, metadata), prepare);
         const accepted: (EnqueuedTask | null)[] = prepared.map(() => null);
+        const chunks: Prepared[][] = [];
         for (let start = 0; start < prepared.length; start += BULK_PIPELINE_CHUNK) {
-          const chunk = prepared.slice(start, start + BULK_PIPELINE_CHUNK);
-          const outcomes = await write(chunk);
+          chunks.push(prepared.slice(start, start + BULK_PIPELINE_CHUNK));
+        }
+        // Without maxLen no task can be refused as full: every chunk goes out at once, and Redis
+        // runs one while the next is encoded. With maxLen, one chunk at a time, so that a full
+        // queue stops the rest.
+        const sentAtOnce = prepared.every((p) => p.maxLen === 0) ? chunks.map(write) : [];
+        for (const written of sentAtOnce) written.catch(() => undefined); // awaited in order below
+        for (const [c, chunk] of chunks.entries()) {
+          const start = c * BULK_PIPELINE_CHUNK;
+          const outcomes = await (sentAtOnce[c] ?? write(chunk));
           let full: Prepared | undefined;
           chunk.forEach((p, i) => {
             const task = toTask(p, outcomes[i] ?? { kind: "error", error: new Error("no reply") });

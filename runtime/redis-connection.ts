@@ -28,10 +28,11 @@ declare module "ioredis" {
       idempotencyKey: string,
       ...args: (string | number)[]
     ): Result<string[], Context>;
+    /** ARGV as one array, which ioredis flattens (no spread of thousands of arguments). */
     jobgenEnqueueMany(
       stream: string,
       delayed: string,
-      ...args: (string | number)[]
+      args: readonly (string | number)[],
     ): Result<string[], Context>;
     jobgenPromote(delayed: string, stream: string, limit: number): Result<[number, number], Context>;
     jobgenClaim(

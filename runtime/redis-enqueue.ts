@@ -1,14 +1,16 @@
 /**
- * Writes tasks to Redis for the producer: one ENQUEUE script call per task (maxLen backpressure,
- * idempotency key, delayed set), many of them pipelined in one round trip. A batch of immediate
- * tasks of one queue without idempotency keys (the usual bulk enqueue) is one ENQUEUE_MANY call
- * instead; a single task is one plain script call (no pipeline).
+ * Writes tasks to Redis for the producer. A single task that needs none of the script's checks (no
+ * maxLen, no idempotency key, no delay) is one plain XADD, which is exactly what the ENQUEUE script
+ * would run for it; any other single task is one ENQUEUE script call (maxLen backpressure,
+ * idempotency key, delayed set). A batch of immediate tasks of one queue without idempotency keys
+ * (the usual bulk enqueue) is one ENQUEUE_MANY call; any other batch is ENQUEUE calls pipelined in
+ * one round trip.
  */
 import type { Logger } from "pino";
 import { closeClient, createRedisClient, explainFailure, replaceOnTimeout } from "./redis-connection.js";
 import type { QueueKeys } from "./keys.js";
 import type { TlsOptions } from "./types.js";
-import { fieldsToArgs } from "./wire.js";
+import { argsToFields } from "./wire.js";
 
 /** One task to write. */
 export interface EnqueueRequest {
@@ -16,7 +18,8 @@ export interface EnqueueRequest {
   /** 0: no limit. */
   readonly maxLen: number;
   readonly taskId: string;
-  readonly fields: Readonly<Record<string, string>>;
+  /** The entry as XADD takes it: `[field, value, field, value, ...]`. */
+  readonly fields: readonly string[];
   /** 0: write to the stream now; otherwise hold in the delayed set for this long (server clock). */
   readonly delayMs: number;
   readonly idempotencyKey?: string;
@@ -31,6 +34,8 @@ export type EnqueueOutcome =
   | { readonly kind: "error"; readonly error: Error };
 
 export interface RedisEnqueuer {
+  /** Writes one task in one round trip. Never rejects: a failure is an `error` outcome. */
+  writeOne(request: EnqueueRequest): Promise<EnqueueOutcome>;
   /** Sends all requests in one round trip; one outcome per request, in order. Rejects only when a pipeline as a whole fails. */
   write(requests: readonly EnqueueRequest[]): Promise<EnqueueOutcome[]>;
   close(): Promise<void>;
@@ -69,25 +74,30 @@ export function createRedisEnqueuer(
     }
   });
 
-  /** `send()`, failed at once when the connection closes after its commands may have gone out. */
-  async function unlessCutOff<T>(send: () => Promise<T>): Promise<T> {
-    let write: PendingWrite | undefined;
-    const cutOff = new Promise<never>((_, reject) => {
-      write = { sent: client.status === "ready", fail: reject };
+  /**
+   * `sent` (a command just handed to the client), failed at once when the connection closes after
+   * it may have gone out. A write cut off may still settle later; that is ignored.
+   */
+  function unlessCutOff<T>(sent: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const write: PendingWrite = { sent: client.status === "ready", fail: reject };
       pending.add(write);
+      sent.then(
+        (reply) => {
+          pending.delete(write);
+          resolve(reply);
+        },
+        (err: unknown) => {
+          pending.delete(write);
+          reject(err);
+        },
+      );
     });
-    const sent = send();
-    sent.catch(() => undefined); // a write cut off may still reject later, unobserved
-    try {
-      return await Promise.race([sent, cutOff]);
-    } finally {
-      if (write) pending.delete(write);
-    }
   }
 
   /** The ENQUEUE script's keys and arguments for one request. */
   function enqueueArgs(r: EnqueueRequest): [string, string, string, ...(string | number)[]] {
-    const tail = r.delayMs > 0 ? [JSON.stringify(r.fields)] : fieldsToArgs(r.fields);
+    const tail = r.delayMs > 0 ? [JSON.stringify(argsToFields(r.fields))] : r.fields;
     return [
       r.keys.stream,
       r.keys.delayed,
@@ -103,7 +113,10 @@ export function createRedisEnqueuer(
 
   async function writeOne(r: EnqueueRequest): Promise<EnqueueOutcome> {
     try {
-      return outcomeOf(await unlessCutOff(() => client.jobgenEnqueue(...enqueueArgs(r))));
+      if (isPlainAppend(r)) {
+        return streamOutcome(await unlessCutOff(client.xadd(r.keys.stream, "*", ...r.fields)));
+      }
+      return outcomeOf(await unlessCutOff(client.jobgenEnqueue(...enqueueArgs(r))));
     } catch (err) {
       replaceOnTimeout(client, err, logger);
       return { kind: "error", error: explainFailure(client, err) };
@@ -116,15 +129,13 @@ export function createRedisEnqueuer(
   ): Promise<EnqueueOutcome[]> {
     const args: (string | number)[] = [first.maxLen, requests.length];
     for (const r of requests) {
-      const pairs = fieldsToArgs(r.fields);
-      args.push(pairs.length);
-      for (const value of pairs) args.push(value);
+      args.push(r.fields.length);
+      for (const value of r.fields) args.push(value);
     }
     let replies: string[];
     try {
-      replies = await unlessCutOff(() =>
-        client.jobgenEnqueueMany(first.keys.stream, first.keys.delayed, ...args),
-      );
+      // One array argument (ioredis flattens it): no spread of thousands of arguments.
+      replies = await unlessCutOff(client.jobgenEnqueueMany(first.keys.stream, first.keys.delayed, args));
     } catch (err) {
       // One atomic script: all of the batch was written or none (ambiguous only when cut off).
       replaceOnTimeout(client, err, logger);
@@ -134,21 +145,19 @@ export function createRedisEnqueuer(
     return requests.map((_, i): EnqueueOutcome => {
       const reply = replies[i];
       if (reply === "full") return { kind: "full" };
-      return reply === undefined
-        ? { kind: "error", error: new Error("no reply from Redis") }
-        : { kind: "stream", entryId: reply };
+      return streamOutcome(reply);
     });
   }
 
   return {
+    writeOne,
     async write(requests) {
       const [first] = requests;
       if (first === undefined) return [];
-      if (requests.length === 1) return [await writeOne(first)];
       if (requests.every((r) => sharesFastPath(r, first))) return await writeMany(first, requests);
       const pipeline = client.pipeline();
       for (const r of requests) pipeline.jobgenEnqueue(...enqueueArgs(r));
-      const replies = await unlessCutOff(() => pipeline.exec()).catch((err: unknown) => {
+      const replies = await unlessCutOff(pipeline.exec()).catch((err: unknown) => {
         replaceOnTimeout(client, err, logger);
         throw explainFailure(client, err);
       });
@@ -162,6 +171,18 @@ export function createRedisEnqueuer(
     },
     close: () => closeClient(client),
   };
+}
+
+/** Whether the ENQUEUE script would do nothing for `r` but XADD its fields to the stream. */
+function isPlainAppend(r: EnqueueRequest): boolean {
+  return r.maxLen === 0 && r.delayMs === 0 && r.idempotencyKey === undefined;
+}
+
+/** The outcome of an XADD that replied `entryId`. */
+function streamOutcome(entryId: string | null | undefined): EnqueueOutcome {
+  return typeof entryId === "string"
+    ? { kind: "stream", entryId }
+    : { kind: "error", error: new Error("no reply from Redis") };
 }
 
 /** Whether `r` can go in one ENQUEUE_MANY call with `first`: immediate, no idempotency key, same queue. */

@@ -52,24 +52,60 @@ export interface WireTask {
   readonly traceparent?: string;
 }
 
-/** The entry fields of a task, in a stable order (Go fields first). */
-export function encodeTaskFields(task: WireTask): Record<string, string> {
-  const metadata = { ...task.metadata, type: task.type };
-  const own: [string, string][] = [
-    ["payload", task.payload],
-    ["type", task.type],
-    ["created_at", task.createdAt.toISOString()],
-    ["retry", String(task.retry)],
-    ["max_retry", String(task.maxRetry)],
-    ["timeout", formatGoDuration(task.timeoutMs)],
-    ["metadata", JSON.stringify(metadata)],
-    ["id", task.id],
+/**
+ * The entry of a task as XADD takes it, `[field, value, field, value, ...]`, in a stable order
+ * (Go fields first, then the flattened metadata keys that are not reserved).
+ */
+export function encodeTaskArgs(task: WireTask): string[] {
+  const args = [
+    "payload",
+    task.payload,
+    "type",
+    task.type,
+    "created_at",
+    isoTime(task.createdAt.getTime()),
+    "retry",
+    String(task.retry),
+    "max_retry",
+    String(task.maxRetry),
+    "timeout",
+    goDuration(task.timeoutMs),
+    "metadata",
+    JSON.stringify({ ...task.metadata, type: task.type }),
+    "id",
+    task.id,
   ];
   // No correlation id given: the worker uses the task id, so none is written (less memory per task).
-  if (task.correlationId !== undefined) own.push(["correlation_id", task.correlationId]);
-  if (task.traceparent !== undefined) own.push(["traceparent", task.traceparent]);
-  const flattened = Object.entries(task.metadata).filter(([key]) => !isReserved(key));
-  return Object.fromEntries([...own, ...flattened]);
+  if (task.correlationId !== undefined) args.push("correlation_id", task.correlationId);
+  if (task.traceparent !== undefined) args.push("traceparent", task.traceparent);
+  for (const key of Object.keys(task.metadata)) {
+    if (!isReserved(key)) args.push(key, task.metadata[key] ?? "");
+  }
+  return args;
+}
+
+/** The entry fields of a task, in a stable order (Go fields first). */
+export function encodeTaskFields(task: WireTask): Record<string, string> {
+  return argsToFields(encodeTaskArgs(task));
+}
+
+/** RFC 3339 text of an instant in ms. */
+const isoTime = rememberingLast((ms) => new Date(ms).toISOString());
+
+/** Go duration text of a timeout in ms. */
+const goDuration = rememberingLast(formatGoDuration);
+
+/** `format` remembering its last input and text: tasks enqueued in a row mostly share both. */
+function rememberingLast(format: (value: number) => string): (value: number) => string {
+  let lastValue = Number.NaN;
+  let lastText = "";
+  return (value) => {
+    if (value !== lastValue) {
+      lastText = format(value);
+      lastValue = value;
+    }
+    return lastText;
+  };
 }
 
 /** `[field, value, field, value, ...]` as XADD takes them. */

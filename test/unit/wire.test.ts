@@ -3,6 +3,7 @@ import {
   bufferArgsToFields,
   deadLetterFields,
   decodeTask,
+  encodeTaskArgs,
   encodeTaskFields,
   fieldsToArgs,
   retryFields,
@@ -39,6 +40,33 @@ describe("wire format", () => {
       correlation_id: "corr-1",
       tenant: "acme",
     });
+  });
+
+  it("lists the fields as XADD takes them, Go fields first, flattened metadata last", () => {
+    expect(encodeTaskArgs({ ...task, traceparent: "00-tp" })).toEqual([
+      "payload",
+      task.payload,
+      "type",
+      "send_email",
+      "created_at",
+      "2025-01-02T03:04:05.678Z",
+      "retry",
+      "0",
+      "max_retry",
+      "5",
+      "timeout",
+      "1m30s",
+      "metadata",
+      '{"tenant":"acme","type":"send_email","retry":"99"}',
+      "id",
+      task.id,
+      "correlation_id",
+      "corr-1",
+      "traceparent",
+      "00-tp",
+      "tenant",
+      "acme",
+    ]);
   });
 
   it("writes no correlation_id when none was given (the worker uses the task id)", () => {

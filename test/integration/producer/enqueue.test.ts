@@ -60,6 +60,30 @@ describe("producer", () => {
     expect((await redis.xrange(keysOf("default").stream, "-", "+"))[0]?.[0]).toBe(task.entryId);
   });
 
+  it("writes the same entry with a plain XADD (no maxLen, key or delay) as with the ENQUEUE script", async () => {
+    const options = { metadata: { tenant: "acme" }, correlationId: "c-1" };
+    const plain = await producer.enqueue("send_email", email, options);
+    const scripted = await producer.enqueue("send_email", email, { ...options, idempotencyKey: "k-1" });
+    const entries = await redis.xrange(keysOf("default").stream, "-", "+");
+    expect(entries.map(([id]) => id)).toEqual([plain.entryId, scripted.entryId]);
+    const [viaXadd, viaScript] = entries.map(([, flat]) =>
+      flat.map((value, i) => (flat[i - 1] === "id" || flat[i - 1] === "created_at" ? "*" : value)),
+    );
+    expect(viaXadd).toEqual(viaScript);
+    expect(viaXadd?.filter((_, i) => i % 2 === 0)).toEqual([
+      "payload",
+      "type",
+      "created_at",
+      "retry",
+      "max_retry",
+      "timeout",
+      "metadata",
+      "id",
+      "correlation_id",
+      "tenant",
+    ]);
+  });
+
   it("resolves maxRetries and timeout: enqueue option > schema > library default; writes no made-up correlation id", async () => {
     await producer.enqueue("send_email", email, { maxRetries: 0, timeout: "2m" });
     await producer.enqueue("resize_image", { url: "u", width: 3 });
@@ -184,6 +208,25 @@ describe("producer", () => {
       [2, "items"],
     ]);
     expect(await redis.exists(keysOf("default").stream, keysOf("critical").stream)).toBe(0);
+  });
+
+  it("bulk across several chunks into a queue that fills up stops there, item by item", async () => {
+    const bounded = createProducer(testRegistry({ defaultMaxLen: 300 }), {
+      redis: testRedisUrl(),
+      keyPrefix: prefix,
+      logger: quietLogger,
+    });
+    const items = Array.from({ length: 600 }, (_, i) => ({
+      type: "send_email",
+      payload: { ...email, subject: `n${i}` },
+    }));
+    const error = await bounded.enqueueBulk(items).catch((e: unknown) => e);
+    await bounded.close();
+    expect(error).toBeInstanceOf(QueueFullError);
+    const accepted = (error as QueueFullError).accepted;
+    expect(accepted.map((t) => t !== null)).toEqual(items.map((_, i) => i < 300));
+    const entries = await streamFields(redis, keysOf("default").stream);
+    expect(entries.map((f) => f.id)).toEqual(accepted.slice(0, 300).map((t) => t!.id));
   });
 
   it("bulk into a queue that fills up says item by item what was accepted", async () => {
