@@ -3,8 +3,9 @@
  * validator before anything is written, then writes it with one script call (pipelined for bulk).
  * Precedence of maxRetries and timeout: enqueue option > schema task > library default (defaults.ts).
  */
+import { defaultLogger } from "./default-logger.js";
 import { randomUUID } from "node:crypto";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import {
   BULK_PIPELINE_CHUNK,
   DEFAULT_IDEMPOTENCY_TTL_MS,
@@ -49,7 +50,7 @@ export interface ProducerOptions {
   readonly tls?: TlsOptions;
   /** Prefix of every key jobgen writes. @defaultValue `""` */
   readonly keyPrefix?: string;
-  /** @defaultValue a pino logger at level `info` */
+  /** @defaultValue pino at level `info` on stdout, buffered (default-logger.ts) */
   readonly logger?: Logger;
   /** How long an idempotency key remembers its task, in ms. @defaultValue 24 hours */
   readonly idempotencyTtlMs?: number;
@@ -103,7 +104,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       `createProducer: \`idempotencyTtlMs\` must be a positive integer, got ${idempotencyTtlMs}`,
     );
   }
-  const logger = (options.logger ?? pino({ level: "info" })).child({ component: "producer" });
+  const logger = (options.logger ?? defaultLogger()).child({ component: "producer" });
   const url = options.redis ?? defaultRedisUrl();
   const enqueuer = createRedisEnqueuer(url, options.tls, idempotencyTtlMs, logger);
   let closed = false;

@@ -18,10 +18,11 @@
  * finished together) share one ACK_MANY call per queue, each entry still ownership-checked. A fetch never returns more than `max`; the surplus of a
  * multi-stream read waits in memory for the next fetch and is leased along with `extendLease`.
  */
+import { defaultLogger } from "./default-logger.js";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import {
   ACK_BATCH_MAX,
   BLOCKING_READ_GRACE_MS,
@@ -86,7 +87,7 @@ export interface RedisProviderOptions {
   readonly enableAutoClaim?: boolean;
   /** A command without a reply after this many ms fails and its connection is replaced. @defaultValue 10000 */
   readonly commandTimeoutMs?: number;
-  /** @defaultValue a pino logger at level `info` */
+  /** @defaultValue pino at level `info` on stdout, buffered (default-logger.ts) */
   readonly logger?: Logger;
 }
 
@@ -117,7 +118,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     defaultClaimMinIdleMs(longestTimeoutMs(registry, options.queues)),
     "claimMinIdleMs",
   );
-  const logger = (options.logger ?? pino({ level: "info" })).child({ component: "redis-provider", consumer });
+  const logger = (options.logger ?? defaultLogger()).child({ component: "redis-provider", consumer });
 
   const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, COMMAND_TIMEOUT_MS, "commandTimeoutMs");
   const command = createRedisClient(url, "command", consumer, logger, { commandTimeoutMs, tls: options.tls });

@@ -7,8 +7,8 @@
  * entry's fields) > schema task (with the schema's `defaults`) > these worker options > library
  * defaults (runtime/defaults.ts). An absent option means "inherit", never 0.
  */
+import { defaultLogger } from "./default-logger.js";
 import type { Logger } from "pino";
-import { pino } from "pino";
 import {
   DEFAULT_BACKOFF_JITTER,
   DEFAULT_BACKOFF_STRATEGY,
@@ -39,7 +39,7 @@ export interface WorkerOptions {
   readonly tls?: TlsOptions;
   /** Prefix of every key jobgen reads and writes. @defaultValue `""` */
   readonly keyPrefix?: string;
-  /** Structured logs of the worker, its provider and every task. @defaultValue a pino logger at level `info` */
+  /** Structured logs of the worker, its provider and every task. @defaultValue pino at level `info` on stdout, buffered (default-logger.ts) */
   readonly logger?: Logger;
   /** Tasks handled at once (Go: Concurrency). @defaultValue 10 */
   readonly concurrency?: number;
@@ -149,7 +149,7 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
     redis: options.redis ?? defaultRedisUrl(),
     tls: options.tls,
     keyPrefix: options.keyPrefix ?? "",
-    logger: options.logger ?? pino({ level: "info" }),
+    logger: options.logger ?? defaultLogger(),
     concurrency,
     backoffStrategy:
       oneOf(options.backoffStrategy, STRATEGIES, "backoffStrategy") ?? DEFAULT_BACKOFF_STRATEGY,
