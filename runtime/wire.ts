@@ -190,7 +190,7 @@ export function decodeTask(
   const metadata = decodeMetadata(fields);
   const createdAt =
     decodeDate(fields.created_at) ?? decodeEpochMs(fields.enqueued_at_ms) ?? entryIdDate(entryId);
-  const timeout = fields.timeout === undefined ? undefined : parseDurationText(fields.timeout);
+  const timeout = fields.timeout === undefined ? undefined : decodeTimeout(fields.timeout);
   return {
     queue,
     entryId,
@@ -262,6 +262,14 @@ function decodeMetadata(fields: Readonly<Record<string, string>>): Record<string
     }
   }
   return Object.fromEntries(Object.entries(fields).filter(([key]) => !isReserved(key)));
+}
+
+/** The last `timeout` text decoded and its value: the tasks of a queue mostly share one. */
+let lastTimeout: { readonly text: string; readonly ms: number | undefined } = { text: "", ms: undefined };
+
+function decodeTimeout(text: string): number | undefined {
+  if (text !== lastTimeout.text) lastTimeout = { text, ms: parseDurationText(text) };
+  return lastTimeout.ms;
 }
 
 function decodeCount(text: string | undefined): number | undefined {

@@ -22,10 +22,9 @@ export function loggingMiddleware(logger: Logger): Middleware {
     }
     return next().then(
       () => {
-        logger.info(
-          { ...bindingsOf(ctx), durationMs: Math.round(performance.now() - started) },
-          "task succeeded",
-        );
+        const durationMs = Math.round(performance.now() - started);
+        const { taskId, type, attempt, correlationId } = ctx;
+        logger.info({ taskId, type, attempt, correlationId, durationMs }, "task succeeded");
       },
       (error: unknown) => {
         const durationMs = Math.round(performance.now() - started);

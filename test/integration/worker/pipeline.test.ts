@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PermanentError } from "../../../runtime/errors.js";
 import type { Middleware } from "../../../runtime/middleware.js";
@@ -185,5 +186,45 @@ describe("worker: concurrency, custom middleware, metrics", () => {
     }
     await eventually(async () => seen.length === 1, "task handled");
     expect(seen).toEqual([{ taskId, correlationId: taskId, als: taskId }]);
+  });
+
+  it("logs each attempt with its task id, type, attempt and correlation id, as the handler's ctx.logger does", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    let attempts = 0;
+    const worker = bed.worker(
+      {
+        send_email: async (_payload: unknown, ctx: TaskContext) => {
+          ctx.logger.info("from the handler");
+          if (++attempts === 1) throw new Error("first attempt fails");
+        },
+        resize_image: noop,
+      },
+      { logger },
+    );
+    const id = await addRaw(bed.redis, bed.keys.stream);
+    await worker.start();
+    await eventually(async () => lines.some((line) => line.msg === "task succeeded"), "success logged");
+    const bindings = (attempt: number) => ({
+      taskId: id,
+      type: "send_email",
+      attempt,
+      correlationId: `corr-${id}`,
+    });
+    const about = (msg: string) => lines.filter((line) => line.msg === msg);
+    expect(about("from the handler")).toEqual([
+      expect.objectContaining(bindings(1)),
+      expect.objectContaining(bindings(2)),
+    ]);
+    expect(about("task failed")).toEqual([
+      expect.objectContaining({
+        ...bindings(1),
+        level: 40,
+        err: expect.objectContaining({ message: "first attempt fails" }),
+      }),
+    ]);
+    expect(about("task succeeded")).toEqual([
+      expect.objectContaining({ ...bindings(2), level: 30, durationMs: expect.any(Number) }),
+    ]);
   });
 });
