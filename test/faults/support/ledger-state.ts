@@ -7,6 +7,8 @@ export interface StartRecord {
   readonly t: number;
   /** When this attempt reported done or failed in the same process. */
   outcomeT?: number;
+  /** It reported failed (the handler's planned failure). */
+  failed?: boolean;
 }
 
 export interface Accepted {
@@ -27,7 +29,7 @@ export class LedgerState {
   /** Time of the latest done event. */
   lastDoneAt = 0;
   readonly effects = new Map<string, number>();
-  readonly hooks: { id: string; point: string; pid: number }[] = [];
+  readonly hooks: { id: string; attempt: number; point: string; pid: number; t: number }[] = [];
   readonly blocked: { id: string; pid: number; t: number }[] = [];
   readonly ready = new Set<number>();
   /** Interruptions per worker pid: abnormal exits and signals sent by the test. */
@@ -70,14 +72,23 @@ export class LedgerState {
         const open = (this.starts.get(event.id) ?? []).findLast(
           (s) => s.pid === event.pid && s.attempt === event.attempt && s.outcomeT === undefined,
         );
-        if (open) open.outcomeT = event.t;
+        if (open) {
+          open.outcomeT = event.t;
+          open.failed = event.ev === "failed";
+        }
         break;
       }
       case "effect":
         this.effects.set(event.id, (this.effects.get(event.id) ?? 0) + 1);
         break;
       case "hook":
-        this.hooks.push({ id: event.id, point: event.point, pid: event.pid });
+        this.hooks.push({
+          id: event.id,
+          attempt: event.attempt,
+          point: event.point,
+          pid: event.pid,
+          t: event.t,
+        });
         this.interrupt(event.pid, event.t);
         break;
       case "blocked":

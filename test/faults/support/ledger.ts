@@ -42,6 +42,8 @@ export type LedgerEvent = { readonly t: number } & (
       /** A worker hook killed its own process around a transition script call. */
       readonly ev: "hook";
       readonly id: string;
+      /** The attempt whose transition it struck. */
+      readonly attempt: number;
       readonly pid: number;
       readonly point: string;
       readonly command: string;

@@ -4,6 +4,8 @@
  * whose behaviour the payload sets, and writes started / done / failed / effect events and a
  * periodic memory and prototype-pollution report to the test's ledger.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { PermanentError } from "../../../runtime/errors.js";
@@ -30,8 +32,14 @@ const { pid } = process;
 const { consumer, keyPrefix, markerDir } = config;
 const ledger = new LedgerWriter(config.ledgerPath);
 let sawSigterm = false;
+/** The attempt each armed task id is on: its kill is spent (marker written) only when the hook strikes. */
+const armedAttempts = new Map<string, number>();
 const hook = installCommandHook({
-  beforeDying: (id, point, command) => ledger.write({ ev: "hook", id, pid, point, command }),
+  beforeDying: (id, point, command) => {
+    const attempt = armedAttempts.get(id) ?? 0;
+    firstTime(markerDir, `kill-${id}-${attempt}`);
+    ledger.write({ ev: "hook", id, attempt, pid, point, command });
+  },
   onRead: (command) => {
     if (sawSigterm) ledger.write({ ev: "read-after-signal", pid, command });
   },
@@ -102,9 +110,13 @@ async function work(payload: WorkPayload, ctx: TaskContext<WorkPayload>): Promis
   }
   if (ctx.attempt <= (payload.failTimes ?? 0)) {
     ledger.write({ ev: "failed", ...event, error: payload.failWith ?? "error" });
-    // The retry or dead-letter transition of this attempt (its arguments carry the task id).
+    // The retry or dead-letter transition of this attempt (its arguments carry the task id). The
+    // kill is spent only when it strikes: with concurrency 1 this attempt can still be cut short by
+    // the kill of the task before it (whose transition may run while this handler does), and then
+    // its redelivery arms it again.
     const killAt = payload.killAt;
-    if (killAt !== undefined && firstTime(markerDir, `kill-${ctx.taskId}-${ctx.attempt}`)) {
+    if (killAt !== undefined && !existsSync(join(markerDir, `kill-${ctx.taskId}-${ctx.attempt}`))) {
+      armedAttempts.set(ctx.taskId, ctx.attempt);
       hook.arm(ctx.taskId, killAt);
     }
     return failure(payload, ctx.attempt);
