@@ -41,7 +41,11 @@ export interface WorkerOptions {
   readonly keyPrefix?: string;
   /** Structured logs of the worker, its provider and every task. @defaultValue pino at level `info` on stdout, buffered (default-logger.ts) */
   readonly logger?: Logger;
-  /** Tasks handled at once (Go: Concurrency). @defaultValue 10 */
+  /**
+   * Handlers run at once (Go: Concurrency). A task whose handler has finished frees its slot while
+   * its ack (or retry, DLQ) is on its way to Redis, so the worker holds at most twice this many
+   * entries. @defaultValue 10
+   */
   readonly concurrency?: number;
   /** Backoff strategy of tasks whose schema sets none (Go: BackoffStrategy). @defaultValue `"exponential"` */
   readonly backoffStrategy?: BackoffStrategy;
