@@ -56,6 +56,8 @@ declare module "ioredis" {
       stream: string,
       group: string,
       consumer: string,
+      lowestId: string,
+      highestId: string,
       ...ids: string[]
     ): Result<number[], Context>;
     jobgenRetry(

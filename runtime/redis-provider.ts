@@ -371,15 +371,15 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       acksWaiting.delete(q);
       for (let start = 0; start < waiting.length; start += ACK_BATCH_MAX) {
         const batch = waiting.slice(start, start + ACK_BATCH_MAX);
-        command
-          .jobgenAckMany(q.keys.stream, q.definition.group, consumer, ...batch.map((a) => a.entryId))
-          .then(
-            (owned) => batch.forEach((a, i) => a.resolve(owned[i] === 1)),
-            (err: unknown) => {
-              const error = failure(`acking ${batch.length} entries of ${q.keys.stream}`, err);
-              for (const a of batch) a.reject(error);
-            },
-          );
+        const ids = batch.map((a) => a.entryId);
+        const [lowest, highest] = streamIdRange(ids);
+        command.jobgenAckMany(q.keys.stream, q.definition.group, consumer, lowest, highest, ...ids).then(
+          (owned) => batch.forEach((a, i) => a.resolve(owned[i] === 1)),
+          (err: unknown) => {
+            const error = failure(`acking ${batch.length} entries of ${q.keys.stream}`, err);
+            for (const a of batch) a.reject(error);
+          },
+        );
       }
     }
   }
@@ -547,6 +547,23 @@ function errorMessage(err: unknown): string {
 
 function wrap(what: string, err: unknown): RedisError {
   return new RedisError(`${what} failed: ${errorMessage(err)}`, { cause: err });
+}
+
+/** The lowest and highest of stream entry ids (`<ms>-<seq>`), in stream order. */
+function streamIdRange(ids: readonly string[]): [string, string] {
+  let lowest = ids[0] ?? "-";
+  let highest = lowest;
+  for (const id of ids) {
+    if (compareStreamIds(id, lowest) < 0) lowest = id;
+    if (compareStreamIds(id, highest) > 0) highest = id;
+  }
+  return [lowest, highest];
+}
+
+function compareStreamIds(a: string, b: string): number {
+  const [aMs = "", aSeq = ""] = a.split("-");
+  const [bMs = "", bSeq = ""] = b.split("-");
+  return Number(aMs) - Number(bMs) || Number(aSeq) - Number(bSeq);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

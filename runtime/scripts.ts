@@ -125,13 +125,22 @@ return {r[1], out}
 
 export const ACK_MANY = `
 -- KEYS[1] stream
--- ARGV[1] group, ARGV[2] consumer, ARGV[3..] entry ids
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3] lowest and ARGV[4] highest of the entry ids, ARGV[5..] entry ids
 -- returns one integer per entry id, in order: 1 when acked and deleted, 0 when this consumer does
--- not own that entry (it is left unchanged); each entry is judged on its own, all in one atomic step
+-- not own that entry (it is left unchanged); each entry is judged on its own, all in one atomic step.
+-- Ownership comes from one XPENDING over this consumer's entries in the ids' range; when that range
+-- holds more of them than the reply's cap, the ids not seen are checked one by one.
 ${HELPERS}
+local cap = 2 * (#ARGV - 4) + 64
+local mine, partial = {}, false
+local rows = redis.pcall('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[4], cap, ARGV[2])
+if type(rows) == 'table' and rows.err == nil then
+  for _, row in ipairs(rows) do mine[row[1]] = true end
+  partial = #rows == cap
+end
 local owned, out = {}, {}
-for i = 3, #ARGV do
-  if owns(KEYS[1], ARGV[1], ARGV[i], ARGV[2]) then
+for i = 5, #ARGV do
+  if mine[ARGV[i]] or (partial and owns(KEYS[1], ARGV[1], ARGV[i], ARGV[2])) then
     owned[#owned + 1] = ARGV[i]
     out[#out + 1] = 1
   else

@@ -59,4 +59,23 @@ describe("redis provider: acks asked for together", () => {
     expect(await redis.xlen(keys.stream)).toBe(0);
     expect((await redis.xpending(keys.stream, "workers"))[0]).toBe(0);
   });
+
+  it("judges every entry when this consumer holds more entries in the batch's range than one range read returns", async () => {
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < 200; i++) pipeline.xadd(keys.stream, "*", "type", "send_email", "payload", "{}");
+    await pipeline.exec();
+    const tasks = await fetchAtLeast(provider, 200);
+    // Every fifth entry, spread over the whole range: 40 acks, 200 entries of this consumer in range.
+    const acked = tasks.filter((_, i) => i % 5 === 0);
+    const taken = acked[20]!;
+    await redis.xclaim(keys.stream, "workers", "new-owner", 0, taken.entryId);
+
+    const owned = await Promise.all(acked.map((task) => provider.ack(task)));
+
+    expect(owned).toEqual(acked.map((task) => task !== taken));
+    expect(await redis.xlen(keys.stream)).toBe(200 - 39);
+    const pending = (await redis.xpending(keys.stream, "workers", "-", "+", 1000)) as [string, string][];
+    expect(pending).toHaveLength(200 - 39);
+    expect(pending.filter(([, owner]) => owner === "new-owner").map(([id]) => id)).toEqual([taken.entryId]);
+  });
 });
