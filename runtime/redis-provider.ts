@@ -560,10 +560,17 @@ function streamIdRange(ids: readonly string[]): [string, string] {
   return [lowest, highest];
 }
 
+/** Stream order of two entry ids (`<ms>-<seq>`, decimal without leading zeros), without allocating. */
 function compareStreamIds(a: string, b: string): number {
-  const [aMs = "", aSeq = ""] = a.split("-");
-  const [bMs = "", bSeq = ""] = b.split("-");
-  return Number(aMs) - Number(bMs) || Number(aSeq) - Number(bSeq);
+  const aDash = a.indexOf("-");
+  const bDash = b.indexOf("-");
+  if (aDash !== bDash) return aDash - bDash; // fewer digits: a smaller time
+  for (let i = 0; i < aDash; i++) {
+    const diff = a.charCodeAt(i) - b.charCodeAt(i);
+    if (diff !== 0) return diff;
+  }
+  if (a.length !== b.length) return a.length - b.length; // same time: fewer digits, smaller sequence
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
