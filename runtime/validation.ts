@@ -121,7 +121,8 @@ function pathOf(node: PathNode): (string | number)[] {
  * Throws {@link TaskRejectedError} (`too_large`, `malformed` or `validation`).
  */
 export function parsePayloadText(text: string, limits: PayloadLimits): unknown {
-  const bytes = Buffer.byteLength(text, "utf8");
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: short text cannot be over the cap.
+  const bytes = text.length * 3 <= limits.maxBytes ? 0 : Buffer.byteLength(text, "utf8");
   if (bytes > limits.maxBytes) {
     throw new TaskRejectedError("too_large", `payload is ${bytes} bytes, over the cap of ${limits.maxBytes}`);
   }
