@@ -50,6 +50,14 @@ describe("parsePayloadText", () => {
     expect(parsePayloadText('{"to":"a@b.c","n":[1,2]}', limits)).toEqual({ to: "a@b.c", n: [1, 2] });
   });
 
+  it("caps the payload in UTF-8 bytes, not characters", () => {
+    const cap = { maxBytes: 10, maxDepth: 4 };
+    expect(parsePayloadText('"éééé"', cap)).toBe("éééé"); // 6 characters, 10 bytes
+    const error = rejection(() => parsePayloadText('"ééééé"', cap)); // 7 characters, 12 bytes
+    expect(error.reason).toBe("too_large");
+    expect(error.message).toContain("12 bytes");
+  });
+
   it.each([
     ['{"__proto__":{"polluted":true}}', ["__proto__"]],
     ['{"a":{"constructor":{"prototype":{"polluted":true}}}}', ["a", "constructor"]],
