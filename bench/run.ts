@@ -369,9 +369,11 @@ ${failures.length === 0 ? "" : `Failures:\n${failures.map(([row, library, e]) =>
   before every measurement; every measurement in fresh child processes (producer and worker apart);
   order per repetition: jobgen, BullMQ, bare loop.
 - Payload (all libraries): \`{ to, subject, body (~120 chars), i, sentAt }\`, ~220 bytes of JSON.
-- jobgen: \`createProducer(registry, { keyPrefix })\` (\`enqueueBulk\` with ${settings.bulkBatch} items per call,
+- jobgen: the compiled package (\`dist/\`, built by \`npm run bench\`, as users install it);
+  \`createProducer(registry, { keyPrefix })\` (\`enqueueBulk\` with ${settings.bulkBatch} items per call,
   \`enqueue\`), \`createWorkerRuntime(registry, { concurrency }, handlers)\` with the default middleware
-  (recovery, logging with the default pino logger to a discarded stdout, metrics, tracing, timeout,
+  (recovery, logging with the default pino logger to a discarded stdout — one "task succeeded" line per
+  task at info —, metrics, tracing with \`@opentelemetry/api\` installed but no SDK registered, timeout,
   validation) and zod validation on both sides (bench/registry.ts).
 - BullMQ: \`Queue\` on its own ioredis connection; \`Worker\` on a separate connection with
   \`maxRetriesPerRequest: null\`, the same concurrency, \`removeOnComplete: { count: 0 }\` (= \`true\`:
