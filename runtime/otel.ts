@@ -35,15 +35,17 @@ export interface HandleSpanInfo {
 
 /**
  * Runs `enqueue` inside a PRODUCER span and hands it the metadata to write, with `traceparent`
- * set to that span (or left as it was when OpenTelemetry is not installed).
+ * set to that span (or left as it was when OpenTelemetry is not installed, or no tracer provider is
+ * registered: then no span could carry a trace, and none is made).
  */
-export async function traceEnqueue<T>(
+export function traceEnqueue<T>(
   info: EnqueueSpanInfo,
   metadata: Readonly<Record<string, string>> | undefined,
   enqueue: (metadata: Readonly<Record<string, string>> | undefined) => Promise<T>,
 ): Promise<T> {
-  const api = await loadOpenTelemetry();
-  if (api === undefined) return enqueue(metadata);
+  if (lookedUp === undefined) return loadOpenTelemetry().then(() => traceEnqueue(info, metadata, enqueue));
+  const api = lookedUp.api;
+  if (api === undefined || !tracingIsRegistered(api)) return enqueue(metadata);
   const tracer = api.trace.getTracer(TRACER_NAME);
   return tracer.startActiveSpan(
     `enqueue ${info.type}`,
@@ -106,9 +108,10 @@ export function traceHandle<T>(info: HandleSpanInfo, handle: () => Promise<T>): 
 }
 
 /**
- * Whether a tracer provider (an SDK) is registered. Without one every span is a no-op and, with no
- * context manager either, nothing a handler runs could see the span: the worker then skips it
- * (a span per task cost ~3 µs of worker CPU for nothing). Unknown API shapes count as registered.
+ * Whether a tracer provider (an SDK) is registered. Without one every span is a no-op with an
+ * invalid context and, with no context manager either, nothing could see it: producer and worker
+ * then skip it (a span per task cost ~3 µs of worker CPU for nothing). Unknown API shapes count as
+ * registered.
  */
 function tracingIsRegistered(api: OpenTelemetryApi): boolean {
   const provider = api.trace.getTracerProvider() as { getDelegate?: () => unknown };

@@ -1,6 +1,6 @@
 import { trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { loadOpenTelemetry, traceHandle } from "../../runtime/otel.js";
+import { loadOpenTelemetry, traceEnqueue, traceHandle } from "../../runtime/otel.js";
 import { installMemoryTracing } from "../support/otel-memory.js";
 
 const info = { type: "send_email", queue: "default", taskId: "t-1", attempt: 1, traceparent: undefined };
@@ -26,5 +26,21 @@ describe("otel without a registered tracer provider", () => {
     } finally {
       tracing.uninstall();
     }
+  });
+
+  it("writes no traceparent on enqueue, then does once a provider is registered", async () => {
+    await loadOpenTelemetry();
+    const written: (Readonly<Record<string, string>> | undefined)[] = [];
+    const enqueue = async (metadata: Readonly<Record<string, string>> | undefined) =>
+      void written.push(metadata);
+    await traceEnqueue({ type: "send_email", queue: "default" }, { tenant: "t1" }, enqueue);
+    const tracing = installMemoryTracing();
+    try {
+      await traceEnqueue({ type: "send_email", queue: "default" }, { tenant: "t1" }, enqueue);
+    } finally {
+      tracing.uninstall();
+    }
+    expect(written[0]).toEqual({ tenant: "t1" });
+    expect(written[1]).toMatchObject({ tenant: "t1", traceparent: expect.stringMatching(/^00-/) });
   });
 });
