@@ -194,6 +194,29 @@ describe("producer", () => {
     expect(entries.map((f) => JSON.parse(f.payload!).subject)).toEqual(items.map((i) => i.payload.subject));
   });
 
+  it("bulk writes each entry as enqueue does, items with different fields mixed in one chunk", async () => {
+    const items = [
+      { type: "send_email", payload: email },
+      { type: "send_email", payload: email },
+      { type: "send_email", payload: email, options: { metadata: { tenant: "acme" }, correlationId: "c-1" } },
+      { type: "send_email", payload: email, options: { metadata: { tenant: "acme" }, correlationId: "c-2" } },
+      { type: "send_email", payload: { ...email, subject: "other" }, options: { maxRetries: 0 } },
+      { type: "resize_image", payload: { url: "u", width: 3 } },
+      { type: "send_email", payload: email, options: { metadata: { tenant: "" } } },
+    ];
+    const bulk = await producer.enqueueBulk(items);
+    for (const item of items) await producer.enqueue(item.type, item.payload, item.options);
+    const entries = await redis.xrange(keysOf("default").stream, "-", "+");
+    expect(entries.map(([id]) => id).slice(0, items.length)).toEqual(bulk.map((t) => t.entryId));
+    const masked = entries.map(([, flat]) =>
+      flat.map((value, i) => (flat[i - 1] === "id" || flat[i - 1] === "created_at" ? "*" : value)),
+    );
+    expect(masked.slice(0, items.length)).toEqual(masked.slice(items.length));
+    expect(entries.map(([, flat]) => flat[flat.indexOf("id") + 1]).slice(0, items.length)).toEqual(
+      bulk.map((t) => t.id),
+    );
+  });
+
   it("bulk validates every item before writing any, naming each item index", async () => {
     const error = await producer
       .enqueueBulk([
