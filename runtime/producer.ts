@@ -69,7 +69,8 @@ export interface Producer {
   /**
    * Validates every item first (all or nothing: a `ValidationError` lists the issues of every
    * item, paths starting with the item's index), then writes them in chunks of 250, in item
-   * order. Resolves with the tasks in item order. A full queue stops it with `QueueFullError`,
+   * order; they share one `created_at`, the moment of the call. Resolves with the tasks in item
+   * order. A full queue stops it with `QueueFullError`,
    * whose `accepted` says item by item what was enqueued. A `RedisError` may come after some
    * chunks were written.
    */
@@ -120,7 +121,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     return Object.hasOwn(registry.tasks, type) ? (registry.tasks[type]?.queue ?? "") : "";
   }
 
-  function prepare(type: string, payload: unknown, opts: EnqueueOptions = {}): Prepared {
+  function prepare(type: string, payload: unknown, opts: EnqueueOptions, createdAt: Date): Prepared {
     const task = Object.hasOwn(registry.tasks, type) ? registry.tasks[type] : undefined;
     if (task === undefined) throw new UnknownTaskError(type);
     const queue = Object.hasOwn(registry.queues, task.queue) ? registry.queues[task.queue] : undefined;
@@ -133,7 +134,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       id: taskId,
       type,
       payload: json,
-      createdAt: new Date(),
+      createdAt,
       retry: 0,
       maxRetry: maxRetriesOf(opts.maxRetries, task.maxRetries),
       timeoutMs: timeoutOf(opts.timeout, task.timeoutMs),
@@ -200,7 +201,8 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       assertOpen();
       // OpenTelemetry (when installed): a PRODUCER span, its traceparent carried in the metadata.
       return traceEnqueue({ type, queue: queueOfTask(type) }, opts.metadata, async (metadata) => {
-        const prepared = prepare(type, payload, metadata === opts.metadata ? opts : { ...opts, metadata });
+        const withMetadata = metadata === opts.metadata ? opts : { ...opts, metadata };
+        const prepared = prepare(type, payload, withMetadata, new Date());
         assertOpen();
         const task = toTask(prepared, await enqueuer.writeOne(prepared));
         if (task === "full") throw new QueueFullError(prepared.queue.name, prepared.queue.maxLen ?? 0);
@@ -216,7 +218,11 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       assertOpen();
       // OpenTelemetry (when installed): one PRODUCER span for the batch, its traceparent on every item.
       return traceEnqueue({ type: "(bulk)", queue: "" }, undefined, async (metadata) => {
-        const prepared = prepareAll(withTrace(items, metadata), prepare);
+        // The tasks of one call share created_at: the moment of the call.
+        const createdAt = new Date();
+        const prepared = prepareAll(withTrace(items, metadata), (item) =>
+          prepare(item.type, item.payload, item.options ?? {}, createdAt),
+        );
         const accepted: (EnqueuedTask | null)[] = prepared.map(() => null);
         const chunks: Prepared[][] = [];
         for (let start = 0; start < prepared.length; start += BULK_PIPELINE_CHUNK) {
@@ -254,14 +260,14 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
 /** Prepares every item; validation issues of all items are reported together, paths led by the item index. */
 function prepareAll(
   items: readonly BulkEnqueueItem[],
-  prepare: (type: string, payload: unknown, opts?: EnqueueOptions) => Prepared,
+  prepare: (item: BulkEnqueueItem) => Prepared,
 ): Prepared[] {
   const issues: ValidationIssue[] = [];
   const failedTypes = new Set<string>();
   const prepared: Prepared[] = [];
   items.forEach((item, index) => {
     try {
-      prepared.push(prepare(item.type, item.payload, item.options));
+      prepared.push(prepare(item));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       failedTypes.add(item.type);
