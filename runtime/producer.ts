@@ -4,7 +4,6 @@
  * Precedence of maxRetries and timeout: enqueue option > schema task > library default (defaults.ts).
  */
 import { defaultLogger } from "./default-logger.js";
-import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import {
   BULK_PIPELINE_CHUNK,
@@ -37,6 +36,7 @@ import { redactUrl } from "./redis-connection.js";
 import { loadOpenTelemetry, traceEnqueue } from "./otel.js";
 import { encodeTaskArgs } from "./wire.js";
 import { checkOutgoingPayload } from "./outgoing-payload.js";
+import { newTaskId } from "./task-id.js";
 
 // @opentelemetry/api (when installed) is imported with the producer, not on the first enqueue:
 // ~20 ms once (~55 ms under tsx).
@@ -129,7 +129,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       throw new ConfigError(`task "${type}" names queue "${task.queue}", which the registry does not define`);
     }
     const json = checkOutgoingPayload(type, task, payload);
-    const taskId = randomUUID();
+    const taskId = newTaskId();
     const fields = encodeTaskArgs({
       id: taskId,
       type,
