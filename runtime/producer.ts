@@ -79,6 +79,9 @@ export interface Producer {
   close(): Promise<void>;
 }
 
+const NO_OPTIONS: EnqueueOptions = Object.freeze({});
+const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({});
+
 /** The items with `metadata` (the batch's trace context) merged into each one's metadata. */
 function withTrace(
   items: readonly BulkEnqueueItem[],
@@ -197,7 +200,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   }
 
   return {
-    async enqueue(type, payload, opts = {}) {
+    async enqueue(type, payload, opts = NO_OPTIONS) {
       assertOpen();
       // OpenTelemetry (when installed): a PRODUCER span, its traceparent carried in the metadata.
       return traceEnqueue({ type, queue: queueOfTask(type) }, opts.metadata, async (metadata) => {
@@ -221,7 +224,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
         // The tasks of one call share created_at: the moment of the call.
         const createdAt = new Date();
         const prepared = prepareAll(withTrace(items, metadata), (item) =>
-          prepare(item.type, item.payload, item.options ?? {}, createdAt),
+          prepare(item.type, item.payload, item.options ?? NO_OPTIONS, createdAt),
         );
         const accepted: (EnqueuedTask | null)[] = prepared.map(() => null);
         const chunks: Prepared[][] = [];
@@ -313,7 +316,7 @@ function configMs(value: NonNullable<EnqueueOptions["delay"]>, what: string): nu
 }
 
 function metadataOf(metadata: EnqueueOptions["metadata"]): Readonly<Record<string, string>> {
-  if (metadata === undefined) return {};
+  if (metadata === undefined) return NO_METADATA;
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== "string") {
       throw new ConfigError(
