@@ -253,7 +253,12 @@ describe("producer", () => {
   });
 
   it("bulk into a queue that fills up says item by item what was accepted", async () => {
-    const items = Array.from({ length: 7 }, () => ({ type: "process_order", payload: order }));
+    // Items with and without metadata: the queue's room is counted across their differing fields.
+    const items = Array.from({ length: 7 }, (_, i) => ({
+      type: "process_order",
+      payload: order,
+      options: i % 3 === 1 ? { metadata: { tenant: `t${i}` } } : undefined,
+    }));
     const error = await producer.enqueueBulk(items).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueueFullError);
     const accepted = (error as QueueFullError).accepted;
