@@ -5,17 +5,19 @@
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAYLOAD_BYTES } from "./defaults.js";
 import { PayloadTooLargeError, ValidationError } from "./errors.js";
 import type { TaskDefinition } from "./types.js";
-import { forbiddenKeyIssues, valueNestingExceeds } from "./validation.js";
+import { walkKeys } from "./validation.js";
 
 /**
  * Checks, in this order, nesting depth (first, so a 10k-deep value gets a clear error instead of
  * overflowing the stack in JSON.stringify or zod), JSON size, the task's zod validator, and
- * forbidden keys (`__proto__`, `constructor`, `prototype`, which workers refuse). Returns the
+ * forbidden keys (`__proto__`, `constructor`, `prototype`, which workers refuse; found by the
+ * same walk as the depth). Returns the
  * payload's JSON text; throws `PayloadTooLargeError` or `ValidationError` (every issue, with paths).
  */
 export function checkOutgoingPayload(type: string, task: TaskDefinition, payload: unknown): string {
   const maxDepth = task.maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (valueNestingExceeds(payload, maxDepth)) {
+  const walk = walkKeys(payload, maxDepth);
+  if (walk.tooDeep) {
     throw new PayloadTooLargeError(
       `payload of task "${type}" nests objects/arrays deeper than its cap of ${maxDepth} (maxDepth in the schema)`,
     );
@@ -32,8 +34,7 @@ export function checkOutgoingPayload(type: string, task: TaskDefinition, payload
       })),
     );
   }
-  const forbidden = forbiddenKeyIssues(payload);
-  if (forbidden.length > 0) throw new ValidationError(type, forbidden);
+  if (walk.issues.length > 0) throw new ValidationError(type, walk.issues);
   return json;
 }
 

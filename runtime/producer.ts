@@ -4,7 +4,6 @@
  * Precedence of maxRetries and timeout: enqueue option > schema task > library default (defaults.ts).
  */
 import { defaultLogger } from "./default-logger.js";
-import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import {
   BULK_PIPELINE_CHUNK,
@@ -37,6 +36,7 @@ import { redactUrl } from "./redis-connection.js";
 import { loadOpenTelemetry, traceEnqueue } from "./otel.js";
 import { encodeTaskArgs } from "./wire.js";
 import { checkOutgoingPayload } from "./outgoing-payload.js";
+import { newTaskId } from "./task-id.js";
 
 // @opentelemetry/api (when installed) is imported with the producer, not on the first enqueue:
 // ~20 ms once (~55 ms under tsx).
@@ -69,7 +69,8 @@ export interface Producer {
   /**
    * Validates every item first (all or nothing: a `ValidationError` lists the issues of every
    * item, paths starting with the item's index), then writes them in chunks of 250, in item
-   * order. Resolves with the tasks in item order. A full queue stops it with `QueueFullError`,
+   * order; they share one `created_at`, the moment of the call. Resolves with the tasks in item
+   * order. A full queue stops it with `QueueFullError`,
    * whose `accepted` says item by item what was enqueued. A `RedisError` may come after some
    * chunks were written.
    */
@@ -77,6 +78,9 @@ export interface Producer {
   /** Closes the connection; later enqueues throw `ClosedError`. */
   close(): Promise<void>;
 }
+
+const NO_OPTIONS: EnqueueOptions = Object.freeze({});
+const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 
 /** The items with `metadata` (the batch's trace context) merged into each one's metadata. */
 function withTrace(
@@ -120,7 +124,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     return Object.hasOwn(registry.tasks, type) ? (registry.tasks[type]?.queue ?? "") : "";
   }
 
-  function prepare(type: string, payload: unknown, opts: EnqueueOptions = {}): Prepared {
+  function prepare(type: string, payload: unknown, opts: EnqueueOptions, createdAt: Date): Prepared {
     const task = Object.hasOwn(registry.tasks, type) ? registry.tasks[type] : undefined;
     if (task === undefined) throw new UnknownTaskError(type);
     const queue = Object.hasOwn(registry.queues, task.queue) ? registry.queues[task.queue] : undefined;
@@ -128,12 +132,12 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       throw new ConfigError(`task "${type}" names queue "${task.queue}", which the registry does not define`);
     }
     const json = checkOutgoingPayload(type, task, payload);
-    const taskId = randomUUID();
+    const taskId = newTaskId();
     const fields = encodeTaskArgs({
       id: taskId,
       type,
       payload: json,
-      createdAt: new Date(),
+      createdAt,
       retry: 0,
       maxRetry: maxRetriesOf(opts.maxRetries, task.maxRetries),
       timeoutMs: timeoutOf(opts.timeout, task.timeoutMs),
@@ -196,11 +200,12 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   }
 
   return {
-    async enqueue(type, payload, opts = {}) {
+    async enqueue(type, payload, opts = NO_OPTIONS) {
       assertOpen();
       // OpenTelemetry (when installed): a PRODUCER span, its traceparent carried in the metadata.
       return traceEnqueue({ type, queue: queueOfTask(type) }, opts.metadata, async (metadata) => {
-        const prepared = prepare(type, payload, metadata === opts.metadata ? opts : { ...opts, metadata });
+        const withMetadata = metadata === opts.metadata ? opts : { ...opts, metadata };
+        const prepared = prepare(type, payload, withMetadata, new Date());
         assertOpen();
         const task = toTask(prepared, await enqueuer.writeOne(prepared));
         if (task === "full") throw new QueueFullError(prepared.queue.name, prepared.queue.maxLen ?? 0);
@@ -216,7 +221,11 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       assertOpen();
       // OpenTelemetry (when installed): one PRODUCER span for the batch, its traceparent on every item.
       return traceEnqueue({ type: "(bulk)", queue: "" }, undefined, async (metadata) => {
-        const prepared = prepareAll(withTrace(items, metadata), prepare);
+        // The tasks of one call share created_at: the moment of the call.
+        const createdAt = new Date();
+        const prepared = prepareAll(withTrace(items, metadata), (item) =>
+          prepare(item.type, item.payload, item.options ?? NO_OPTIONS, createdAt),
+        );
         const accepted: (EnqueuedTask | null)[] = prepared.map(() => null);
         const chunks: Prepared[][] = [];
         for (let start = 0; start < prepared.length; start += BULK_PIPELINE_CHUNK) {
@@ -254,14 +263,14 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
 /** Prepares every item; validation issues of all items are reported together, paths led by the item index. */
 function prepareAll(
   items: readonly BulkEnqueueItem[],
-  prepare: (type: string, payload: unknown, opts?: EnqueueOptions) => Prepared,
+  prepare: (item: BulkEnqueueItem) => Prepared,
 ): Prepared[] {
   const issues: ValidationIssue[] = [];
   const failedTypes = new Set<string>();
   const prepared: Prepared[] = [];
   items.forEach((item, index) => {
     try {
-      prepared.push(prepare(item.type, item.payload, item.options));
+      prepared.push(prepare(item));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       failedTypes.add(item.type);
@@ -307,7 +316,7 @@ function configMs(value: NonNullable<EnqueueOptions["delay"]>, what: string): nu
 }
 
 function metadataOf(metadata: EnqueueOptions["metadata"]): Readonly<Record<string, string>> {
-  if (metadata === undefined) return {};
+  if (metadata === undefined) return NO_METADATA;
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== "string") {
       throw new ConfigError(

@@ -51,8 +51,10 @@ return {'stream', redis.call('XADD', KEYS[1], '*', unpack(ARGV, 6))}
 
 export const ENQUEUE_MANY = `
 -- KEYS[1] stream, KEYS[2] delayed set
--- ARGV[1] maxLen (0: unbounded), ARGV[2] number of tasks, then for each task: the number k of its
--- field/value strings, then those k strings
+-- ARGV[1] maxLen (0: unbounded), then the tasks in runs of consecutive tasks whose entries have the
+-- same field names, each run: n (its tasks), k (fields per entry), the k field names, k letters
+-- ('s': every task of the run has the same value, sent once; 'o': each task has its own), the
+-- shared values in field order, then for each task its own values in field order
 -- returns one reply per task, in order: its entry id, or 'full' when the queue was full for it
 -- Immediate tasks without idempotency keys only (the producer's bulk fast path); same maxLen rule
 -- as ENQUEUE: full when XLEN + ZCARD >= maxLen. Nothing is trimmed.
@@ -62,16 +64,33 @@ if max_len > 0 then
   room = math.max(0, max_len - redis.call('XLEN', KEYS[1]) - redis.call('ZCARD', KEYS[2]))
 end
 local out = {}
-local i = 3
-for t = 1, tonumber(ARGV[2]) do
-  local k = tonumber(ARGV[i])
-  if room == 0 then
-    out[t] = 'full'
-  else
-    out[t] = redis.call('XADD', KEYS[1], '*', unpack(ARGV, i + 1, i + k))
-    if room > 0 then room = room - 1 end
+local i = 2
+while i <= #ARGV do
+  local n, k = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+  local kinds = ARGV[i + 2 + k]
+  local entry, own = {}, {}
+  for j = 1, k do entry[2 * j - 1] = ARGV[i + 1 + j] end
+  i = i + 3 + k
+  for j = 1, k do
+    if kinds:sub(j, j) == 's' then
+      entry[2 * j] = ARGV[i]
+      i = i + 1
+    else
+      own[#own + 1] = 2 * j
+    end
   end
-  i = i + k + 1
+  for _ = 1, n do
+    for _, at in ipairs(own) do
+      entry[at] = ARGV[i]
+      i = i + 1
+    end
+    if room == 0 then
+      out[#out + 1] = 'full'
+    else
+      out[#out + 1] = redis.call('XADD', KEYS[1], '*', unpack(entry))
+      if room > 0 then room = room - 1 end
+    end
+  end
 end
 return out
 `;

@@ -61,52 +61,71 @@ export function jsonNestingDepth(text: string, limit = Number.POSITIVE_INFINITY)
   return deepest;
 }
 
-/**
- * Whether objects/arrays in a value nest deeper than `limit` (`{}` is depth 1). Iterative and
- * stops at the first branch past the limit, so a 10k-deep value costs `limit` steps, not a stack.
- */
-export function valueNestingExceeds(value: unknown, limit: number): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    if (typeof item.value !== "object" || item.value === null) continue;
-    const depth = item.depth + 1;
-    if (depth > limit) return true;
-    for (const child of Object.values(item.value)) stack.push({ value: child, depth });
-  }
-  return false;
-}
-
 /** Every place a forbidden key occurs in a parsed JSON value (iterative walk). */
 export function forbiddenKeyIssues(value: unknown): ValidationIssue[] {
+  return walkKeys(value, Number.POSITIVE_INFINITY).issues;
+}
+
+/** What one walk over a value found. */
+export interface KeyWalk {
+  /** Objects/arrays nest deeper than the limit (`{}` is depth 1); `issues` is then incomplete. */
+  readonly tooDeep: boolean;
+  /** Every place a forbidden key occurs. */
+  readonly issues: ValidationIssue[];
+}
+
+/**
+ * Walks the objects and arrays of a value once for both its nesting depth and its forbidden keys.
+ * Iterative and stops at the first node past `maxDepth`, so a 10k-deep value costs `maxDepth`
+ * steps, not a stack. Only objects and arrays are visited: a flat payload allocates next to nothing.
+ */
+export function walkKeys(value: unknown, maxDepth: number): KeyWalk {
   const issues: ValidationIssue[] = [];
+  if (!isObject(value)) return { tooDeep: false, issues };
   // Paths are kept as parent links and spelled out only for an issue: no array copy per node.
-  const stack: PathNode[] = [{ value, key: undefined, parent: undefined }];
+  const stack: PathNode[] = [{ value, key: undefined, parent: undefined, depth: 1, reported: false }];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    const current = node.value;
+    if (node.depth > maxDepth) return { tooDeep: true, issues };
+    const { value: current, depth, reported } = node;
     if (Array.isArray(current)) {
       for (let index = 0; index < current.length; index++) {
-        stack.push({ value: current[index], key: index, parent: node });
-      }
-    } else if (typeof current === "object" && current !== null) {
-      for (const key of Object.keys(current)) {
-        if (FORBIDDEN_KEYS.has(key)) {
-          issues.push({
-            path: [...pathOf(node), key],
-            message: `key "${key}" is not allowed in a payload (prototype pollution)`,
-          });
-        } else {
-          stack.push({ value: (current as Record<string, unknown>)[key], key, parent: node });
+        const child: unknown = current[index];
+        if (isObject(child)) {
+          stack.push({ value: child, key: index, parent: node, depth: depth + 1, reported });
         }
+      }
+      continue;
+    }
+    for (const key of Object.keys(current)) {
+      // Under a forbidden key (reported once) the walk goes on for the depth only.
+      const forbidden = FORBIDDEN_KEYS.has(key);
+      if (forbidden && !reported) {
+        issues.push({
+          path: [...pathOf(node), key],
+          message: `key "${key}" is not allowed in a payload (prototype pollution)`,
+        });
+      }
+      const child = (current as Record<string, unknown>)[key];
+      if (isObject(child)) {
+        stack.push({ value: child, key, parent: node, depth: depth + 1, reported: reported || forbidden });
       }
     }
   }
-  return issues;
+  return { tooDeep: false, issues };
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null;
 }
 
 interface PathNode {
-  readonly value: unknown;
+  readonly value: object;
   readonly key: string | number | undefined;
   readonly parent: PathNode | undefined;
+  /** `{}` is depth 1. */
+  readonly depth: number;
+  /** Under a forbidden key, already reported. */
+  readonly reported: boolean;
 }
 
 function pathOf(node: PathNode): (string | number)[] {

@@ -57,6 +57,7 @@ export interface WireTask {
  * (Go fields first, then the flattened metadata keys that are not reserved).
  */
 export function encodeTaskArgs(task: WireTask): string[] {
+  const metadataKeys = Object.keys(task.metadata);
   const args = [
     "payload",
     task.payload,
@@ -71,14 +72,16 @@ export function encodeTaskArgs(task: WireTask): string[] {
     "timeout",
     goDuration(task.timeoutMs),
     "metadata",
-    JSON.stringify({ ...task.metadata, type: task.type }),
+    metadataKeys.length === 0
+      ? typeOnlyMetadata(task.type)
+      : JSON.stringify({ ...task.metadata, type: task.type }),
     "id",
     task.id,
   ];
   // No correlation id given: the worker uses the task id, so none is written (less memory per task).
   if (task.correlationId !== undefined) args.push("correlation_id", task.correlationId);
   if (task.traceparent !== undefined) args.push("traceparent", task.traceparent);
-  for (const key of Object.keys(task.metadata)) {
+  for (const key of metadataKeys) {
     if (!isReserved(key)) args.push(key, task.metadata[key] ?? "");
   }
   return args;
@@ -90,14 +93,17 @@ export function encodeTaskFields(task: WireTask): Record<string, string> {
 }
 
 /** RFC 3339 text of an instant in ms. */
-const isoTime = rememberingLast((ms) => new Date(ms).toISOString());
+const isoTime = rememberingLast((ms: number) => new Date(ms).toISOString());
 
 /** Go duration text of a timeout in ms. */
 const goDuration = rememberingLast(formatGoDuration);
 
+/** The `metadata` field of a task without metadata. */
+const typeOnlyMetadata = rememberingLast((type: string) => JSON.stringify({ type }));
+
 /** `format` remembering its last input and text: tasks enqueued in a row mostly share both. */
-function rememberingLast(format: (value: number) => string): (value: number) => string {
-  let lastValue = Number.NaN;
+function rememberingLast<T extends number | string>(format: (value: T) => string): (value: T) => string {
+  let lastValue: T | undefined;
   let lastText = "";
   return (value) => {
     if (value !== lastValue) {

@@ -6,6 +6,7 @@ import {
   parsePayloadText,
   TaskRejectedError,
   validateDeliveredPayload,
+  walkKeys,
 } from "../../runtime/validation.js";
 
 const limits = { maxBytes: 1_048_576, maxDepth: 32 };
@@ -42,6 +43,40 @@ describe("jsonNestingDepth", () => {
     const deep = "[".repeat(10_000) + "]".repeat(10_000);
     expect(jsonNestingDepth(deep)).toBe(10_000);
     expect(jsonNestingDepth(deep, 32)).toBe(33);
+  });
+});
+
+describe("walkKeys", () => {
+  it.each([
+    ["1", 0],
+    ["{}", 1],
+    ['{"a":[1,{"b":[]}]}', 4],
+    ['[[],[[{"a":1}]]]', 4],
+  ])("%s nests %d deep", (text, depth) => {
+    const value: unknown = JSON.parse(text);
+    expect(walkKeys(value, depth).tooDeep).toBe(false);
+    expect(walkKeys(value, depth - 1).tooDeep).toBe(depth > 0);
+  });
+
+  it("walks a 10k-deep value without recursion, stopping past the limit", () => {
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(walkKeys(deep, 32).tooDeep).toBe(true);
+    expect(walkKeys(deep, 10_000)).toEqual({ tooDeep: false, issues: [] });
+  });
+
+  it("names every forbidden key with its path, once under a forbidden key, still counting depth there", () => {
+    const value: unknown = JSON.parse(
+      '{"a":[{"constructor":1}],"__proto__":{"prototype":{"x":{}}},"b":{"c":{"prototype":2}}}',
+    );
+    const { tooDeep, issues } = walkKeys(value, 4);
+    expect(tooDeep).toBe(false);
+    expect(issues.map((i) => i.path)).toEqual([
+      ["__proto__"],
+      ["b", "c", "prototype"],
+      ["a", 0, "constructor"],
+    ]);
+    expect(walkKeys(value, 3).tooDeep).toBe(true);
   });
 });
 

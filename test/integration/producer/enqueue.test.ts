@@ -194,6 +194,29 @@ describe("producer", () => {
     expect(entries.map((f) => JSON.parse(f.payload!).subject)).toEqual(items.map((i) => i.payload.subject));
   });
 
+  it("bulk writes each entry as enqueue does, items with different fields mixed in one chunk", async () => {
+    const items = [
+      { type: "send_email", payload: email },
+      { type: "send_email", payload: email },
+      { type: "send_email", payload: email, options: { metadata: { tenant: "acme" }, correlationId: "c-1" } },
+      { type: "send_email", payload: email, options: { metadata: { tenant: "acme" }, correlationId: "c-2" } },
+      { type: "send_email", payload: { ...email, subject: "other" }, options: { maxRetries: 0 } },
+      { type: "resize_image", payload: { url: "u", width: 3 } },
+      { type: "send_email", payload: email, options: { metadata: { tenant: "" } } },
+    ];
+    const bulk = await producer.enqueueBulk(items);
+    for (const item of items) await producer.enqueue(item.type, item.payload, item.options);
+    const entries = await redis.xrange(keysOf("default").stream, "-", "+");
+    expect(entries.map(([id]) => id).slice(0, items.length)).toEqual(bulk.map((t) => t.entryId));
+    const masked = entries.map(([, flat]) =>
+      flat.map((value, i) => (flat[i - 1] === "id" || flat[i - 1] === "created_at" ? "*" : value)),
+    );
+    expect(masked.slice(0, items.length)).toEqual(masked.slice(items.length));
+    expect(entries.map(([, flat]) => flat[flat.indexOf("id") + 1]).slice(0, items.length)).toEqual(
+      bulk.map((t) => t.id),
+    );
+  });
+
   it("bulk validates every item before writing any, naming each item index", async () => {
     const error = await producer
       .enqueueBulk([
@@ -230,7 +253,12 @@ describe("producer", () => {
   });
 
   it("bulk into a queue that fills up says item by item what was accepted", async () => {
-    const items = Array.from({ length: 7 }, () => ({ type: "process_order", payload: order }));
+    // Items with and without metadata: the queue's room is counted across their differing fields.
+    const items = Array.from({ length: 7 }, (_, i) => ({
+      type: "process_order",
+      payload: order,
+      options: i % 3 === 1 ? { metadata: { tenant: `t${i}` } } : undefined,
+    }));
     const error = await producer.enqueueBulk(items).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueueFullError);
     const accepted = (error as QueueFullError).accepted;
