@@ -39,6 +39,11 @@ const handlers: Handlers = {
     return timed;
   },
 
+  async warmUp({ n }) {
+    for (let i = 0; i < n; i++) await adapter.enqueue(makePayload(-1 - i));
+    return null;
+  },
+
   async single({ n, profilePath }) {
     const payloads = Array.from({ length: n }, (_, i) => makePayload(i));
     const profiler = profilePath === undefined ? undefined : await startProfiler();

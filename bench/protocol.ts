@@ -30,6 +30,8 @@ export interface ProduceResult {
 export interface Commands {
   bulk: { args: { n: number; batch: number; profilePath?: string }; result: Timed };
   single: { args: { n: number; profilePath?: string }; result: Timed };
+  /** Untimed single enqueues: the client connected and its code warm before `single` is timed. */
+  warmUp: { args: { n: number }; result: null };
   /** `profilePath` (bulk, single, drain): write a V8 CPU profile of just the timed part there. */
   drain: { args: { n: number; concurrency: number; profilePath?: string }; result: DrainResult };
   latencyStart: { args: { concurrency: number }; result: null };
