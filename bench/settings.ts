@@ -28,8 +28,10 @@ export const FULL: BenchSettings = {
   singleTasks: 20_000,
   concurrencies: [1, 10, 100],
   latencyRates: [1_000, 5_000],
-  latencySeconds: 4,
-  latencyWarmupSeconds: 1,
+  // Recorded after the code of producer and worker is warm: in the first seconds V8 still
+  // optimises, and those pauses are not what a long-running worker's tail looks like.
+  latencySeconds: 10,
+  latencyWarmupSeconds: 3,
   latencyConcurrency: 100,
   reps: 3,
 };
