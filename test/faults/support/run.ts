@@ -199,7 +199,7 @@ export class FaultRun {
     options: { expect?: readonly Outcome[]; onOutage?: OutageMode; enqueue?: EnqueueOptions } = {},
   ): Promise<string | undefined> {
     const expect = options.expect ?? [plannedOutcome(payload, this.maxRetries)];
-    const deadline = Date.now() + (options.onOutage === "retry" ? OUTAGE_RETRY_MS : 0);
+    const deadline = Date.now() + OUTAGE_RETRY_MS; // for "retry"
     const enqueueOptions: EnqueueOptions =
       options.onOutage === "retry"
         ? { idempotencyKey: `seq-${payload.seq}`, ...options.enqueue }
@@ -217,7 +217,11 @@ export class FaultRun {
         return task.id;
       } catch (error) {
         const code = String((error as { code?: unknown }).code);
-        if (code === "QUEUE_FULL" || (options.onOutage !== undefined && Date.now() > deadline)) {
+        // "give-up" never tries again: without a key a second call could write the task twice
+        // (the first may have been written before its reply was lost).
+        const givesUp =
+          options.onOutage === "give-up" || (options.onOutage === "retry" && Date.now() > deadline);
+        if (code === "QUEUE_FULL" || givesUp) {
           this.ledger.write({ ev: "refused", seq: payload.seq, code });
           return undefined;
         }
