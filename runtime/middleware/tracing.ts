@@ -6,12 +6,10 @@
  * `ctx.traceparent` (the producer's W3C trace context).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Middleware } from "../middleware.js";
+import type { Middleware, MiddlewareContext } from "../middleware.js";
 
-interface TraceScope {
-  readonly correlationId: string;
-  readonly traceparent: string | undefined;
-}
+/** What the scope holds: the attempt's context itself (no object per task for the scope). */
+type TraceScope = Pick<MiddlewareContext, "correlationId" | "traceparent">;
 
 const scope = new AsyncLocalStorage<TraceScope>();
 
@@ -26,8 +24,5 @@ export function currentTraceparent(): string | undefined {
 }
 
 export function tracingMiddleware(hook?: Middleware): Middleware {
-  return (ctx, next) =>
-    scope.run({ correlationId: ctx.correlationId, traceparent: ctx.traceparent }, () =>
-      hook ? hook(ctx, next) : next(),
-    );
+  return (ctx, next) => scope.run(ctx, () => (hook ? hook(ctx, next) : next()));
 }
