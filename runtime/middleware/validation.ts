@@ -5,26 +5,15 @@
  * `too_large`, `validation`), without retries.
  */
 import type { Middleware } from "../middleware.js";
-import type { TaskDefinition } from "../types.js";
 import { validateDeliveredPayload, type PayloadLimits } from "../validation.js";
 
 /** `defaults` apply where a task definition sets no `maxPayloadBytes` / `maxDepth`. */
 export function validationMiddleware(defaults: PayloadLimits): Middleware {
-  const limitsByTask = new WeakMap<TaskDefinition, PayloadLimits>();
-  const limitsOf = (definition: TaskDefinition | undefined): PayloadLimits => {
-    if (definition === undefined) return defaults;
-    let limits = limitsByTask.get(definition);
-    if (limits === undefined) {
-      limits = {
-        maxBytes: definition.maxPayloadBytes ?? defaults.maxBytes,
-        maxDepth: definition.maxDepth ?? defaults.maxDepth,
-      };
-      limitsByTask.set(definition, limits);
-    }
-    return limits;
-  };
   return (ctx, next) => {
-    const limits = limitsOf(ctx.definition);
+    const limits: PayloadLimits = {
+      maxBytes: ctx.definition?.maxPayloadBytes ?? defaults.maxBytes,
+      maxDepth: ctx.definition?.maxDepth ?? defaults.maxDepth,
+    };
     const payloadIsValidUtf8 = ctx.task.invalidUtf8Fields?.includes("payload") !== true;
     ctx.payload = validateDeliveredPayload(
       ctx.type,
