@@ -18,11 +18,11 @@
  * finished together) share one ACK_MANY call per queue, each entry still ownership-checked. A fetch never returns more than `max`; the surplus of a
  * multi-stream read waits in memory for the next fetch and is leased along with `extendLease`.
  */
-import { defaultLogger } from "./default-logger.js";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { defaultLogger } from "./default-logger.js";
 import {
   ACK_BATCH_MAX,
   BLOCKING_READ_GRACE_MS,
@@ -49,12 +49,12 @@ import {
 } from "./redis-connection.js";
 import type { QueueDefinition, TaskRegistry, TlsOptions } from "./types.js";
 import {
+  argsToFields,
   bufferArgsToFields,
   deadLetterFields,
   decodeTask,
   fieldsToArgs,
   retryFields,
-  textArgsToFields,
 } from "./wire.js";
 
 /** Options of {@link createRedisProvider}; the Go package's RedisProviderConfig knobs. */
@@ -317,16 +317,17 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         throw wrap(`reading group ${group} on ${redactUrl(url)}`, err);
       }
       const tasks: DeliveredTask[] = [];
-      const suspects: number[] = [];
+      const suspects: DeliveredTask[] = [];
       for (const [stream, entries] of reply) {
         const queue = byStream.get(stream)?.definition.name ?? stream;
         for (const [entryId, pairs] of entries) {
-          const { fields, suspect } = textArgsToFields(pairs ?? []);
-          if (suspect) suspects.push(tasks.length);
-          tasks.push(decodeTask(queue, entryId, fields, 1));
+          const task = decodeTask(queue, entryId, argsToFields(pairs ?? []), 1);
+          // Bytes that are not UTF-8 read as U+FFFD: such an entry is read again as bytes.
+          if (pairs?.some((text) => text.includes("\uFFFD"))) suspects.push(task);
+          else tasks.push(task);
         }
       }
-      if (suspects.length > 0) await rereadAsBytes(tasks, suspects);
+      if (suspects.length > 0) tasks.push(...(await strictlyDecoded(suspects)));
       if (tasks.length > 0) {
         rotation = (rotation + i + 1) % groups.length;
         return tasks;
@@ -336,28 +337,39 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
   }
 
   /**
-   * Reads again, as bytes, the entries whose text held U+FFFD, and decodes them strictly
-   * (wire.ts bufferArgsToFields): invalid UTF-8 is named in `invalidUtf8Fields` (the worker
-   * rejects the entry), a real U+FFFD stays text. An entry gone meanwhile keeps its text.
+   * Entries whose text held U+FFFD, read again as bytes and decoded strictly (wire.ts
+   * bufferArgsToFields): invalid UTF-8 is named in `invalidUtf8Fields` (the worker rejects the
+   * entry), a real U+FFFD stays text. An entry gone meanwhile cannot tell: every field holding
+   * U+FFFD counts as invalid. When the second read fails, the entries are left out, pending on
+   * this consumer, to be reclaimed later; the rest of the fetch is handed out.
    */
-  async function rereadAsBytes(tasks: DeliveredTask[], indexes: readonly number[]): Promise<void> {
+  async function strictlyDecoded(suspects: readonly DeliveredTask[]): Promise<DeliveredTask[]> {
     const pipeline = command.pipeline();
-    for (const i of indexes) {
-      const task = tasks[i] as DeliveredTask;
-      pipeline.xrangeBuffer(queueOf(task).keys.stream, task.entryId, task.entryId);
+    for (const task of suspects) pipeline.xrangeBuffer(queueOf(task).keys.stream, task.entryId, task.entryId);
+    let replies: [Error | null, unknown][];
+    try {
+      replies = (await pipeline.exec()) ?? [];
+    } catch (err) {
+      logger.warn({ err, count: suspects.length }, "could not read entries again as bytes; left pending");
+      return [];
     }
-    const replies = await pipeline.exec().catch((err: unknown) => {
-      throw failure("reading entries again as bytes", err);
-    });
-    indexes.forEach((taskIndex, k) => {
-      const [err, entries] = replies?.[k] ?? [new Error("no reply"), null];
-      if (err) throw failure("reading an entry again as bytes", err);
+    const decoded: DeliveredTask[] = [];
+    suspects.forEach((task, k) => {
+      const [err, entries] = replies[k] ?? [new Error("no reply"), null];
+      if (err) {
+        logger.warn({ err, entryId: task.entryId }, "could not read an entry again as bytes; left pending");
+        return;
+      }
       const [entry] = entries as [Buffer, Buffer[]][];
-      if (entry === undefined) return;
-      const task = tasks[taskIndex] as DeliveredTask;
+      if (entry === undefined) {
+        const unreadable = Object.keys(task.fields).filter((name) => task.fields[name]?.includes("\uFFFD"));
+        decoded.push({ ...task, invalidUtf8Fields: unreadable });
+        return;
+      }
       const { fields, invalidUtf8 } = bufferArgsToFields(entry[1]);
-      tasks[taskIndex] = decodeTask(task.queue, task.entryId, fields, task.deliveryCount, invalidUtf8);
+      decoded.push(decodeTask(task.queue, task.entryId, fields, task.deliveryCount, invalidUtf8));
     });
+    return decoded;
   }
 
   /** Acks asked for in this event-loop turn, by queue; sent together by {@link flushAcks}. */

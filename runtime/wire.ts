@@ -101,16 +101,16 @@ const goDuration = rememberingLast(formatGoDuration);
 /** The `metadata` field of a task without metadata. */
 const typeOnlyMetadata = rememberingLast((type: string) => JSON.stringify({ type }));
 
-/** `format` remembering its last input and text: tasks enqueued in a row mostly share both. */
-function rememberingLast<T extends number | string>(format: (value: T) => string): (value: T) => string {
+/** `convert` remembering its last input and result: tasks written or read in a row mostly share both. */
+function rememberingLast<T extends number | string, R>(convert: (value: T) => R): (value: T) => R {
   let lastValue: T | undefined;
-  let lastText = "";
+  let lastResult!: R;
   return (value) => {
     if (value !== lastValue) {
-      lastText = format(value);
+      lastResult = convert(value);
       lastValue = value;
     }
-    return lastText;
+    return lastResult;
   };
 }
 
@@ -121,34 +121,14 @@ export function fieldsToArgs(fields: Readonly<Record<string, string>>): string[]
   return args;
 }
 
-/** Fields from a flat `[name, value, ...]` reply read as text (XRANGE of the DLQ, for the CLI). */
-export function argsToFields(pairs: readonly string[]): Record<string, string> {
-  const entries: [string, string][] = [];
-  for (let i = 0; i + 1 < pairs.length; i += 2) entries.push([pairs[i] ?? "", pairs[i + 1] ?? ""]);
-  return Object.fromEntries(entries);
-}
-
-/** Fields read as text; see {@link textArgsToFields}. */
-export interface TextFields {
-  readonly fields: Record<string, string>;
-  /** Some value holds U+FFFD: its bytes may not have been UTF-8; read the entry again as bytes. */
-  readonly suspect: boolean;
-}
-
 /**
- * Fields from a flat reply read as text (the fast path of the worker's reads). Bytes that are not
- * UTF-8 read as U+FFFD, so a value holding one makes the entry `suspect`: the reader fetches it
- * again as bytes ({@link bufferArgsToFields}) to tell invalid bytes from a real U+FFFD.
+ * Fields from a flat `[name, value, ...]` reply read as text (the worker's reads, XRANGE of the DLQ
+ * for the CLI). Bytes that are not UTF-8 read as U+FFFD: see {@link bufferArgsToFields}.
  */
-export function textArgsToFields(pairs: readonly string[]): TextFields {
+export function argsToFields(pairs: readonly string[]): Record<string, string> {
   const fields: Record<string, string> = {};
-  let suspect = false;
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    const value = pairs[i + 1] as string;
-    if (!suspect && value.includes("\uFFFD")) suspect = true;
-    setField(fields, pairs[i] as string, value);
-  }
-  return { fields, suspect };
+  for (let i = 0; i + 1 < pairs.length; i += 2) setField(fields, pairs[i] as string, pairs[i + 1] as string);
+  return fields;
 }
 
 /** Fields read as bytes, decoded as UTF-8; `invalidUtf8` names those whose bytes are not valid UTF-8. */
@@ -270,13 +250,8 @@ function decodeMetadata(fields: Readonly<Record<string, string>>): Record<string
   return Object.fromEntries(Object.entries(fields).filter(([key]) => !isReserved(key)));
 }
 
-/** The last `timeout` text decoded and its value: the tasks of a queue mostly share one. */
-let lastTimeout: { readonly text: string; readonly ms: number | undefined } = { text: "", ms: undefined };
-
-function decodeTimeout(text: string): number | undefined {
-  if (text !== lastTimeout.text) lastTimeout = { text, ms: parseDurationText(text) };
-  return lastTimeout.ms;
-}
+/** The `timeout` field in ms. */
+const decodeTimeout = rememberingLast(parseDurationText);
 
 function decodeCount(text: string | undefined): number | undefined {
   if (text === undefined || !/^\d+$/.test(text)) return undefined;
