@@ -9,12 +9,9 @@ import type { MiddlewareContext } from "./middleware.js";
 import type { DeliveredTask } from "./provider.js";
 import type { TaskContext, TaskDefinition } from "./types.js";
 
-/** The fields every line about an attempt carries. */
-export interface AttemptBindings {
-  readonly taskId: string;
-  readonly type: string | undefined;
-  readonly attempt: number;
-  readonly correlationId: string;
+/** The fields every log line about an attempt carries: task id, type, attempt, correlation id. */
+export function attemptBindings(ctx: MiddlewareContext) {
+  return { taskId: ctx.taskId, type: ctx.type, attempt: ctx.attempt, correlationId: ctx.correlationId };
 }
 
 export class AttemptContext implements MiddlewareContext {
@@ -45,13 +42,8 @@ export class AttemptContext implements MiddlewareContext {
     this.metadata = task.metadata;
   }
 
-  /** Task id, type, attempt and correlation id: the fields of every line about this attempt. */
-  get bindings(): AttemptBindings {
-    return { taskId: this.taskId, type: this.type, attempt: this.attempt, correlationId: this.correlationId };
-  }
-
   get logger(): Logger {
-    this.childLogger ??= this.workerLogger.child(this.bindings);
+    this.childLogger ??= this.workerLogger.child(attemptBindings(this));
     return this.childLogger;
   }
 
@@ -71,9 +63,9 @@ function ownField(record: Readonly<Record<string, string>>, key: string): string
 }
 
 /**
- * What a handler sees of its attempt. `signal`, `logger` and `enqueuedAt` are read from the
- * attempt on use (getters on the class: a per-task object literal with getters cost a closure
- * each), so pass the context itself along rather than a spread copy of it.
+ * What a handler sees of its attempt. `signal` and `logger` are read from the attempt on use
+ * (getters on the class: a per-task object literal with getters cost a closure each), so pass the
+ * context itself along rather than a spread copy of it.
  */
 export class HandlerContext implements TaskContext {
   readonly taskId: string;
@@ -84,6 +76,8 @@ export class HandlerContext implements TaskContext {
   readonly maxRetries: number;
   readonly metadata: Readonly<Record<string, string>>;
   readonly correlationId: string;
+  /** When the task was first enqueued (`created_at`, else `enqueued_at_ms`; wire.ts decodeTask). */
+  readonly enqueuedAt: Date;
 
   constructor(private readonly attemptContext: MiddlewareContext) {
     this.taskId = attemptContext.taskId;
@@ -94,13 +88,7 @@ export class HandlerContext implements TaskContext {
     this.maxRetries = attemptContext.maxRetries;
     this.metadata = attemptContext.metadata;
     this.correlationId = attemptContext.correlationId;
-  }
-
-  /** When the task was first enqueued (`created_at`; `enqueued_at_ms` of older entries). */
-  get enqueuedAt(): Date {
-    const { task } = this.attemptContext;
-    const ms = Number(ownField(task.fields, "enqueued_at_ms"));
-    return Number.isFinite(ms) && ms > 0 ? new Date(ms) : task.createdAt;
+    this.enqueuedAt = attemptContext.task.createdAt;
   }
 
   get signal(): AbortSignal {

@@ -99,9 +99,9 @@ export interface EnqueuedTask {
 }
 
 /**
- * What a handler receives besides its payload. The worker's context reads `signal`, `logger` and
- * `enqueuedAt` on use (an attempt that never reads them costs no AbortController or child
- * logger): pass the context itself along; a spread copy (`{ ...ctx }`) leaves those three out.
+ * What a handler receives besides its payload. The worker's context reads `signal` and `logger`
+ * on use (an attempt that never reads them costs no AbortController or child logger): pass the
+ * context itself along; a spread copy (`{ ...ctx }`) leaves those two out.
  */
 export interface TaskContext<Payload = unknown> {
   readonly taskId: string;

@@ -8,7 +8,8 @@
  */
 import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
-import type { Middleware, MiddlewareContext } from "../middleware.js";
+import { attemptBindings } from "../attempt-context.js";
+import type { Middleware } from "../middleware.js";
 import { TaskRejectedError } from "../validation.js";
 
 export function loggingMiddleware(logger: Logger): Middleware {
@@ -16,32 +17,27 @@ export function loggingMiddleware(logger: Logger): Middleware {
     const started = performance.now();
     if (logger.isLevelEnabled("debug")) {
       logger.debug(
-        { ...bindingsOf(ctx), entryId: ctx.task.entryId, deliveryCount: ctx.task.deliveryCount },
+        { ...attemptBindings(ctx), entryId: ctx.task.entryId, deliveryCount: ctx.task.deliveryCount },
         "task started",
       );
     }
     return next().then(
       () => {
         const durationMs = Math.round(performance.now() - started);
-        const { taskId, type, attempt, correlationId } = ctx;
-        logger.info({ taskId, type, attempt, correlationId, durationMs }, "task succeeded");
+        logger.info({ ...attemptBindings(ctx), durationMs }, "task succeeded");
       },
       (error: unknown) => {
         const durationMs = Math.round(performance.now() - started);
         if (error instanceof TaskRejectedError) {
           logger.warn(
-            { ...bindingsOf(ctx), reason: error.reason, error: error.message, durationMs },
+            { ...attemptBindings(ctx), reason: error.reason, error: error.message, durationMs },
             "task rejected",
           );
         } else {
-          logger.warn({ ...bindingsOf(ctx), err: error, durationMs }, "task failed");
+          logger.warn({ ...attemptBindings(ctx), err: error, durationMs }, "task failed");
         }
         throw error;
       },
     );
   };
-}
-
-function bindingsOf(ctx: MiddlewareContext) {
-  return { taskId: ctx.taskId, type: ctx.type, attempt: ctx.attempt, correlationId: ctx.correlationId };
 }
