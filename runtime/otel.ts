@@ -44,8 +44,8 @@ export function traceEnqueue<T>(
   enqueue: (metadata: Readonly<Record<string, string>> | undefined) => Promise<T>,
 ): Promise<T> {
   if (lookedUp === undefined) return loadOpenTelemetry().then(() => traceEnqueue(info, metadata, enqueue));
-  const api = lookedUp.api;
-  if (api === undefined || !tracingIsRegistered(api)) return enqueue(metadata);
+  const api = tracingApi(lookedUp.api);
+  if (api === undefined) return enqueue(metadata);
   const tracer = api.trace.getTracer(TRACER_NAME);
   return tracer.startActiveSpan(
     `enqueue ${info.type}`,
@@ -72,8 +72,8 @@ export function traceEnqueue<T>(
  */
 export function traceHandle<T>(info: HandleSpanInfo, handle: () => Promise<T>): Promise<T> {
   if (lookedUp === undefined) return loadOpenTelemetry().then(() => traceHandle(info, handle));
-  const api = lookedUp.api;
-  if (api === undefined || !tracingIsRegistered(api)) return handle();
+  const api = tracingApi(lookedUp.api);
+  if (api === undefined) return handle();
   const tracer = api.trace.getTracer(TRACER_NAME);
   const remote = parseTraceparent(info.traceparent);
   const parent =
@@ -108,16 +108,17 @@ export function traceHandle<T>(info: HandleSpanInfo, handle: () => Promise<T>): 
 }
 
 /**
- * Whether a tracer provider (an SDK) is registered. Without one every span is a no-op with an
- * invalid context and, with no context manager either, nothing could see it: producer and worker
- * then skip it (a span per task cost ~3 µs of worker CPU for nothing). Unknown API shapes count as
- * registered.
+ * The API when spans are worth making: installed, and a tracer provider (an SDK) registered.
+ * Without one every span is a no-op with an invalid context and, with no context manager either,
+ * nothing could see it: producer and worker then skip it (a span per task cost ~3 µs of worker CPU
+ * for nothing). Unknown API shapes count as registered.
  */
-function tracingIsRegistered(api: OpenTelemetryApi): boolean {
+function tracingApi(api: OpenTelemetryApi | undefined): OpenTelemetryApi | undefined {
+  if (api === undefined) return undefined;
   const provider = api.trace.getTracerProvider() as { getDelegate?: () => unknown };
-  if (typeof provider.getDelegate !== "function" || api.ProxyTracerProvider === undefined) return true;
+  if (typeof provider.getDelegate !== "function" || api.ProxyTracerProvider === undefined) return api;
   noopTracerProvider ??= new api.ProxyTracerProvider().getDelegate();
-  return provider.getDelegate() !== noopTracerProvider;
+  return provider.getDelegate() === noopTracerProvider ? undefined : api;
 }
 
 /** What an unregistered ProxyTracerProvider delegates to: the API's no-op provider. */

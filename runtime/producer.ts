@@ -3,8 +3,8 @@
  * validator before anything is written, then writes it with one script call (pipelined for bulk).
  * Precedence of maxRetries and timeout: enqueue option > schema task > library default (defaults.ts).
  */
-import { defaultLogger } from "./default-logger.js";
 import type { Logger } from "pino";
+import { defaultLogger } from "./default-logger.js";
 import {
   BULK_PIPELINE_CHUNK,
   DEFAULT_IDEMPOTENCY_TTL_MS,
@@ -38,10 +38,6 @@ import { encodeTaskArgs } from "./wire.js";
 import { checkOutgoingPayload } from "./outgoing-payload.js";
 import { newTaskId } from "./task-id.js";
 
-// @opentelemetry/api (when installed) is imported with the producer, not on the first enqueue:
-// ~20 ms once (~55 ms under tsx).
-void loadOpenTelemetry();
-
 /** Options of a producer. */
 export interface ProducerOptions {
   /** `redis://` or `rediss://` URL. @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"` */
@@ -70,9 +66,8 @@ export interface Producer {
    * Validates every item first (all or nothing: a `ValidationError` lists the issues of every
    * item, paths starting with the item's index), then writes them in chunks of 250, in item
    * order; they share one `created_at`, the moment of the call. Resolves with the tasks in item
-   * order. A full queue stops it with `QueueFullError`,
-   * whose `accepted` says item by item what was enqueued. A `RedisError` may come after some
-   * chunks were written.
+   * order. A full queue stops it with `QueueFullError`, whose `accepted` says item by item what
+   * was enqueued. A `RedisError` may come after some chunks were written.
    */
   enqueueBulk(items: readonly BulkEnqueueItem[]): Promise<EnqueuedTask[]>;
   /** Closes the connection; later enqueues throw `ClosedError`. */
@@ -111,6 +106,8 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   const logger = (options.logger ?? defaultLogger()).child({ component: "producer" });
   const url = options.redis ?? defaultRedisUrl();
   const enqueuer = createRedisEnqueuer(url, options.tls, idempotencyTtlMs, logger);
+  // @opentelemetry/api (when installed) is imported now, not on the first enqueue: ~20 ms once.
+  void loadOpenTelemetry();
   let closed = false;
   const keysByQueue = new Map<QueueDefinition, QueueKeys>();
 

@@ -7,8 +7,8 @@
  * entry's fields) > schema task (with the schema's `defaults`) > these worker options > library
  * defaults (runtime/defaults.ts). An absent option means "inherit", never 0.
  */
-import { defaultLogger } from "./default-logger.js";
 import type { Logger } from "pino";
+import { defaultLogger } from "./default-logger.js";
 import {
   DEFAULT_BACKOFF_JITTER,
   DEFAULT_BACKOFF_STRATEGY,
