@@ -207,13 +207,7 @@ export class FaultRun {
     for (;;) {
       try {
         const task = await this.producer.enqueue(WORK, payload, enqueueOptions);
-        this.ledger.write({
-          ev: "enqueued",
-          id: task.id,
-          seq: payload.seq,
-          expect,
-          effect: payload.effect === true,
-        });
+        this.recordEnqueued(task.id, payload, expect);
         return task.id;
       } catch (error) {
         const code = String((error as { code?: unknown }).code);
@@ -232,6 +226,11 @@ export class FaultRun {
     }
   }
 
+  /** Records an accepted task in the ledger, with the outcomes it may end in. */
+  private recordEnqueued(id: string, payload: WorkPayload, expect: readonly Outcome[]): void {
+    this.ledger.write({ ev: "enqueued", id, seq: payload.seq, expect, effect: payload.effect === true });
+  }
+
   /**
    * Enqueues `payloads` with one `enqueueBulk` call: records each accepted item (from the result,
    * or from `QueueFullError.accepted` when the queue filled part way) and each refused one.
@@ -246,16 +245,8 @@ export class FaultRun {
     }
     payloads.forEach((payload, i) => {
       const task = accepted[i];
-      if (task) {
-        const expect = [plannedOutcome(payload, this.maxRetries)];
-        this.ledger.write({
-          ev: "enqueued",
-          id: task.id,
-          seq: payload.seq,
-          expect,
-          effect: payload.effect === true,
-        });
-      } else this.ledger.write({ ev: "refused", seq: payload.seq, code: "QUEUE_FULL" });
+      if (task) this.recordEnqueued(task.id, payload, [plannedOutcome(payload, this.maxRetries)]);
+      else this.ledger.write({ ev: "refused", seq: payload.seq, code: "QUEUE_FULL" });
     });
     return accepted.filter((task) => task !== null).length;
   }
