@@ -54,6 +54,7 @@ import {
   deadLetterFields,
   decodeTask,
   fieldsToArgs,
+  holdsReplacementChar,
   retryFields,
 } from "./wire.js";
 
@@ -322,8 +323,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         const queue = byStream.get(stream)?.definition.name ?? stream;
         for (const [entryId, pairs] of entries) {
           const task = decodeTask(queue, entryId, argsToFields(pairs ?? []), 1);
-          // Bytes that are not UTF-8 read as U+FFFD: such an entry is read again as bytes.
-          if (pairs?.some((text) => text.includes("\uFFFD"))) suspects.push(task);
+          if (holdsReplacementChar(pairs ?? [])) suspects.push(task);
           else tasks.push(task);
         }
       }

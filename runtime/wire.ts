@@ -131,6 +131,15 @@ export function argsToFields(pairs: readonly string[]): Record<string, string> {
   return fields;
 }
 
+/**
+ * Whether a value of a flat `[name, value, ...]` text reply holds U+FFFD, which is how bytes that
+ * are not UTF-8 read: such an entry is read again as bytes ({@link bufferArgsToFields}).
+ */
+export function holdsReplacementChar(pairs: readonly string[]): boolean {
+  for (let i = 1; i < pairs.length; i += 2) if ((pairs[i] as string).includes("\uFFFD")) return true;
+  return false;
+}
+
 /** Fields read as bytes, decoded as UTF-8; `invalidUtf8` names those whose bytes are not valid UTF-8. */
 export interface DecodedFields {
   readonly fields: Record<string, string>;
