@@ -1,6 +1,6 @@
 /**
  * Benchmark of `jobgen generate` and `jobgen check` on a synthetic 300-task schema (written to a
- * temporary directory). Each run spawns the real CLI (`node bin/jobgen.js`), so start-up is included.
+ * temporary directory). Each run spawns the real CLI (`node codegen/bin/jobgen.js`, compiled), so start-up is included.
  * Targets on the reference machine: generate ≤ 3 s, check ≤ 2 s. Run: `npm run bench:codegen`.
  */
 import { spawnSync } from "node:child_process";
@@ -11,7 +11,7 @@ import { stringify } from "yaml";
 
 const TASKS = 300;
 const RUNS = 5;
-const CLI = resolve(import.meta.dirname, "../bin/jobgen.js");
+const CLI = resolve(import.meta.dirname, "../codegen/bin/jobgen.js");
 
 /** A schema of {@link TASKS} tasks over 3 queues, mixing the constructs real schemas use. */
 function syntheticSchema(): unknown {

@@ -48,7 +48,7 @@ export async function generate(
     emitIndex(model, header, printer),
     emitPayloads(model, header),
     emitRegistry(model, header, emitOptions, printer),
-    emitValidators(model, header, printer),
+    emitValidators(model, header, emitOptions, printer),
     emitWorker(model, header, emitOptions, printer),
   ]);
   files.push(emitSchemaJson(model, emitOptions));

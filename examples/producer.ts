@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { createEnqueue } from "../generated/index.js";
-import { QueueFullError, ValidationError } from "jobgen/runtime";
+import { QueueFullError, ValidationError } from "@jobgen/runtime";
 
 const logger = pino({ level: "warn" });
 const enqueue = createEnqueue({ logger });

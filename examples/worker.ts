@@ -20,10 +20,10 @@ import {
   pinoRedactPaths,
   REDACTED,
   RetryAfterError,
-  serveMetrics,
   type Middleware,
   type TaskContext,
-} from "jobgen/runtime";
+} from "@jobgen/runtime";
+import { serveMetrics } from "@jobgen/runtime/prometheus";
 
 /** Stands in for an email provider's client. */
 interface Mailer {

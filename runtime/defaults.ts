@@ -108,3 +108,6 @@ export const DEFAULT_MAX_DELIVERIES = 5;
 
 /** Lease extension runs this many times per claim idle time (every claimMinIdle / 3). */
 export const LEASE_EXTENSIONS_PER_CLAIM_IDLE = 3;
+
+/** DLQ entries listed per page when the caller does not say. */
+export const DEFAULT_DLQ_PAGE_SIZE = 50;

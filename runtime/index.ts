@@ -1,4 +1,6 @@
 // The public API of jobgen's runtime: what generated code, workers and producers import.
+// zod is reached through the runtime, so generated validators and the runtime share one version.
+export { z } from "zod";
 export type {
   AnyHandler,
   BackoffJitter,
@@ -31,23 +33,23 @@ export {
   ValidationError,
 } from "./errors.js";
 export type { ErrorCode, ValidationIssue } from "./errors.js";
-export { createProducer } from "./producer.js";
-export type { Producer, ProducerOptions } from "./producer.js";
-export { createRedisProvider } from "./redis-provider.js";
-export type { RedisProviderOptions } from "./redis-provider.js";
-export type { DeadLetterDetails, DeliveredTask, Provider } from "./provider.js";
-export { DEAD_LETTER_REASONS } from "./dead-letter.js";
-export type { DeadLetterReason } from "./dead-letter.js";
-export { createWorkerRuntime } from "./worker.js";
-export type { Worker, WorkerOptions } from "./worker.js";
-export type { Middleware, MiddlewareContext } from "./middleware.js";
-export { currentCorrelationId, currentTraceparent } from "./middleware/tracing.js";
-export { MetricsCollector } from "./metrics.js";
-export type { DurationSummary, MetricsSnapshot, TaskOutcome } from "./metrics.js";
+export { createProducer } from "./producer/producer.js";
+export type { Producer, ProducerOptions } from "./producer/producer.js";
+export { createRedisProvider } from "./redis/provider.js";
+export type { RedisProviderOptions } from "./redis/provider.js";
+export type { DeadLetterDetails, DeliveredTask, Provider } from "./worker/provider.js";
+export { DEAD_LETTER_REASONS } from "./wire/dead-letter.js";
+export type { DeadLetterReason } from "./wire/dead-letter.js";
+export { createWorkerRuntime } from "./worker/worker.js";
+export type { Worker, WorkerOptions } from "./worker/worker.js";
+export type { Middleware, MiddlewareContext } from "./worker/middleware/compose.js";
+export { currentCorrelationId, currentTraceparent } from "./worker/middleware/tracing.js";
+export { MetricsCollector } from "./observe/metrics.js";
+export type { DurationSummary, MetricsSnapshot, TaskOutcome } from "./observe/metrics.js";
 export { backoffDelay } from "./backoff.js";
 export type { ResolvedBackoffPolicy } from "./backoff.js";
-// Operations and observability (issue #4).
-export { createAdmin } from "./admin.js";
+// Operations and observability; Prometheus is `@jobgen/runtime/prometheus` (prom-client is an optional peer).
+export { createAdmin } from "./admin/admin.js";
 export type {
   Admin,
   AdminOptions,
@@ -60,8 +62,6 @@ export type {
   RefusedReplay,
   ReplayProgress,
   ReplayReport,
-} from "./admin.js";
-export { registerWorkerMetrics, serveMetrics } from "./prometheus.js";
-export type { MetricsServer, MetricsSource, PrometheusOptions, ServeMetricsOptions } from "./prometheus.js";
-export { openTelemetryTraceHook } from "./otel.js";
-export { pinoRedactPaths, REDACTED, redactPayload } from "./redact.js";
+} from "./admin/admin.js";
+export { openTelemetryTraceHook } from "./observe/otel.js";
+export { pinoRedactPaths, REDACTED, redactPayload } from "./observe/redact.js";

@@ -1,5 +1,5 @@
 /**
- * Testing helpers for code that uses jobgen, without Redis (`import ... from "jobgen/testing"`):
+ * Testing helpers for code that uses jobgen, without Redis (`import ... from "@jobgen/runtime/testing"`):
  *
  * - {@link runHandler} runs a handler with a payload and a fake {@link TaskContext};
  * - {@link createTestEnqueue} is an in-memory stand-in for the generated `createEnqueue`: the same
@@ -12,32 +12,32 @@ import { pino, type Logger } from "pino";
 import { ConfigError, TaskTimeoutError, UnknownTaskError } from "./errors.js";
 import type { EnqueueOptions, EnqueuedTask, Handler, TaskContext, TaskRegistry } from "./types.js";
 import { toMilliseconds } from "./duration.js";
-import { checkOutgoingPayload } from "./outgoing-payload.js";
+import { checkOutgoingPayload } from "./producer/outgoing-payload.js";
 
 /** What {@link runHandler} lets a test set on the fake context; everything else gets a plain default. */
 export interface FakeContextOptions {
   /** @defaultValue a random UUID */
-  readonly taskId?: string;
+  readonly taskId?: string | undefined;
   /** @defaultValue `"test"` */
-  readonly type?: string;
+  readonly type?: string | undefined;
   /** @defaultValue `"default"` */
-  readonly queue?: string;
+  readonly queue?: string | undefined;
   /** @defaultValue 1 */
-  readonly attempt?: number;
+  readonly attempt?: number | undefined;
   /** @defaultValue 3 */
-  readonly maxRetries?: number;
+  readonly maxRetries?: number | undefined;
   /** @defaultValue `{}` */
-  readonly metadata?: Readonly<Record<string, string>>;
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
   /** @defaultValue a random UUID */
-  readonly correlationId?: string;
+  readonly correlationId?: string | undefined;
   /** @defaultValue now */
-  readonly enqueuedAt?: Date;
+  readonly enqueuedAt?: Date | undefined;
   /** Aborts `ctx.signal` after this long (ms or text such as `"2s"`), as the worker's timeout does. @defaultValue never */
-  readonly timeout?: number | string;
+  readonly timeout?: number | string | undefined;
   /** A signal of the test's own; `ctx.signal` aborts with it. @defaultValue none */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** @defaultValue a silent pino logger */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
 }
 
 /** Calls `handler` (function or object with `handle`) as the worker would; resolves with the context it got. */

@@ -16,12 +16,12 @@ export type BackoffJitter = "none" | "full" | "equal";
 
 /** A backoff policy as written in the schema; absent fields inherit. */
 export interface BackoffPolicy {
-  readonly strategy?: BackoffStrategy;
+  readonly strategy?: BackoffStrategy | undefined;
   /** Delay before the first retry, in milliseconds. */
-  readonly baseMs?: number;
+  readonly baseMs?: number | undefined;
   /** Upper bound of any delay, in milliseconds. */
-  readonly maxMs?: number;
-  readonly jitter?: BackoffJitter;
+  readonly maxMs?: number | undefined;
+  readonly jitter?: BackoffJitter | undefined;
 }
 
 /** A queue of the schema: its stream, consumer group and dead-letter stream. */
@@ -35,27 +35,27 @@ export interface QueueDefinition {
   /** Dead-letter stream key. */
   readonly dlq: string;
   /** Backpressure: enqueue fails with `QueueFullError` once this many tasks wait. Absent: no limit. */
-  readonly maxLen?: number;
+  readonly maxLen?: number | undefined;
 }
 
 /** One task type as the generated registry describes it. */
 export interface TaskDefinition<Payload = unknown> {
   /** Wire name, as written in the schema (`send_email`); the stable identifier of the task. */
   readonly name: string;
-  readonly description?: string;
+  readonly description?: string | undefined;
   /** Name of the queue (a key of {@link TaskRegistry.queues}). */
   readonly queue: string;
   /** Retries after the first attempt. */
-  readonly maxRetries?: number;
+  readonly maxRetries?: number | undefined;
   /** Per-attempt timeout in milliseconds. */
-  readonly timeoutMs?: number;
-  readonly backoff?: BackoffPolicy;
+  readonly timeoutMs?: number | undefined;
+  readonly backoff?: BackoffPolicy | undefined;
   /** Largest accepted payload, in bytes of JSON text. */
-  readonly maxPayloadBytes?: number;
+  readonly maxPayloadBytes?: number | undefined;
   /** Deepest accepted nesting of objects and arrays. */
-  readonly maxDepth?: number;
+  readonly maxDepth?: number | undefined;
   /** Paths of payload fields marked `x-sensitive: true`, redacted from logs and the DLQ view. */
-  readonly sensitivePaths?: readonly (readonly string[])[];
+  readonly sensitivePaths?: readonly (readonly string[])[] | undefined;
   /** The zod validator, equivalent to the payload's JSON Schema. */
   readonly validator: ZodType<Payload>;
 }
@@ -69,19 +69,19 @@ export interface TaskRegistry {
 /** Options of one `enqueue` call. */
 export interface EnqueueOptions {
   /** Run no earlier than this long from now (ms or text such as `"5m"`); held in the delayed set. */
-  readonly delay?: Duration;
+  readonly delay?: Duration | undefined;
   /** Run no earlier than this instant; an alternative to `delay` (give one, not both). A past instant runs now. */
-  readonly runAt?: Date;
+  readonly runAt?: Date | undefined;
   /** A second enqueue with the same key, while the first is known, is not written again. */
-  readonly idempotencyKey?: string;
+  readonly idempotencyKey?: string | undefined;
   /** String metadata carried with the task (and flattened into stream fields for the Go consumer). */
-  readonly metadata?: Readonly<Record<string, string>>;
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
   /** Correlation id for logs and traces; a new one is made when absent. */
-  readonly correlationId?: string;
+  readonly correlationId?: string | undefined;
   /** Overrides the schema's maxRetries for this task. */
-  readonly maxRetries?: number;
+  readonly maxRetries?: number | undefined;
   /** Overrides the schema's timeout for this task. */
-  readonly timeout?: Duration;
+  readonly timeout?: Duration | undefined;
 }
 
 /** What an accepted enqueue returns. */
@@ -140,7 +140,7 @@ export interface BulkEnqueueItem {
   /** Wire name of the task type. */
   readonly type: string;
   readonly payload: unknown;
-  readonly options?: EnqueueOptions;
+  readonly options?: EnqueueOptions | undefined;
 }
 
 /**
@@ -149,13 +149,13 @@ export interface BulkEnqueueItem {
  */
 export interface TlsOptions {
   /** CA certificate(s) that signed the server's certificate, for a private CA. @defaultValue Node's bundled public CAs */
-  readonly ca?: string | Buffer;
+  readonly ca?: string | Buffer | undefined;
   /** Client certificate, for a server that checks clients (`tls-auth-clients yes`). @defaultValue none */
-  readonly cert?: string | Buffer;
+  readonly cert?: string | Buffer | undefined;
   /** Private key of `cert`. @defaultValue none */
-  readonly key?: string | Buffer;
+  readonly key?: string | Buffer | undefined;
   /** Name the server's certificate must carry, when it differs from the URL's host. @defaultValue the URL's host */
-  readonly servername?: string;
+  readonly servername?: string | undefined;
   /** Refuse a server whose certificate does not verify; `false` only for local experiments. @defaultValue true */
-  readonly rejectUnauthorized?: boolean;
+  readonly rejectUnauthorized?: boolean | undefined;
 }

@@ -17,10 +17,10 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { EXIT_REDIS } from "../codegen/exit-codes.js";
-import { createAdmin } from "../runtime/admin.js";
+import { createAdmin } from "../runtime/admin/admin.js";
 import { RetryAfterError } from "../runtime/errors.js";
-import { queueKeys } from "../runtime/keys.js";
-import { serveMetrics } from "../runtime/prometheus.js";
+import { queueKeys } from "../runtime/redis/keys.js";
+import { serveMetrics } from "@jobgen/runtime/prometheus";
 import type { TaskContext } from "../runtime/types.js";
 import { DEFAULT_REDIS_URL, pingRedis, startRedisServer } from "../test/support/ensure-redis.js";
 // Types only (erased at run time): the values are imported after `jobgen generate` ran.
@@ -76,15 +76,7 @@ async function main(): Promise<number> {
   say("1. regenerating the typed client: jobgen generate schema.example.yaml --out generated");
   execFileSync(
     process.execPath,
-    [
-      "bin/jobgen.js",
-      "generate",
-      "schema.example.yaml",
-      "--out",
-      "generated",
-      "--runtime",
-      "../runtime/index.js",
-    ],
+    ["codegen/bin/jobgen.js", "generate", "schema.example.yaml", "--out", "generated"],
     { cwd: ROOT, stdio: "inherit" },
   );
   // Imported after generation, so the demo runs on what was just generated.

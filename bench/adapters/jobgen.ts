@@ -9,12 +9,12 @@ import type { BenchAdapter } from "./adapter.js";
 import { streamOutstanding } from "./stream-outstanding.js";
 
 /**
- * The runtime module to measure: the compiled package users install (`dist/`, built by `npm run
+ * The runtime module to measure: the compiled package users install (`runtime/dist`, built by `npm run
  * bench` first), or a copy named by BENCH_JOBGEN_RUNTIME (a path from the repository root, e.g.
  * `runtime/index.ts` for the sources through tsx, or a patched copy) for A/B measurements.
  */
 const RUNTIME_MODULE = new URL(
-  `../../${process.env.BENCH_JOBGEN_RUNTIME ?? "dist/runtime/index.js"}`,
+  `../../${process.env.BENCH_JOBGEN_RUNTIME ?? "runtime/dist/esm/index.js"}`,
   import.meta.url,
 ).href;
 

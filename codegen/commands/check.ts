@@ -56,7 +56,9 @@ export function registerCheck(program: Command): void {
       ].filter((part) => part !== "");
       throw failed(`${flags.out}/ does not match ${schema} (${parts.join("; ")})`, [
         ...diffs,
-        `update it with: jobgen generate ${schema} --out ${flags.out} --runtime ${flags.runtime}`,
+        `update it with: jobgen generate ${schema} --out ${flags.out}${
+          flags.runtime === DEFAULT_RUNTIME_SPECIFIER ? "" : ` --runtime ${flags.runtime}`
+        }`,
       ]);
     });
 }

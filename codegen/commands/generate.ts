@@ -21,7 +21,7 @@ export function registerGenerate(program: Command): void {
       "module specifier generated code imports the runtime from",
       DEFAULT_RUNTIME_SPECIFIER,
     )
-    .addHelpText("after", "\nExample:\n  $ jobgen generate jobs.yaml --out src/jobs --runtime jobgen/runtime")
+    .addHelpText("after", "\nExample:\n  $ jobgen generate jobs.yaml --out src/jobs")
     .action(async (schema: string, flags: GenerateFlags) => {
       const { generate } = await import("../generate.js");
       const files = await generate(schema, await readSchemaFile(schema), { runtime: flags.runtime });

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { registerCheck } from "./check.js";
-import { registerDlq } from "./dlq.js";
-import { registerEnqueue } from "./enqueue.js";
+import { registerDlq } from "../operations/dlq.js";
+import { registerEnqueue } from "../operations/enqueue.js";
 import { registerGenerate } from "./generate.js";
 import { registerInit } from "./init.js";
-import { registerStats } from "./stats.js";
+import { registerStats } from "../operations/stats.js";
 import { registerValidate } from "./validate.js";
 
 /** Adds one command to the program. Operations commands (stats, dlq, enqueue) join this list as more files. */

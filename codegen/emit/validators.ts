@@ -1,7 +1,7 @@
 import type { WriterFunction } from "ts-morph";
 
 import type { SchemaModel } from "../model/model.js";
-import type { GeneratedFile } from "./file.js";
+import type { EmitOptions, GeneratedFile } from "./file.js";
 import { statementWriter, type Doc } from "./layout.js";
 import { commentText } from "./literal.js";
 import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
@@ -14,10 +14,14 @@ export function payloadValidatorName(pascal: string): string {
   return `${pascal}PayloadSchema`;
 }
 
-/** validators.ts: a zod validator per shared type and per payload, equivalent to its JSON Schema. */
+/**
+ * validators.ts: a zod validator per shared type and per payload, equivalent to its JSON Schema.
+ * zod comes through the runtime, so an app never declares it and the versions cannot drift.
+ */
 export async function emitValidators(
   model: SchemaModel,
   header: string,
+  options: EmitOptions,
   printer: TypeScriptPrinter,
 ): Promise<GeneratedFile> {
   const helpers = new Set<HelperName>();
@@ -41,7 +45,7 @@ export async function emitValidators(
   }
   return printer.print("validators.ts", header, {
     statements: [
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: "zod", namedImports: ["z"] },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: options.runtime, namedImports: ["z"] },
       ...helperDeclarations(helpers),
       ...constants,
     ],

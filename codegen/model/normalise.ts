@@ -2,7 +2,7 @@
  * The model stage: checks a parsed schema file (version 1) and resolves it into a {@link SchemaModel}.
  * Pure: it sees plain data and reports issues by document path; the loader places them in the file.
  */
-import { parseDurationText } from "../../runtime/duration.js";
+import { parseDurationText } from "@jobgen/runtime/contract";
 import type { DocumentPath, SchemaIssue } from "../load/issue.js";
 import { checkJsonSchema, isPlainObject, sensitivePaths, type JsonSchema } from "./json-schema.js";
 import {

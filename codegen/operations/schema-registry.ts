@@ -6,8 +6,7 @@
  * source for the user's build; converting the checked JSON Schema subset directly keeps the CLI
  * free of code generation and evaluation. A test holds the two to the same verdicts on a corpus.
  */
-import { z } from "zod";
-import type { TaskRegistry, QueueDefinition, TaskDefinition } from "../../runtime/types.js";
+import { z, type TaskRegistry, type QueueDefinition, type TaskDefinition } from "@jobgen/runtime";
 import type { JsonSchema } from "../model/json-schema.js";
 import type { SchemaModel } from "../model/model.js";
 

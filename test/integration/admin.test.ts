@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createAdmin, type Admin } from "../../runtime/admin.js";
+import { createAdmin, type Admin } from "../../runtime/admin/admin.js";
 import { RedisError } from "../../runtime/errors.js";
-import { queueKeys } from "../../runtime/keys.js";
-import { REDACTED } from "../../runtime/redact.js";
+import { queueKeys } from "../../runtime/redis/keys.js";
+import { REDACTED } from "../../runtime/observe/redact.js";
 import type { TaskRegistry } from "../../runtime/types.js";
 import { addDeadLetter } from "../support/dead-letters.js";
 import { connect, deleteKeys, testRedisUrl, uniquePrefix } from "../support/redis.js";

@@ -1,7 +1,7 @@
 // A running worker's /metrics scraped and parsed after it processed tasks, queue gauges included.
 import { afterEach, describe, expect, it } from "vitest";
-import { createAdmin } from "../../runtime/admin.js";
-import { serveMetrics, type MetricsServer } from "../../runtime/prometheus.js";
+import { createAdmin } from "../../runtime/admin/admin.js";
+import { serveMetrics, type MetricsServer } from "../../runtime/observe/prometheus.js";
 import { testRedisUrl } from "../support/redis.js";
 import { parseExposition } from "../support/prometheus-text.js";
 import { testRegistry } from "../support/registry.js";

@@ -2,8 +2,8 @@
 // on @opentelemetry/api alone (test/support/otel-memory.ts).
 import { trace } from "@opentelemetry/api";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { currentCorrelationId } from "../../runtime/middleware/tracing.js";
-import { createProducer } from "../../runtime/producer.js";
+import { currentCorrelationId } from "../../runtime/worker/middleware/tracing.js";
+import { createProducer } from "../../runtime/producer/producer.js";
 import { installMemoryTracing } from "../support/otel-memory.js";
 import { quietLogger } from "../support/provider.js";
 import { testRedisUrl } from "../support/redis.js";
@@ -20,7 +20,7 @@ describe("trace context from producer to handler", () => {
   it("runs the handler in a span of the enqueue's trace, with the correlation id in scope", async () => {
     const registry = testRegistry();
     bed = workerTestBed(registry, "otel-trace");
-    const seen: { traceId?: string; correlationId?: string }[] = [];
+    const seen: { traceId: string | undefined; correlationId: string | undefined }[] = [];
     const worker = bed.worker({
       send_email: async () => {
         seen.push({

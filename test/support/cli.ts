@@ -1,4 +1,4 @@
-/** Runs the jobgen CLI as a user does (`node bin/jobgen.js ...`), capturing exit code and output. */
+/** Runs the jobgen CLI as a user does (the compiled `node codegen/bin/jobgen.js ...`), capturing exit code and output. */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -15,7 +15,7 @@ export function runJobgen(
   env: Readonly<Record<string, string>> = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["bin/jobgen.js", ...args], {
+    const child = spawn(process.execPath, ["codegen/bin/jobgen.js", ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ["pipe", "pipe", "pipe"],

@@ -3,7 +3,7 @@
  * and the CLI that must not depend on a worker run to get a DLQ with known contents.
  */
 import type { Redis } from "ioredis";
-import { queueKeys } from "../../runtime/keys.js";
+import { queueKeys } from "../../runtime/redis/keys.js";
 import type { QueueDefinition } from "../../runtime/types.js";
 
 export interface DeadLetterSpec {

@@ -5,10 +5,10 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import pino from "pino";
-import type { Provider, DeliveredTask } from "../../runtime/provider.js";
-import { createRedisProvider, type RedisProviderOptions } from "../../runtime/redis-provider.js";
+import type { Provider, DeliveredTask } from "../../runtime/worker/provider.js";
+import { createRedisProvider, type RedisProviderOptions } from "../../runtime/redis/provider.js";
 import type { TaskRegistry } from "../../runtime/types.js";
-import { encodeTaskFields, fieldsToArgs } from "../../runtime/wire.js";
+import { encodeTaskFields, fieldsToArgs } from "../../runtime/wire/codec.js";
 import { testRedisUrl } from "./redis.js";
 
 export const quietLogger = pino({ level: "silent" });

@@ -8,7 +8,7 @@
  * SIGTERM/SIGINT through `worker.stopOnSignals()`.
  */
 import { pino } from "pino";
-import { createWorkerRuntime } from "../../runtime/worker.js";
+import { createWorkerRuntime } from "../../runtime/worker/worker.js";
 import { testRegistry } from "./registry.js";
 
 const workMs = process.env.JOBGEN_TEST_WORK_MS ?? "hang";

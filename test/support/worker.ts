@@ -4,10 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { queueKeys, type QueueKeys } from "../../runtime/keys.js";
+import { queueKeys, type QueueKeys } from "../../runtime/redis/keys.js";
 import type { AnyHandler, TaskRegistry } from "../../runtime/types.js";
-import { encodeTaskFields, fieldsToArgs } from "../../runtime/wire.js";
-import { createWorkerRuntime, type Worker, type WorkerOptions } from "../../runtime/worker.js";
+import { encodeTaskFields, fieldsToArgs } from "../../runtime/wire/codec.js";
+import { createWorkerRuntime, type Worker, type WorkerOptions } from "../../runtime/worker/worker.js";
 import { quietLogger, streamFields } from "./provider.js";
 import { connect, deleteKeys, testRedisUrl, uniquePrefix } from "./redis.js";
 

@@ -90,7 +90,7 @@ describe("generated client: compile-time guarantees", () => {
 });
 
 describe("golden fixture outputs", () => {
-  it("type-check (they import the runtime as `jobgen/runtime`, the package's own export)", () => {
+  it("type-check (they import the runtime as `@jobgen/runtime`, the package's own export)", () => {
     const result = spawnSync(
       process.execPath,
       [TSC, "-p", join(ROOT, "test/fixtures/tsconfig.json"), "--pretty", "false"],

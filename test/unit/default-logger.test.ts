@@ -11,7 +11,7 @@ function child(
   body: string,
   until: (lines: string[]) => boolean,
 ): Promise<{ lines: string[]; exited: boolean }> {
-  const script = `import { defaultLogger } from "./runtime/default-logger.ts";\n${body}`;
+  const script = `import { defaultLogger } from "./runtime/observe/default-logger.ts";\n${body}`;
   const proc = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
     cwd: ROOT,
   });

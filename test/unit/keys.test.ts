@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { queueKeys } from "../../runtime/keys.js";
+import { queueKeys } from "../../runtime/redis/keys.js";
 
 /** Redis Cluster's hash tag rule: the part inside the first {...} when non-empty, else the whole key. */
 function hashTag(key: string): string {

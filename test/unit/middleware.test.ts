@@ -2,19 +2,19 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { TaskTimeoutError } from "../../runtime/errors.js";
-import { MetricsCollector } from "../../runtime/metrics.js";
-import { compose, type Middleware, type MiddlewareContext } from "../../runtime/middleware.js";
-import { metricsMiddleware } from "../../runtime/middleware/metrics.js";
-import { recoveryMiddleware, toError } from "../../runtime/middleware/recovery.js";
-import { timeoutMiddleware } from "../../runtime/middleware/timeout.js";
+import { MetricsCollector } from "../../runtime/observe/metrics.js";
+import { compose, type Middleware, type MiddlewareContext } from "../../runtime/worker/middleware/compose.js";
+import { metricsMiddleware } from "../../runtime/worker/middleware/metrics.js";
+import { recoveryMiddleware, toError } from "../../runtime/worker/middleware/recovery.js";
+import { timeoutMiddleware } from "../../runtime/worker/middleware/timeout.js";
 import {
   currentCorrelationId,
   currentTraceparent,
   tracingMiddleware,
-} from "../../runtime/middleware/tracing.js";
-import { validationMiddleware } from "../../runtime/middleware/validation.js";
+} from "../../runtime/worker/middleware/tracing.js";
+import { validationMiddleware } from "../../runtime/worker/middleware/validation.js";
 import type { TaskDefinition } from "../../runtime/types.js";
-import { TaskRejectedError } from "../../runtime/validation.js";
+import { TaskRejectedError } from "../../runtime/wire/validation.js";
 
 const definition: TaskDefinition = {
   name: "greet",

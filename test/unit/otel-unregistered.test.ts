@@ -1,6 +1,6 @@
 import { trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { loadOpenTelemetry, traceEnqueue, traceHandle } from "../../runtime/otel.js";
+import { loadOpenTelemetry, traceEnqueue, traceHandle } from "../../runtime/observe/otel.js";
 import { installMemoryTracing } from "../support/otel-memory.js";
 
 const info = { type: "send_email", queue: "default", taskId: "t-1", attempt: 1, traceparent: undefined };

@@ -1,6 +1,11 @@
 import { trace } from "@opentelemetry/api";
 import { afterAll, describe, expect, it } from "vitest";
-import { formatTraceparent, parseTraceparent, traceEnqueue, traceHandle } from "../../runtime/otel.js";
+import {
+  formatTraceparent,
+  parseTraceparent,
+  traceEnqueue,
+  traceHandle,
+} from "../../runtime/observe/otel.js";
 import { installMemoryTracing } from "../support/otel-memory.js";
 
 const tracing = installMemoryTracing();

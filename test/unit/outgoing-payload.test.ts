@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PayloadTooLargeError } from "../../runtime/errors.js";
-import { checkOutgoingPayload } from "../../runtime/outgoing-payload.js";
+import { checkOutgoingPayload } from "../../runtime/producer/outgoing-payload.js";
 import type { TaskDefinition } from "../../runtime/types.js";
 
 const task: TaskDefinition = {

@@ -1,6 +1,6 @@
-// The package as users import it: `jobgen/runtime` and `jobgen/testing` resolve to the compiled
-// JavaScript in dist/ (built by `npm ci` through the `prepare` script, or `npm run build`) and
-// load in plain Node, without tsx.
+// The runtime package as an app loads it: `@jobgen/runtime` and `@jobgen/runtime/testing` resolve
+// to the compiled JavaScript in runtime/dist (built by `npm ci` through the root `prepare`
+// script, or `npm run build`), from ESM and from CommonJS, in plain Node without tsx.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -8,25 +8,48 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-describe("the built package", () => {
-  it("loads jobgen/runtime and jobgen/testing from dist/ in plain Node", () => {
-    expect(existsSync(`${ROOT}/dist/runtime/index.js`), "dist/ is missing: run `npm run build`").toBe(true);
-    const script = `
-      const runtime = await import("jobgen/runtime");
-      const testing = await import("jobgen/testing");
-      console.log(JSON.stringify({
-        url: import.meta.resolve("jobgen/runtime"),
-        runtime: [typeof runtime.createWorkerRuntime, typeof runtime.createProducer],
-        testing: typeof testing.runHandler,
-      }));`;
-    const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    expect(result.stderr).toBe("");
-    const loaded = JSON.parse(result.stdout) as { url: string; runtime: string[]; testing: string };
-    expect(loaded.url).toMatch(/\/dist\/runtime\/index\.js$/);
-    expect(loaded.runtime).toEqual(["function", "function"]);
+function run(args: readonly string[]): { url: string; runtime: string[]; testing: string } {
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+  expect(result.stderr).toBe("");
+  return JSON.parse(result.stdout) as { url: string; runtime: string[]; testing: string };
+}
+
+describe("the built runtime package", () => {
+  it("loads from ESM", () => {
+    expect(
+      existsSync(`${ROOT}/runtime/dist/esm/index.js`),
+      "runtime/dist is missing: run `npm run build`",
+    ).toBe(true);
+    const loaded = run([
+      "--input-type=module",
+      "-e",
+      `const runtime = await import("@jobgen/runtime");
+       const testing = await import("@jobgen/runtime/testing");
+       console.log(JSON.stringify({
+         url: import.meta.resolve("@jobgen/runtime"),
+         runtime: [typeof runtime.createWorkerRuntime, typeof runtime.createProducer, typeof runtime.z.object],
+         testing: typeof testing.runHandler,
+       }));`,
+    ]);
+    expect(loaded.url).toMatch(/\/runtime\/dist\/esm\/index\.js$/);
+    expect(loaded.runtime).toEqual(["function", "function", "function"]);
+    expect(loaded.testing).toBe("function");
+  });
+
+  it("loads from CommonJS", () => {
+    const loaded = run([
+      "--input-type=commonjs",
+      "-e",
+      `const runtime = require("@jobgen/runtime");
+       const testing = require("@jobgen/runtime/testing");
+       console.log(JSON.stringify({
+         url: require.resolve("@jobgen/runtime"),
+         runtime: [typeof runtime.createWorkerRuntime, typeof runtime.createProducer, typeof runtime.z.object],
+         testing: typeof testing.runHandler,
+       }));`,
+    ]);
+    expect(loaded.url).toMatch(/\/runtime\/dist\/cjs\/index\.js$/);
+    expect(loaded.runtime).toEqual(["function", "function", "function"]);
     expect(loaded.testing).toBe("function");
   });
 });

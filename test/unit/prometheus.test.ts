@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MetricsCollector } from "../../runtime/metrics.js";
-import { serveMetrics } from "../../runtime/prometheus.js";
+import { MetricsCollector } from "../../runtime/observe/metrics.js";
+import { serveMetrics } from "../../runtime/observe/prometheus.js";
 import { parseExposition } from "../support/prometheus-text.js";
 
 describe("prometheus", () => {

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { pinoRedactPaths, REDACTED, redactPayload } from "../../runtime/redact.js";
+import { pinoRedactPaths, REDACTED, redactPayload } from "../../runtime/observe/redact.js";
 import type { TaskRegistry } from "../../runtime/types.js";
 
 const registry: TaskRegistry = {

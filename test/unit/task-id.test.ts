@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newTaskId } from "../../runtime/task-id.js";
+import { newTaskId } from "../../runtime/producer/task-id.js";
 
 describe("newTaskId", () => {
   it("makes distinct version 4 UUIDs across refills, with random bits in every position", () => {

@@ -7,7 +7,7 @@ import {
   TaskRejectedError,
   validateDeliveredPayload,
   walkKeys,
-} from "../../runtime/validation.js";
+} from "../../runtime/wire/validation.js";
 
 const limits = { maxBytes: 1_048_576, maxDepth: 32 };
 

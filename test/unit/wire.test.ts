@@ -7,7 +7,7 @@ import {
   encodeTaskFields,
   fieldsToArgs,
   retryFields,
-} from "../../runtime/wire.js";
+} from "../../runtime/wire/codec.js";
 
 /** Fields as the provider reads them: the reply's bytes, strictly decoded. */
 function argsToFields(pairs: readonly string[]): Record<string, string> {

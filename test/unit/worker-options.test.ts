@@ -2,12 +2,12 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigError, PermanentError, RetryAfterError, TaskTimeoutError } from "../../runtime/errors.js";
-import { failureDisposition } from "../../runtime/retry-policy.js";
-import { resolveTaskSettings, type TaskSettings } from "../../runtime/task-settings.js";
+import { failureDisposition } from "../../runtime/worker/retry-policy.js";
+import { resolveTaskSettings, type TaskSettings } from "../../runtime/worker/task-settings.js";
 import type { TaskDefinition, TaskRegistry } from "../../runtime/types.js";
-import { TaskRejectedError } from "../../runtime/validation.js";
-import { resolveWorkerOptions } from "../../runtime/worker-options.js";
-import { createWorkerRuntime } from "../../runtime/worker.js";
+import { TaskRejectedError } from "../../runtime/wire/validation.js";
+import { resolveWorkerOptions } from "../../runtime/worker/options.js";
+import { createWorkerRuntime } from "../../runtime/worker/worker.js";
 
 const registry: TaskRegistry = {
   queues: { default: { name: "default", stream: "tasks", group: "workers", dlq: "tasks:dlq" } },

@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { Redis, type Command } from "ioredis";
-import { CLAIM } from "../../../runtime/scripts.js";
+import { CLAIM } from "../../../runtime/redis/scripts.js";
 
 export type KillPoint = "before-transition" | "after-transition";
 

@@ -10,7 +10,7 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { PermanentError } from "../../../runtime/errors.js";
 import type { TaskContext } from "../../../runtime/types.js";
-import { createWorkerRuntime, type WorkerOptions } from "../../../runtime/worker.js";
+import { createWorkerRuntime, type WorkerOptions } from "../../../runtime/worker/worker.js";
 import { installCommandHook } from "./hook.js";
 import { effectOnce } from "./idempotency.js";
 import { LedgerWriter } from "./ledger.js";

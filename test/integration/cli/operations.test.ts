@@ -1,11 +1,11 @@
-// The operations commands run as a user runs them: a spawned `node bin/jobgen.js`, the real Redis,
+// The operations commands run as a user runs them: a spawned `node codegen/bin/jobgen.js`, the real Redis,
 // the example schema, and a key prefix of this test's own.
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registry } from "../../../generated/index.js";
-import { queueKeys } from "../../../runtime/keys.js";
-import { createProducer } from "../../../runtime/producer.js";
-import { argsToFields } from "../../../runtime/wire.js";
+import { queueKeys } from "../../../runtime/redis/keys.js";
+import { createProducer } from "../../../runtime/producer/producer.js";
+import { argsToFields } from "../../../runtime/wire/codec.js";
 import { runJobgen, type CliRun } from "../../support/cli.js";
 import { addDeadLetter } from "../../support/dead-letters.js";
 import { quietLogger } from "../../support/provider.js";

@@ -7,8 +7,8 @@ import {
   UnknownTaskError,
   ValidationError,
 } from "../../../runtime/errors.js";
-import { queueKeys } from "../../../runtime/keys.js";
-import { createProducer, type Producer } from "../../../runtime/producer.js";
+import { queueKeys } from "../../../runtime/redis/keys.js";
+import { createProducer, type Producer } from "../../../runtime/producer/producer.js";
 import type { TaskRegistry } from "../../../runtime/types.js";
 import { fetchAtLeast, quietLogger, streamFields, testProvider } from "../../support/provider.js";
 import { connect, deleteKeys, testRedisUrl, uniquePrefix } from "../../support/redis.js";

@@ -3,8 +3,8 @@
 // written twice (and ran twice). Now such an enqueue rejects (RedisError, saying it may have been
 // written) and nothing is sent again; a retry with the same idempotency key writes nothing new.
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { queueKeys } from "../../../runtime/keys.js";
-import { createProducer, type Producer } from "../../../runtime/producer.js";
+import { queueKeys } from "../../../runtime/redis/keys.js";
+import { createProducer, type Producer } from "../../../runtime/producer/producer.js";
 import { quietLogger } from "../../support/provider.js";
 import { connect, deleteKeys, uniquePrefix } from "../../support/redis.js";
 import { testRegistry } from "../../support/registry.js";

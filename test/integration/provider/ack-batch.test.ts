@@ -4,8 +4,8 @@
  */
 import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { queueKeys } from "../../../runtime/keys.js";
-import type { Provider } from "../../../runtime/provider.js";
+import { queueKeys } from "../../../runtime/redis/keys.js";
+import type { Provider } from "../../../runtime/worker/provider.js";
 import { addTask, fetchAtLeast, testProvider } from "../../support/provider.js";
 import { connect, deleteKeys, uniquePrefix } from "../../support/redis.js";
 import { testRegistry } from "../../support/registry.js";

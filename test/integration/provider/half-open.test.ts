@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { queueKeys } from "../../../runtime/keys.js";
-import type { DeliveredTask, Provider } from "../../../runtime/provider.js";
+import { queueKeys } from "../../../runtime/redis/keys.js";
+import type { DeliveredTask, Provider } from "../../../runtime/worker/provider.js";
 import { startBlackholeProxy, type BlackholeProxy } from "../../support/blackhole-proxy.js";
 import { addTask, eventually, testProvider } from "../../support/provider.js";
 import { connect, deleteKeys, testRedisUrl, uniquePrefix } from "../../support/redis.js";

@@ -1,8 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { queueKeys } from "../../../runtime/keys.js";
-import type { DeliveredTask, Provider } from "../../../runtime/provider.js";
+import { queueKeys } from "../../../runtime/redis/keys.js";
+import type { DeliveredTask, Provider } from "../../../runtime/worker/provider.js";
 import { startRedisServer } from "../../support/ensure-redis.js";
 import { addTask, eventually, testProvider } from "../../support/provider.js";
 import { testRegistry } from "../../support/registry.js";

@@ -1,9 +1,9 @@
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PermanentError } from "../../../runtime/errors.js";
-import type { Middleware } from "../../../runtime/middleware.js";
-import { createProducer } from "../../../runtime/producer.js";
-import { currentCorrelationId, currentTraceparent } from "../../../runtime/middleware/tracing.js";
+import type { Middleware } from "../../../runtime/worker/middleware/compose.js";
+import { createProducer } from "../../../runtime/producer/producer.js";
+import { currentCorrelationId, currentTraceparent } from "../../../runtime/worker/middleware/tracing.js";
 import type { TaskContext } from "../../../runtime/types.js";
 import { eventually, quietLogger } from "../../support/provider.js";
 import { testRedisUrl } from "../../support/redis.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClosedError } from "../../../runtime/errors.js";
-import { createProducer, type Producer } from "../../../runtime/producer.js";
+import { createProducer, type Producer } from "../../../runtime/producer/producer.js";
 import { startChildWorker } from "../../support/child-worker.js";
 import { eventually, quietLogger } from "../../support/provider.js";
 import { testRedisUrl } from "../../support/redis.js";

@@ -1,4 +1,4 @@
-// The jobgen CLI as users run it: `node bin/jobgen.js ...` in a scratch directory.
+// The jobgen CLI as users run it: the compiled `node codegen/bin/jobgen.js ...` in a scratch directory.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
-const BIN = join(ROOT, "bin/jobgen.js");
+const BIN = join(ROOT, "codegen/bin/jobgen.js");
 
 let dir = "";
 beforeEach(() => {
@@ -39,7 +39,7 @@ describe("jobgen CLI", () => {
     const generated = jobgen("generate");
     expect(generated.status).toBe(0);
     expect(readdirSync(join(dir, "generated")).sort()).toContain("enqueue.ts");
-    expect(readFileSync(join(dir, "generated/enqueue.ts"), "utf8")).toContain('from "jobgen/runtime"');
+    expect(readFileSync(join(dir, "generated/enqueue.ts"), "utf8")).toContain('from "@jobgen/runtime"');
   }, 60_000);
 
   it("generate with --out and --runtime; check passes on fresh output", () => {

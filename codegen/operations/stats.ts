@@ -1,0 +1,53 @@
+import type { Command } from "commander";
+import {
+  printJson,
+  registryOf,
+  shortDuration,
+  table,
+  withAdmin,
+  withOperationsOptions,
+  type OperationsFlags,
+} from "./connect.js";
+
+/** `jobgen stats`: per queue, stream length, pending, delayed, DLQ size, lag and consumers. */
+export function registerStats(program: Command): void {
+  withOperationsOptions(
+    program
+      .command("stats")
+      .description("show each queue: length, pending, delayed, dead letters, lag and consumers"),
+  )
+    .addHelpText("after", "\nExample:\n  $ jobgen stats --schema jobs.yaml --redis redis://127.0.0.1:6379")
+    .action(async (flags: OperationsFlags) => {
+      const registry = await registryOf(flags);
+      const stats = await withAdmin(flags, registry, (admin) => admin.stats());
+      if (flags.json) return printJson({ queues: stats });
+      const rows: (string | number)[][] = [
+        ["queue", "stream", "length", "pending", "delayed", "dlq", "lag", "consumers"],
+      ];
+      for (const s of stats) {
+        rows.push([
+          s.queue,
+          s.stream,
+          s.length,
+          s.pending,
+          s.delayed,
+          s.deadLetters,
+          s.lag ?? "-",
+          s.consumers.length,
+        ]);
+      }
+      console.log(table(rows));
+      for (const s of stats) {
+        if (!s.groupExists)
+          console.log(`\n${s.queue}: no consumer group "${s.group}" yet (no worker has started on it)`);
+        if (s.consumers.length === 0) continue;
+        console.log(`\n${s.queue} consumers (group ${s.group}):`);
+        console.log(
+          table([
+            ["  consumer", "pending", "idle"],
+            ...s.consumers.map((c) => [`  ${c.name}`, c.pending, shortDuration(c.idleMs)]),
+          ]),
+        );
+      }
+    });
+}

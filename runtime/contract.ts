@@ -1,0 +1,11 @@
+/**
+ * What the generator (the `jobgen` CLI) and the runtime agree on, as plain values: library
+ * defaults and limits, the duration syntax, the dead-letter reasons, error texts. It loads no Redis
+ * client, so the CLI starts fast (`@jobgen/runtime/contract`).
+ */
+export * from "./defaults.js";
+export { parseDurationText, toMilliseconds } from "./duration.js";
+export type { Duration } from "./duration.js";
+export * from "./errors.js";
+export { DEAD_LETTER_REASONS } from "./wire/dead-letter.js";
+export type { DeadLetterReason } from "./wire/dead-letter.js";

@@ -1,0 +1,65 @@
+/**
+ * The checks a payload passes before any producer accepts it — the real one and the in-memory
+ * one of `@jobgen/runtime/testing` alike — so that nothing a producer accepts is dead-lettered by a worker.
+ */
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAYLOAD_BYTES } from "../defaults.js";
+import { PayloadTooLargeError, ValidationError } from "../errors.js";
+import type { TaskDefinition } from "../types.js";
+import { walkKeys } from "../wire/validation.js";
+
+/**
+ * Checks, in this order, nesting depth (first, so a 10k-deep value gets a clear error instead of
+ * overflowing the stack in JSON.stringify or zod), JSON size, the task's zod validator, and
+ * forbidden keys (`__proto__`, `constructor`, `prototype`, which workers refuse; found by the
+ * same walk as the depth). Returns the
+ * payload's JSON text; throws `PayloadTooLargeError` or `ValidationError` (every issue, with paths).
+ */
+export function checkOutgoingPayload(type: string, task: TaskDefinition, payload: unknown): string {
+  const maxDepth = task.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const walk = walkKeys(payload, maxDepth);
+  if (walk.tooDeep) {
+    throw new PayloadTooLargeError(
+      `payload of task "${type}" nests objects/arrays deeper than its cap of ${maxDepth} (maxDepth in the schema)`,
+    );
+  }
+  const json = toJson(type, payload);
+  checkSize(type, json, task.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
+  const result = task.validator.safeParse(payload);
+  if (!result.success) {
+    throw new ValidationError(
+      type,
+      result.error.issues.map((i) => ({
+        path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
+        message: i.message,
+      })),
+    );
+  }
+  if (walk.issues.length > 0) throw new ValidationError(type, walk.issues);
+  return json;
+}
+
+/** Throws `PayloadTooLargeError` when `json` is over `maxBytes` bytes of UTF-8. */
+function checkSize(type: string, json: string, maxBytes: number): void {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: text that short is under the cap uncounted.
+  if (json.length * 3 <= maxBytes) return;
+  const bytes = Buffer.byteLength(json, "utf8");
+  if (bytes > maxBytes) {
+    throw new PayloadTooLargeError(
+      `payload of task "${type}" is ${bytes} bytes of JSON, over its cap of ${maxBytes} (maxPayloadBytes in the schema)`,
+    );
+  }
+}
+
+function toJson(type: string, payload: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch (err) {
+    const message = `payload is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`;
+    throw new ValidationError(type, [{ path: [], message }]);
+  }
+  if (json === undefined) {
+    throw new ValidationError(type, [{ path: [], message: "payload is not JSON-serialisable" }]);
+  }
+  return json;
+}

@@ -1,0 +1,283 @@
+/**
+ * The stream entry format, shared with the Go worker package: `payload` (JSON text), `type`,
+ * `created_at` (RFC 3339), `retry` (retries done), `max_retry`, `timeout` (Go duration text),
+ * `metadata` (JSON object text, carrying `type` as the Go consumer routes on it), every metadata
+ * key also flattened into a field unless the name is reserved, and jobgen's own fields `id`,
+ * `correlation_id` (only when one was given; the worker otherwise uses the task id), `traceparent`,
+ * `last_error`. `enqueued_at_ms` (written by earlier versions) is still read; `created_at` has ms precision.
+ *
+ * A field or metadata key named `__proto__` is never assigned plainly (objects are built with
+ * `Object.fromEntries`, or that one key is defined as an own property), so it is plain data.
+ */
+import { isUtf8 } from "node:buffer";
+import type { DeadLetterDetails, DeliveredTask } from "../worker/provider.js";
+import { formatGoDuration, parseDurationText } from "../duration.js";
+
+/** Field names a flattened metadata key never overwrites. */
+export const RESERVED_FIELDS: ReadonlySet<string> = new Set([
+  "payload",
+  "type",
+  "created_at",
+  "retry",
+  "max_retry",
+  "timeout",
+  "metadata",
+  "id",
+  "correlation_id",
+  "traceparent",
+  "enqueued_at_ms",
+  "last_error",
+]);
+
+/** Prefix of the dead-letter fields; reserved too. */
+const DLQ_FIELD_PREFIX = "dlq_";
+
+function isReserved(name: string): boolean {
+  return RESERVED_FIELDS.has(name) || name.startsWith(DLQ_FIELD_PREFIX);
+}
+
+/** A task about to be written to a stream. */
+export interface WireTask {
+  readonly id: string;
+  readonly type: string;
+  /** The payload as JSON text. */
+  readonly payload: string;
+  readonly createdAt: Date;
+  /** Retries already done. */
+  readonly retry: number;
+  readonly maxRetry: number;
+  readonly timeoutMs: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly correlationId?: string | undefined;
+  readonly traceparent?: string | undefined;
+}
+
+/**
+ * The entry of a task as XADD takes it, `[field, value, field, value, ...]`, in a stable order
+ * (Go fields first, then the flattened metadata keys that are not reserved).
+ */
+export function encodeTaskArgs(task: WireTask): string[] {
+  const metadataKeys = Object.keys(task.metadata);
+  const args = [
+    "payload",
+    task.payload,
+    "type",
+    task.type,
+    "created_at",
+    isoTime(task.createdAt.getTime()),
+    "retry",
+    String(task.retry),
+    "max_retry",
+    String(task.maxRetry),
+    "timeout",
+    goDuration(task.timeoutMs),
+    "metadata",
+    metadataKeys.length === 0
+      ? typeOnlyMetadata(task.type)
+      : JSON.stringify({ ...task.metadata, type: task.type }),
+    "id",
+    task.id,
+  ];
+  // No correlation id given: the worker uses the task id, so none is written (less memory per task).
+  if (task.correlationId !== undefined) args.push("correlation_id", task.correlationId);
+  if (task.traceparent !== undefined) args.push("traceparent", task.traceparent);
+  for (const key of metadataKeys) {
+    if (!isReserved(key)) args.push(key, task.metadata[key] ?? "");
+  }
+  return args;
+}
+
+/** The entry fields of a task, in a stable order (Go fields first). */
+export function encodeTaskFields(task: WireTask): Record<string, string> {
+  return argsToFields(encodeTaskArgs(task));
+}
+
+/** RFC 3339 text of an instant in ms. */
+const isoTime = rememberingLast((ms: number) => new Date(ms).toISOString());
+
+/** Go duration text of a timeout in ms. */
+const goDuration = rememberingLast(formatGoDuration);
+
+/** The `metadata` field of a task without metadata. */
+const typeOnlyMetadata = rememberingLast((type: string) => JSON.stringify({ type }));
+
+/** `convert` remembering its last input and result: tasks written or read in a row mostly share both. */
+function rememberingLast<T extends number | string, R>(convert: (value: T) => R): (value: T) => R {
+  let lastValue: T | undefined;
+  let lastResult!: R;
+  return (value) => {
+    if (value !== lastValue) {
+      lastResult = convert(value);
+      lastValue = value;
+    }
+    return lastResult;
+  };
+}
+
+/** `[field, value, field, value, ...]` as XADD takes them. */
+export function fieldsToArgs(fields: Readonly<Record<string, string>>): string[] {
+  const args: string[] = [];
+  for (const [field, value] of Object.entries(fields)) args.push(field, value);
+  return args;
+}
+
+/**
+ * Fields from a flat `[name, value, ...]` reply read as text (the worker's reads, XRANGE of the DLQ
+ * for the CLI). Bytes that are not UTF-8 read as U+FFFD: see {@link bufferArgsToFields}.
+ */
+export function argsToFields(pairs: readonly string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) setField(fields, pairs[i] as string, pairs[i + 1] as string);
+  return fields;
+}
+
+/**
+ * Whether a value of a flat `[name, value, ...]` text reply holds U+FFFD, which is how bytes that
+ * are not UTF-8 read: such an entry is read again as bytes ({@link bufferArgsToFields}).
+ */
+export function holdsReplacementChar(pairs: readonly string[]): boolean {
+  for (let i = 1; i < pairs.length; i += 2) if ((pairs[i] as string).includes("\uFFFD")) return true;
+  return false;
+}
+
+/** Fields read as bytes, decoded as UTF-8; `invalidUtf8` names those whose bytes are not valid UTF-8. */
+export interface DecodedFields {
+  readonly fields: Record<string, string>;
+  /** `undefined` when every value is valid UTF-8 (the usual case: no array per entry). */
+  readonly invalidUtf8: string[] | undefined;
+}
+
+/**
+ * Fields from the flat reply of XREADGROUP/XAUTOCLAIM read as bytes. A value that is not valid
+ * UTF-8 (written by another producer, or by hand) is kept as lossy text (U+FFFD) for the DLQ
+ * record, and named in `invalidUtf8` so the worker rejects the entry instead of handling
+ * replacement characters as if they were the payload. A repeated field keeps its last value.
+ */
+export function bufferArgsToFields(pairs: readonly Buffer[]): DecodedFields {
+  const fields: Record<string, string> = {};
+  let invalidUtf8: string[] | undefined;
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const name = (pairs[i] as Buffer).toString("utf8");
+    const bytes = pairs[i + 1] as Buffer;
+    if (!isUtf8(bytes)) (invalidUtf8 ??= []).push(name);
+    setField(fields, name, bytes.toString("utf8"));
+  }
+  return { fields, invalidUtf8 };
+}
+
+/** `record[name] = value`, where a name `__proto__` is an own data field like any other. */
+function setField(record: Record<string, string>, name: string, value: string): void {
+  if (name === "__proto__") {
+    Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    record[name] = value;
+  }
+}
+
+/** Decodes an entry as read. Never throws: what cannot be read stays `undefined` for the worker to judge. */
+export function decodeTask(
+  queue: string,
+  entryId: string,
+  fields: Readonly<Record<string, string>>,
+  deliveryCount: number,
+  invalidUtf8Fields?: readonly string[],
+): DeliveredTask {
+  const metadata = decodeMetadata(fields);
+  const createdAt =
+    decodeDate(fields.created_at) ?? decodeEpochMs(fields.enqueued_at_ms) ?? entryIdDate(entryId);
+  const timeout = fields.timeout === undefined ? undefined : decodeTimeout(fields.timeout);
+  return {
+    queue,
+    entryId,
+    id: nonEmpty(own(fields, "id")) ?? entryId,
+    type: nonEmpty(own(fields, "type")) ?? nonEmpty(own(metadata, "type")),
+    payload: own(fields, "payload"),
+    retry: decodeCount(own(fields, "retry")) ?? 0,
+    maxRetry: decodeCount(own(fields, "max_retry")),
+    timeoutMs: timeout,
+    metadata,
+    correlationId: nonEmpty(own(fields, "correlation_id")) ?? nonEmpty(own(metadata, "correlation_id")),
+    createdAt,
+    deliveryCount,
+    fields,
+    invalidUtf8Fields,
+  };
+}
+
+/** The fields of the next attempt: `retry` + 1 and the error that caused it. */
+export function retryFields(task: DeliveredTask, error: string): Record<string, string> {
+  return { ...task.fields, retry: String(task.retry + 1), last_error: error };
+}
+
+/** The dead-letter record: every field of the entry plus the `dlq_*` fields. */
+export function deadLetterFields(
+  task: DeliveredTask,
+  details: DeadLetterDetails,
+  consumer: string,
+  at: Date,
+): Record<string, string> {
+  return {
+    ...task.fields,
+    dlq_reason: details.reason,
+    dlq_error: details.error,
+    dlq_details: JSON.stringify(details.details ?? null),
+    dlq_at: at.toISOString(),
+    dlq_queue: task.queue,
+    dlq_entry_id: task.entryId,
+    dlq_consumer: consumer,
+  };
+}
+
+function own(record: Readonly<Record<string, string>>, key: string): string | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** The `metadata` JSON object (string values; numbers and booleans as text); else the non-reserved fields. */
+function decodeMetadata(fields: Readonly<Record<string, string>>): Record<string, string> {
+  const text = own(fields, "metadata");
+  if (text !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+        const metadata: Record<string, string> = {};
+        for (const key of Object.keys(parsed)) {
+          const value: unknown = (parsed as Record<string, unknown>)[key];
+          if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+            setField(metadata, key, String(value));
+          }
+        }
+        return metadata;
+      }
+    } catch {
+      // fall through: an unreadable metadata field is treated as absent
+    }
+  }
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !isReserved(key)));
+}
+
+/** The `timeout` field in ms. */
+const decodeTimeout = rememberingLast(parseDurationText);
+
+function decodeCount(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text)) return undefined;
+  return Number(text);
+}
+
+function decodeDate(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+function decodeEpochMs(text: string | undefined): Date | undefined {
+  const ms = decodeCount(text);
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+function entryIdDate(entryId: string): Date {
+  return new Date(Number(entryId.split("-")[0]) || 0);
+}

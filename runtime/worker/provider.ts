@@ -1,0 +1,75 @@
+/**
+ * The seam between the worker and the queue system, as in the Go package (Fetch, Ack, Nack,
+ * Close), widened to the transitions jobgen makes atomic. The Redis Streams provider
+ * (redis-provider.ts) is the one implementation; it is the only module that talks to Redis.
+ */
+import type { DeadLetterReason } from "../wire/dead-letter.js";
+
+/** One stream entry as delivered to this consumer: decoded, not yet validated. */
+export interface DeliveredTask {
+  /** Queue name (schema key). */
+  readonly queue: string;
+  /** Stream entry id (`1700000000000-0`). */
+  readonly entryId: string;
+  /** Stable task id; for entries without one (Go producer), the entry id. */
+  readonly id: string;
+  /** Wire name of the task type; `undefined` when the entry has none. */
+  readonly type: string | undefined;
+  /** The `payload` field as written (JSON text); `undefined` when missing. */
+  readonly payload: string | undefined;
+  /** Retries already done (`retry` field). */
+  readonly retry: number;
+  /** `max_retry` field when present. */
+  readonly maxRetry: number | undefined;
+  /** `timeout` field in ms when present. */
+  readonly timeoutMs: number | undefined;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly correlationId: string | undefined;
+  readonly createdAt: Date;
+  /** Times the consumer group has delivered this entry (1 on first delivery). */
+  readonly deliveryCount: number;
+  /** Every field of the entry as read, for the DLQ record and for diagnostics. */
+  readonly fields: Readonly<Record<string, string>>;
+  /** Fields whose bytes were not valid UTF-8 (their text in `fields` carries U+FFFD). @defaultValue none */
+  readonly invalidUtf8Fields?: readonly string[] | undefined;
+}
+
+/** What a dead-letter record says about why. */
+export interface DeadLetterDetails {
+  readonly reason: DeadLetterReason;
+  /** Human-readable last error or validation summary. */
+  readonly error: string;
+  /** Structured details (validation issues, stack of the last error, ...), JSON-serialisable. */
+  readonly details?: unknown | undefined;
+}
+
+export interface Provider {
+  /** This provider's consumer name in every consumer group it reads. */
+  readonly consumer: string;
+  /**
+   * Idle time after which another consumer reclaims an entry. A worker calls {@link extendLease}
+   * for its in-flight tasks well within it (for example every third of it).
+   */
+  readonly claimMinIdleMs: number;
+  /** Starts consuming: creates consumer groups (MKSTREAM, from `0`) for the given queues. `fetch` calls it when nobody did. */
+  start(): Promise<void>;
+  /**
+   * Up to `max` tasks for this consumer: stale entries reclaimed from dead consumers first, then
+   * new ones (blocking up to the configured block time). Promotes due delayed tasks on the way.
+   * Resolves with an empty list when nothing came or `signal` aborted.
+   */
+  fetch(max: number, signal: AbortSignal): Promise<DeliveredTask[]>;
+  /** Acknowledges a handled task; `false` when this consumer no longer owns the entry. */
+  ack(task: DeliveredTask): Promise<boolean>;
+  /** Atomically: schedule the task again after `delayMs` (retry counter + 1) and ack this entry. */
+  retry(task: DeliveredTask, delayMs: number, error: string): Promise<boolean>;
+  /** Atomically: write the task to its queue's DLQ with the details and ack this entry. */
+  deadLetter(task: DeliveredTask, details: DeadLetterDetails): Promise<boolean>;
+  /**
+   * Keeps in-flight entries owned by this consumer (resets their idle time) so nobody reclaims
+   * them; entries it no longer owns are left alone. Resolves with the number extended.
+   */
+  extendLease(tasks: readonly DeliveredTask[]): Promise<number>;
+  /** Stops blocking reads and closes connections. */
+  close(): Promise<void>;
+}
