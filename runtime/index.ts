@@ -65,3 +65,5 @@ export type {
 } from "./admin/admin.js";
 export { openTelemetryTraceHook } from "./observe/otel.js";
 export { pinoRedactPaths, REDACTED, redactPayload } from "./observe/redact.js";
+// The checks generated validators call for formats and for keywords zod has no exact method for.
+export { isDate, isDateTime, isEmail, isUri, isUuid } from "./wire/formats.js";
