@@ -9,3 +9,4 @@ export type { Duration } from "./duration.js";
 export * from "./errors.js";
 export { DEAD_LETTER_REASONS } from "./wire/dead-letter.js";
 export type { DeadLetterReason } from "./wire/dead-letter.js";
+export { unsafeIntegerIssues } from "./wire/exact-integers.js";

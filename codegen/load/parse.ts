@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { inexactIntegerIssues } from "./exact-numbers.js";
 import type { DocumentPath, LocatedIssue, SchemaIssue } from "./issue.js";
 
 /** A parsed schema file: its plain value and a way to place an issue on a line and column. */
@@ -13,7 +14,8 @@ export interface ParsedSource {
 
 /**
  * Parses YAML or JSON text (JSON is read as YAML 1.2, which keeps positions for every node).
- * Duplicate keys, tabs and other syntax problems are reported with their position.
+ * Duplicate keys, tabs and other syntax problems are reported with their position, and so are
+ * integers too large to read exactly.
  */
 export function parseSource(file: string, text: string): ParsedSource {
   const lineCounter = new LineCounter();
@@ -23,6 +25,7 @@ export function parseSource(file: string, text: string): ParsedSource {
     const { line, col } = position(error.pos[0]);
     return { file, line, col, message: error.message.split("\n")[0] ?? error.message };
   });
+  if (syntaxIssues.length === 0) syntaxIssues.push(...inexactIntegerIssues(document, file, position));
   const value: unknown = syntaxIssues.length === 0 ? document.toJS({ maxAliasCount: 100 }) : undefined;
 
   const locate = (issue: SchemaIssue): LocatedIssue => {

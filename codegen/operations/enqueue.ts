@@ -1,7 +1,12 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { formatIssues, ValidationError } from "@jobgen/runtime/contract";
-import type { EnqueueOptions, TaskRegistry } from "@jobgen/runtime";
+import {
+  formatIssues,
+  unsafeIntegerIssues,
+  ValidationError,
+  type ValidationIssue,
+} from "@jobgen/runtime/contract";
+import type { EnqueueOptions, TaskDefinition, TaskRegistry } from "@jobgen/runtime";
 import { EXIT_FAILED, EXIT_USAGE } from "../exit-codes.js";
 import { didYouMean } from "../model/suggest.js";
 import { CliError } from "../commands/cli-error.js";
@@ -51,9 +56,10 @@ export function registerEnqueue(program: Command): void {
           [`tasks: ${known.join(", ")}`],
         );
       }
-      const payload = parsePayload(await payloadText(flags.payload));
+      const text = await payloadText(flags.payload);
+      const payload = parsePayload(text);
       const options = enqueueOptions(flags);
-      checkPayload(registry, type, payload, flags.json);
+      checkPayload(registry, type, payload, text, flags.json);
       // Fail fast, with the URL, when Redis does not answer (the producer would keep retrying).
       await withAdmin(flags, registry, async () => {});
       const [{ createProducer }, { pino }] = await Promise.all([import("@jobgen/runtime"), import("pino")]);
@@ -119,17 +125,34 @@ function enqueueOptions(flags: EnqueueFlags): EnqueueOptions {
   };
 }
 
+/**
+ * What is wrong with a payload given as JSON `text` (and parsed into `payload`): the task's
+ * validator's issues, and integers outside ±(2^53 − 1), which JSON.parse may already have rounded
+ * (the worker refuses them as written). Empty when the payload may be enqueued.
+ */
+export function payloadIssues(task: TaskDefinition, payload: unknown, text: string): ValidationIssue[] {
+  const result = task.validator.safeParse(payload);
+  const issues: ValidationIssue[] = result.success
+    ? []
+    : result.error.issues.map((i) => ({
+        path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
+        message: i.message,
+      }));
+  return [...issues, ...unsafeIntegerIssues(text)];
+}
+
 /** Validates before connecting, so a wrong payload is reported even with Redis down. */
-function checkPayload(registry: TaskRegistry, type: string, payload: unknown, json: boolean): void {
-  const result = registry.tasks[type]?.validator.safeParse(payload);
-  if (result === undefined || result.success) return;
-  const error = new ValidationError(
-    type,
-    result.error.issues.map((i) => ({
-      path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
-      message: i.message,
-    })),
-  );
+function checkPayload(
+  registry: TaskRegistry,
+  type: string,
+  payload: unknown,
+  text: string,
+  json: boolean,
+): void {
+  const task = registry.tasks[type];
+  const issues = task === undefined ? [] : payloadIssues(task, payload, text);
+  if (issues.length === 0) return;
+  const error = new ValidationError(type, issues);
   if (json) printJson({ error: "validation", task: type, issues: error.issues });
   throw new CliError(
     `invalid payload for task "${type}" (${error.issues.length} issue${error.issues.length === 1 ? "" : "s"}); nothing was enqueued`,

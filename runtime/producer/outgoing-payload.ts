@@ -6,12 +6,14 @@ import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAYLOAD_BYTES } from "../defaults.js";
 import { PayloadTooLargeError, ValidationError } from "../errors.js";
 import type { TaskDefinition } from "../types.js";
 import { walkKeys } from "../wire/validation.js";
+import { unsafeIntegerIssues } from "../wire/exact-integers.js";
 
 /**
  * Checks, in this order, nesting depth (first, so a 10k-deep value gets a clear error instead of
- * overflowing the stack in JSON.stringify or zod), JSON size, the task's zod validator, and
- * forbidden keys (`__proto__`, `constructor`, `prototype`, which workers refuse; found by the
- * same walk as the depth). Returns the
+ * overflowing the stack in JSON.stringify or zod), JSON size, the task's zod validator, forbidden
+ * keys (`__proto__`, `constructor`, `prototype`, which workers refuse; found by the same walk as
+ * the depth) and integers outside ±(2^53 − 1) in the JSON text (which workers refuse, as a JSON
+ * reader may round them). Returns the
  * payload's JSON text; throws `PayloadTooLargeError` or `ValidationError` (every issue, with paths).
  */
 export function checkOutgoingPayload(type: string, task: TaskDefinition, payload: unknown): string {
@@ -34,7 +36,8 @@ export function checkOutgoingPayload(type: string, task: TaskDefinition, payload
       })),
     );
   }
-  if (walk.issues.length > 0) throw new ValidationError(type, walk.issues);
+  const refused = [...walk.issues, ...unsafeIntegerIssues(json)];
+  if (refused.length > 0) throw new ValidationError(type, refused);
   return json;
 }
 

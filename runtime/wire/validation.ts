@@ -7,6 +7,7 @@
 import type { DeadLetterReason } from "./dead-letter.js";
 import { formatIssues, type ValidationIssue } from "../errors.js";
 import type { TaskDefinition } from "../types.js";
+import { unsafeIntegerIssues } from "./exact-integers.js";
 
 /** Keys refused anywhere in a payload: merging such an object into another can pollute prototypes. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
@@ -136,7 +137,8 @@ function pathOf(node: PathNode): (string | number)[] {
 
 /**
  * Parses payload text safely: size and depth caps first, then `JSON.parse` (which defines
- * `__proto__` as a plain own key, never as a prototype), then a refusal of forbidden keys.
+ * `__proto__` as a plain own key, never as a prototype), then a refusal of forbidden keys and of
+ * integers JSON.parse would have rounded (outside ±(2^53 − 1), see wire/exact-integers.ts).
  * Throws {@link TaskRejectedError} (`too_large`, `malformed` or `validation`).
  */
 export function parsePayloadText(text: string, limits: PayloadLimits): unknown {
@@ -167,6 +169,16 @@ export function parsePayloadText(text: string, limits: PayloadLimits): unknown {
   const issues = forbiddenKeyIssues(value);
   if (issues.length > 0) {
     throw new TaskRejectedError("validation", "payload carries keys that are not allowed", { issues });
+  }
+  const inexact = unsafeIntegerIssues(text);
+  if (inexact.length > 0) {
+    throw new TaskRejectedError(
+      "validation",
+      `payload holds integers outside ±(2^53 − 1): ${formatIssues(inexact)}`,
+      {
+        issues: inexact,
+      },
+    );
   }
   return value;
 }
