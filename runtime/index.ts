@@ -67,4 +67,5 @@ export { openTelemetryTraceHook } from "./observe/otel.js";
 export { pinoRedactPaths, REDACTED, redactPayload } from "./observe/redact.js";
 // The checks generated validators call for formats and for keywords zod has no exact method for.
 export { isDate, isDateTime, isEmail, isUri, isUuid } from "./wire/formats.js";
+export { codePointLength, hasUniqueItems, isMultipleOf, jsonEquals } from "./wire/keyword-checks.js";
 export { unsafeIntegerIssues } from "./wire/exact-integers.js";

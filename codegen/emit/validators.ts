@@ -6,7 +6,6 @@ import { statementWriter, type Doc } from "./layout.js";
 import { commentText } from "./literal.js";
 import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
 import type { HelperName } from "./zod/context.js";
-import { helperDeclarations } from "./zod/helpers.js";
 import { typeValidatorName, zodExpression } from "./zod/transform.js";
 
 /** The validator constant of a task's payload (`SendEmailPayloadSchema`). */
@@ -16,7 +15,8 @@ export function payloadValidatorName(pascal: string): string {
 
 /**
  * validators.ts: a zod validator per shared type and per payload, equivalent to its JSON Schema.
- * zod comes through the runtime, so an app never declares it and the versions cannot drift.
+ * zod comes through the runtime, so an app never declares it and the versions cannot drift; formats
+ * and the keywords zod has no exact method for call the runtime's checks, imported with it.
  */
 export async function emitValidators(
   model: SchemaModel,
@@ -45,8 +45,11 @@ export async function emitValidators(
   }
   return printer.print("validators.ts", header, {
     statements: [
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: options.runtime, namedImports: ["z"] },
-      ...helperDeclarations(helpers),
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: options.runtime,
+        namedImports: [...helpers, "z"].sort(),
+      },
       ...constants,
     ],
   });

@@ -2,11 +2,14 @@
  * The JSON Schema subset jobgen honours (draft 2020-12 keywords). Every keyword outside it is an
  * error: the generator never drops a keyword it cannot turn into an equivalent zod validator.
  */
+import { hasUniqueItems } from "@jobgen/runtime/contract";
 import type { DocumentPath, SchemaIssue } from "../load/issue.js";
 import { didYouMean } from "./suggest.js";
 
 export type JsonType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "null";
 export type JsonPrimitive = string | number | boolean | null;
+/** Any JSON value, as `enum` and `const` may hold (compared by JSON equality). */
+export type JsonValue = JsonPrimitive | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** A payload schema after checking: only the keywords below, with well-formed values. */
 export interface JsonSchema {
@@ -27,8 +30,8 @@ export interface JsonSchema {
   readonly minItems?: number;
   readonly maxItems?: number;
   readonly uniqueItems?: boolean;
-  readonly enum?: readonly JsonPrimitive[];
-  readonly const?: JsonPrimitive;
+  readonly enum?: readonly JsonValue[];
+  readonly const?: JsonValue;
   readonly oneOf?: readonly JsonSchema[];
   readonly anyOf?: readonly JsonSchema[];
   readonly allOf?: readonly JsonSchema[];
@@ -68,7 +71,8 @@ export const SUPPORTED_KEYWORDS: readonly string[] = [
   ...ANNOTATION_KEYWORDS,
 ];
 
-const TYPE_OF_KEYWORDS: readonly (readonly [readonly string[], readonly JsonType[], string])[] = [
+/** The keywords that apply to one kind of value only, the types they apply to, and that kind's name. */
+export const TYPE_OF_KEYWORDS: readonly (readonly [readonly string[], readonly JsonType[], string])[] = [
   [STRING_KEYWORDS, ["string"], "string"],
   [NUMBER_KEYWORDS, ["number", "integer"], "number"],
   [OBJECT_KEYWORDS, ["object"], "object"],
@@ -346,18 +350,18 @@ function checkValues(
       issue([...path, "enum"], "enum must be a non-empty list of values");
     } else {
       candidates.push(["enum", value.enum]);
-      const seen = new Set(value.enum.map((item) => JSON.stringify(item)));
-      if (seen.size !== value.enum.length) issue([...path, "enum"], "enum lists a value twice");
+      if (!hasUniqueItems(value.enum)) issue([...path, "enum"], "enum lists a value twice");
     }
   }
   if ("const" in value) candidates.push(["const", [value.const]]);
   for (const [key, values] of candidates) {
     values.forEach((item, index) => {
       const where = key === "enum" ? [...path, key, index] : [...path, key];
-      if (item !== null && typeof item === "object") {
+      if (holdsProtoKey(item)) {
         issue(
           where,
-          `${key} values must be text, numbers, true/false or null; objects and lists are not supported`,
+          `${key} value holds the key "__proto__", which payloads may not carry`,
+          "remove that value",
         );
       } else if (types !== undefined && !types.some((type) => matchesType(item, type))) {
         issue(
@@ -394,9 +398,18 @@ function matchesType(value: unknown, type: JsonType): boolean {
       return typeof value === "string";
     case "boolean":
       return typeof value === "boolean";
-    default:
-      return false;
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return isPlainObject(value);
   }
+}
+
+/** Whether a JSON value holds an object member named `__proto__` at any depth. */
+function holdsProtoKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsProtoKey);
+  if (!isPlainObject(value)) return false;
+  return Object.hasOwn(value, "__proto__") || Object.values(value).some(holdsProtoKey);
 }
 
 /** A mapping (not a list, not null). */

@@ -1,9 +1,20 @@
 import type { JsonSchema } from "../../model/json-schema.js";
 import type { Doc } from "../layout.js";
 
-/** Static helpers a validator may call; validators.ts declares only those used. */
+/**
+ * The runtime's keyword and format checks a validator may call (runtime/wire/keyword-checks.ts,
+ * runtime/wire/formats.ts); validators.ts imports only those used.
+ */
 export type HelperName =
-  "codePointLength" | "hasUniqueItems" | "isEmail" | "isUuid" | "isDateTime" | "isDate" | "isUri";
+  | "codePointLength"
+  | "hasUniqueItems"
+  | "isMultipleOf"
+  | "jsonEquals"
+  | "isEmail"
+  | "isUuid"
+  | "isDateTime"
+  | "isDate"
+  | "isUri";
 
 /** State shared by the transforms while one validators file is built. */
 export interface ZodContext {

@@ -20,8 +20,8 @@ export function typeValidatorName(typeName: string): string {
 export function zodExpression(schema: JsonSchema, helpers: Set<HelperName>): Doc {
   const context: ZodContext = { helpers, transform: (child) => zodExpression(child, helpers) };
   const parts: Doc[] = [];
-  if (schema.enum !== undefined) parts.push(valuesSchema(schema.enum));
-  else if (schema.const !== undefined) parts.push(valuesSchema([schema.const]));
+  if (schema.enum !== undefined) parts.push(valuesSchema(schema.enum, context));
+  else if (schema.const !== undefined) parts.push(valuesSchema([schema.const], context));
   else if (schema.type !== undefined) parts.push(typeSchema(schema, context));
   if (schema.$ref !== undefined) {
     const name = REF_PATTERN.exec(schema.$ref)?.[1];
@@ -49,9 +49,9 @@ function singleType(type: Exclude<JsonType, "null">, schema: JsonSchema, context
     case "string":
       return concat(...stringSchema(schema, context));
     case "number":
-      return concat(...numberSchema(schema, false));
+      return concat(...numberSchema(schema, false, context));
     case "integer":
-      return concat(...numberSchema(schema, true));
+      return concat(...numberSchema(schema, true, context));
     case "boolean":
       return "z.boolean()";
     case "object":
