@@ -1,37 +1,69 @@
 /**
  * The task registry of a schema file built in memory, for the operations commands (`jobgen
  * enqueue`, `jobgen dlq replay`, `jobgen dlq show`): the same queues, settings and sensitive paths
- * as the generated registry, with validators made by zod's `z.fromJSONSchema` from each payload's
- * JSON Schema (shared `types` become `$defs`). The generator's own zod validators are TypeScript
- * source for the user's build; converting the checked JSON Schema subset directly keeps the CLI
- * free of code generation and evaluation. A test holds the two to the same verdicts on a corpus.
+ * as the generated registry, and the same validators: each is the generator's own zod expression
+ * (the text validators.ts holds), evaluated here with zod and the runtime's checks in scope, so
+ * the CLI cannot judge a payload otherwise than the generated code does. Schema text never
+ * becomes code in that expression: names are checked identifiers and every value is a literal.
  */
-import { z, type TaskRegistry, type QueueDefinition, type TaskDefinition } from "@jobgen/runtime";
-import type { JsonSchema } from "../model/json-schema.js";
+import {
+  codePointLength,
+  hasUniqueItems,
+  isDate,
+  isDateTime,
+  isEmail,
+  isMultipleOf,
+  isUri,
+  isUuid,
+  jsonEquals,
+  z,
+  type QueueDefinition,
+  type TaskDefinition,
+  type TaskRegistry,
+} from "@jobgen/runtime";
+import { flat, type Doc } from "../emit/layout.js";
+import type { HelperName } from "../emit/zod/context.js";
+import { typeValidatorName, zodExpression } from "../emit/zod/transform.js";
 import type { SchemaModel } from "../model/model.js";
 
-/** `#/types/Name` → `#/$defs/Name` in every `$ref` of a schema. */
-function refsToDefs(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(refsToDefs);
-  if (typeof schema !== "object" || schema === null) return schema;
-  return Object.fromEntries(
-    Object.entries(schema).map(([key, value]) => [
-      key,
-      key === "$ref" && typeof value === "string"
-        ? value.replace(/^#\/types\//, "#/$defs/")
-        : refsToDefs(value),
+/** The runtime's checks by the names generated validators call them. */
+const CHECKS: Readonly<Record<HelperName, unknown>> = {
+  codePointLength,
+  hasUniqueItems,
+  isDate,
+  isDateTime,
+  isEmail,
+  isMultipleOf,
+  isUri,
+  isUuid,
+  jsonEquals,
+};
+
+/** The zod validator of every task's payload, by wire name, as validators.ts declares them. */
+export function payloadValidators(model: SchemaModel): Map<string, z.ZodType> {
+  const scope = new Map<string, unknown>([["z", z], ...Object.entries(CHECKS)]);
+  const helpers = new Set<HelperName>();
+  for (const type of model.types) {
+    scope.set(typeValidatorName(type.name), evaluate(zodExpression(type.schema, helpers), scope));
+  }
+  return new Map(
+    model.tasks.map((task) => [
+      task.wireName,
+      evaluate(zodExpression(task.payload, helpers), scope) as z.ZodType,
     ]),
   );
 }
 
-/** A zod validator equivalent to `payload`, with the schema's shared types available to `$ref`. */
-export function payloadValidator(payload: JsonSchema, model: SchemaModel): z.ZodType {
-  const $defs = Object.fromEntries(model.types.map((type) => [type.name, refsToDefs(type.schema)]));
-  const schema = { ...(refsToDefs(payload) as Record<string, unknown>), $defs };
-  return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+/** The value of a generated expression, with `scope`'s names bound. */
+function evaluate(expression: Doc, scope: ReadonlyMap<string, unknown>): unknown {
+  const build = new Function(...scope.keys(), `"use strict";\nreturn (${flat(expression)});`) as (
+    ...values: unknown[]
+  ) => unknown;
+  return build(...scope.values());
 }
 
 export function registryFromModel(model: SchemaModel): TaskRegistry {
+  const validators = payloadValidators(model);
   const queues = model.queues.map((queue): [string, QueueDefinition] => [
     queue.name,
     {
@@ -54,7 +86,7 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
       maxPayloadBytes: task.maxPayloadBytes,
       maxDepth: task.maxDepth,
       sensitivePaths: task.sensitivePaths,
-      validator: payloadValidator(task.payload, model),
+      validator: validators.get(task.wireName) ?? z.never(),
     },
   ]);
   // Object.fromEntries defines keys as data, whatever the names are.
