@@ -219,7 +219,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           for (const [entryId, pairs, deliveries] of entries) {
             const { fields, invalidUtf8 } = bufferArgsToFields(pairs);
             claimed.push(
-              decodeTask(q.definition.name, entryId.toString(), fields, Number(deliveries), invalidUtf8),
+              decodeTask(q.definition, entryId.toString(), fields, Number(deliveries), invalidUtf8),
             );
           }
         }
@@ -314,7 +314,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       const tasks: DeliveredTask[] = [];
       const suspects: DeliveredTask[] = [];
       for (const [stream, entries] of reply) {
-        const queue = byStream.get(stream)?.definition.name ?? stream;
+        const queue = byStream.get(stream)?.definition ?? { name: stream, stream };
         for (const [entryId, pairs] of entries) {
           const task = decodeTask(queue, entryId, argsToFields(pairs ?? []), 1);
           if (holdsReplacementChar(pairs ?? [])) suspects.push(task);
@@ -361,7 +361,9 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         return;
       }
       const { fields, invalidUtf8 } = bufferArgsToFields(entry[1]);
-      decoded.push(decodeTask(task.queue, task.entryId, fields, task.deliveryCount, invalidUtf8));
+      decoded.push(
+        decodeTask(queueOf(task).definition, task.entryId, fields, task.deliveryCount, invalidUtf8),
+      );
     });
     return decoded;
   }

@@ -5,6 +5,8 @@
  * key also flattened into a field unless the name is reserved, and jobgen's own fields `id`,
  * `correlation_id` (only when one was given; the worker otherwise uses the task id), `traceparent`,
  * `last_error`. `enqueued_at_ms` (written by earlier versions) is still read; `created_at` has ms precision.
+ * An entry written without `id` (the Go producer, another language, a hand-written XADD) gets the
+ * task id `<stream>/<entry id>` ({@link derivedTaskId}), written into its retries and dead letter.
  *
  * A field or metadata key named `__proto__` is never assigned plainly (objects are built with
  * `Object.fromEntries`, or that one key is defined as an own property), so it is plain data.
@@ -174,9 +176,18 @@ function setField(record: Record<string, string>, name: string, value: string): 
   }
 }
 
+/**
+ * The task id of an entry that carries none: its stream and entry id, `tasks/1714954089123-0`.
+ * Entry ids are unique only within one stream, so the stream makes the id unique across queues
+ * (and with it the idempotency keys and logs that use `ctx.taskId`).
+ */
+export function derivedTaskId(stream: string, entryId: string): string {
+  return `${stream}/${entryId}`;
+}
+
 /** Decodes an entry as read. Never throws: what cannot be read stays `undefined` for the worker to judge. */
 export function decodeTask(
-  queue: string,
+  queue: { readonly name: string; readonly stream: string },
   entryId: string,
   fields: Readonly<Record<string, string>>,
   deliveryCount: number,
@@ -187,9 +198,9 @@ export function decodeTask(
     decodeDate(fields.created_at) ?? decodeEpochMs(fields.enqueued_at_ms) ?? entryIdDate(entryId);
   const timeout = fields.timeout === undefined ? undefined : decodeTimeout(fields.timeout);
   return {
-    queue,
+    queue: queue.name,
     entryId,
-    id: nonEmpty(own(fields, "id")) ?? entryId,
+    id: nonEmpty(own(fields, "id")) ?? derivedTaskId(queue.stream, entryId),
     type: nonEmpty(own(fields, "type")) ?? nonEmpty(own(metadata, "type")),
     payload: own(fields, "payload"),
     retry: decodeCount(own(fields, "retry")) ?? 0,
@@ -204,9 +215,12 @@ export function decodeTask(
   };
 }
 
-/** The fields of the next attempt: `retry` + 1 and the error that caused it. */
+/**
+ * The fields of the next attempt: `retry` + 1 and the error that caused it, and the task id (an
+ * entry written without one keeps its derived id, though the retry is a new entry).
+ */
 export function retryFields(task: DeliveredTask, error: string): Record<string, string> {
-  return { ...task.fields, retry: String(task.retry + 1), last_error: error };
+  return { ...task.fields, id: task.id, retry: String(task.retry + 1), last_error: error };
 }
 
 /** The dead-letter record: every field of the entry plus the `dlq_*` fields. */
@@ -218,6 +232,7 @@ export function deadLetterFields(
 ): Record<string, string> {
   return {
     ...task.fields,
+    id: task.id,
     dlq_reason: details.reason,
     dlq_error: details.error,
     dlq_details: JSON.stringify(details.details ?? null),

@@ -14,6 +14,8 @@ function argsToFields(pairs: readonly string[]): Record<string, string> {
   return bufferArgsToFields(pairs.map((text) => Buffer.from(text, "utf8"))).fields;
 }
 
+const QUEUE = { name: "default", stream: "tasks" };
+
 const task = {
   id: "5f0c7a52-1f9e-4c1b-9a55-8d3b8f6f2a10",
   type: "send_email",
@@ -72,12 +74,12 @@ describe("wire format", () => {
   it("writes no correlation_id when none was given (the worker uses the task id)", () => {
     const fields = encodeTaskFields({ ...task, correlationId: undefined });
     expect(Object.keys(fields)).not.toContain("correlation_id");
-    expect(decodeTask("default", "1-0", fields, 1).correlationId).toBeUndefined();
+    expect(decodeTask(QUEUE, "1-0", fields, 1).correlationId).toBeUndefined();
   });
 
   it("round-trips a task through the stream fields", () => {
     const fields = argsToFields(fieldsToArgs(encodeTaskFields(task)));
-    expect(decodeTask("default", "1735787045678-0", fields, 1)).toMatchObject({
+    expect(decodeTask(QUEUE, "1735787045678-0", fields, 1)).toMatchObject({
       queue: "default",
       entryId: "1735787045678-0",
       id: task.id,
@@ -112,9 +114,9 @@ describe("wire format", () => {
       "correlation_id",
       "go-corr",
     ];
-    const decoded = decodeTask("default", "1714954089123-0", argsToFields(goEntry), 3);
+    const decoded = decodeTask(QUEUE, "1714954089123-0", argsToFields(goEntry), 3);
     expect(decoded).toMatchObject({
-      id: "1714954089123-0",
+      id: "tasks/1714954089123-0",
       type: "send_email",
       payload: '{"to":"user@example.com","subject":"Welcome!","body":"Welcome to our service"}',
       retry: 2,
@@ -126,15 +128,32 @@ describe("wire format", () => {
     });
   });
 
+  it("gives an entry without id the task id <stream>/<entry id>, unique across queues", () => {
+    const fields = argsToFields(["type", "t", "payload", "{}"]);
+    const first = decodeTask(QUEUE, "1714954089123-0", fields, 1);
+    const second = decodeTask({ name: "critical", stream: "critical" }, "1714954089123-0", fields, 1);
+    expect([first.id, second.id]).toEqual(["tasks/1714954089123-0", "critical/1714954089123-0"]);
+    // The retry is a new entry and the dead letter another stream: both keep the derived id.
+    expect(retryFields(first, "boom").id).toBe("tasks/1714954089123-0");
+    const record = deadLetterFields(first, { reason: "poison", error: "x" }, "w", new Date(0));
+    expect(record.id).toBe("tasks/1714954089123-0");
+    expect(decodeTask(QUEUE, "1714954099999-0", retryFields(first, "boom"), 1).id).toBe(first.id);
+  });
+
+  it("keeps an id written on the wire as it is", () => {
+    const fields = argsToFields(["id", "1714954089123-0", "type", "t", "payload", "{}"]);
+    expect(decodeTask(QUEUE, "1714954089123-0", fields, 1).id).toBe("1714954089123-0");
+  });
+
   it("decodes an unreadable entry without throwing: the missing parts stay undefined", () => {
     const decoded = decodeTask(
-      "default",
+      QUEUE,
       "42-0",
       argsToFields(["retry", "x", "metadata", "{oops", "created_at", "?"]),
       1,
     );
     expect(decoded).toMatchObject({
-      id: "42-0",
+      id: "tasks/42-0",
       type: undefined,
       payload: undefined,
       retry: 0,
@@ -147,7 +166,7 @@ describe("wire format", () => {
     const fields = argsToFields(["__proto__", "x", "payload", "{}"]);
     expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
     expect(Object.hasOwn(fields, "__proto__")).toBe(true);
-    const decoded = decodeTask("default", "1-0", fields, 1);
+    const decoded = decodeTask(QUEUE, "1-0", fields, 1);
     expect(decoded.metadata).toEqual({ ["__proto__"]: "x" });
   });
 
@@ -160,7 +179,7 @@ describe("wire format", () => {
     expect(invalidUtf8).toBeUndefined();
     expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
     expect(Object.hasOwn(fields, "__proto__")).toBe(true);
-    const decoded = decodeTask("default", "1-0", fields, 1);
+    const decoded = decodeTask(QUEUE, "1-0", fields, 1);
     expect(Object.getPrototypeOf(decoded.metadata)).toBe(Object.prototype);
     expect(decoded.metadata).toEqual({ ["__proto__"]: "y", type: "t" });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -177,11 +196,11 @@ describe("wire format", () => {
     expect(invalidUtf8).toEqual(["payload"]);
     expect(fields.payload).toBe("{\uFFFD\uFFFD}");
     expect(fields.type).toBe("send_email \u00e9");
-    expect(decodeTask("default", "1-0", fields, 1, invalidUtf8).invalidUtf8Fields).toEqual(["payload"]);
+    expect(decodeTask(QUEUE, "1-0", fields, 1, invalidUtf8).invalidUtf8Fields).toEqual(["payload"]);
   });
 
   it("builds the next attempt's fields and the DLQ record from the entry's fields", () => {
-    const decoded = decodeTask("default", "1-0", encodeTaskFields(task), 1);
+    const decoded = decodeTask(QUEUE, "1-0", encodeTaskFields(task), 1);
     expect(retryFields(decoded, "boom")).toMatchObject({ retry: "1", last_error: "boom", id: task.id });
     const record = deadLetterFields(
       decoded,

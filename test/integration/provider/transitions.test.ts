@@ -141,7 +141,7 @@ describe("redis provider: fetch and the atomic transitions", () => {
     expect(await redis.xlen(keys.stream)).toBe(1);
   });
 
-  it("an entry in the Go package's format is fetched and decoded; its id is the entry id", async () => {
+  it("an entry in the Go package's format is fetched and decoded; its id is <stream>/<entry id>", async () => {
     const entryId = (await redis.xadd(
       keys.stream,
       "*",
@@ -153,7 +153,7 @@ describe("redis provider: fetch and the atomic transitions", () => {
     const [task] = await fetchAtLeast(provider, 1);
     expect(task).toMatchObject({
       entryId,
-      id: entryId,
+      id: `${registry.queues.default!.stream}/${entryId}`,
       type: "send_email",
       payload: '{"to":"go@example.com","subject":"from go"}',
       retry: 0,
@@ -168,7 +168,13 @@ describe("redis provider: fetch and the atomic transitions", () => {
   it("an entry without any readable field is still delivered, for the worker to dead-letter", async () => {
     const entryId = (await redis.xadd(keys.stream, "*", "garbage", "\u0000\u0001")) as string;
     const [task] = await fetchAtLeast(provider, 1);
-    expect(task).toMatchObject({ entryId, id: entryId, type: undefined, payload: undefined, retry: 0 });
+    expect(task).toMatchObject({
+      entryId,
+      id: `${registry.queues.default!.stream}/${entryId}`,
+      type: undefined,
+      payload: undefined,
+      retry: 0,
+    });
     expect(await provider.deadLetter(task!, { reason: "malformed", error: "no payload" })).toBe(true);
     expect((await streamFields(redis, keys.dlq))[0]).toMatchObject({
       garbage: "\u0000\u0001",

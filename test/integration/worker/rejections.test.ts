@@ -99,7 +99,7 @@ describe("worker: entries that must never reach a handler, and Go entries that m
     await eventually(async () => (await queueState(bed.redis, bed.keys)).stream === 0, "task acked");
     expect(handled).toEqual([{ to: "go@b.co", subject: "from go" }]);
     expect(contexts[0]).toMatchObject({
-      taskId: entryId,
+      taskId: `${registry.queues.default!.stream}/${entryId}`,
       type: "send_email",
       attempt: 1,
       maxRetries: 3,
