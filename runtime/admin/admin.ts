@@ -10,6 +10,7 @@ import { DEFAULT_DLQ_PAGE_SIZE, defaultRedisUrl } from "../defaults.js";
 import { redactPayload } from "../observe/redact.js";
 import { redactUrl } from "../redis/connection.js";
 import { argsToFields } from "../wire/codec.js";
+import { unsafeIntegerIssues } from "../wire/exact-integers.js";
 import type { QueueDefinition, TaskDefinition, TaskRegistry } from "../types.js";
 
 /** Options of {@link createAdmin}. */
@@ -380,11 +381,17 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
           refuse(entry, `the payload is not JSON: ${parsed.error}`);
         } else {
           const result = task.validator.safeParse(parsed.value);
-          if (!result.success) {
-            const issues = result.error.issues.map((i) => ({
-              path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-              message: i.message,
-            }));
+          // The worker refuses integers JSON.parse would round, before its validator: so does replay.
+          const issues = [
+            ...(result.success
+              ? []
+              : result.error.issues.map((i) => ({
+                  path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
+                  message: i.message,
+                }))),
+            ...unsafeIntegerIssues(entry.fields.payload ?? ""),
+          ];
+          if (issues.length > 0) {
             refuse(entry, "the payload is still invalid against the current schema", issues);
           } else {
             const target = keysOf(queueNamed(task.queue)).stream;

@@ -166,13 +166,23 @@ describe("admin", () => {
     for (const type of ["gone_task", "constructor"]) {
       await addDeadLetter(redis, defaultQueue, prefix, { type, payload: "{}", reason: "unknown_type" });
     }
+    // Valid to the validator once JSON.parse has rounded it; the worker would refuse it again.
+    const roundedId = await addDeadLetter(redis, defaultQueue, prefix, {
+      type: "send_email",
+      payload: '{"to":"a@example.com","subject":"hi","n":9007199254740993}',
+      reason: "validation",
+    });
 
     const progress: number[] = [];
     const report = await admin.replayDeadLetters({}, (p) => progress.push(p.seen));
-    expect(report).toMatchObject({ seen: 4, replayed: 1, refused: 3 });
-    expect(progress).toEqual([1, 2, 3, 4]);
+    expect(report).toMatchObject({ seen: 5, replayed: 1, refused: 4 });
+    expect(progress).toEqual([1, 2, 3, 4, 5]);
     const invalid = report.refusals.find((r) => r.ref === `default/${invalidId}`);
     expect(invalid?.issues.map((i) => i.path)).toEqual([["to"]]);
+    const rounded = report.refusals.find((r) => r.ref === `default/${roundedId}`);
+    expect(rounded?.issues).toEqual([
+      { path: ["n"], message: expect.stringContaining("9007199254740993 is outside ±(2^53 − 1)") as string },
+    ]);
     const messages = report.refusals.map((r) => r.message).join("\n");
     expect(messages).toContain('"gone_task" is not in the current schema');
     expect(messages).toContain('"constructor" is not in the current schema');
@@ -182,7 +192,7 @@ describe("admin", () => {
     const fields = Object.fromEntries(chunk(stream[0]![1]));
     expect(fields).toMatchObject({ id: "task-valid", type: "send_email", payload: validEmail, retry: "0" });
     expect(Object.keys(fields).filter((f) => f.startsWith("dlq_"))).toEqual([]);
-    expect(await redis.xlen(keys.dlq)).toBe(3);
+    expect(await redis.xlen(keys.dlq)).toBe(4);
   });
 
   it("purges all entries or only the filtered ones", async () => {

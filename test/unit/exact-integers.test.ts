@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ValidationError } from "../../runtime/errors.js";
 import { TaskRejectedError, validateDeliveredPayload } from "../../runtime/wire/validation.js";
 import { unsafeIntegerIssues } from "../../runtime/wire/exact-integers.js";
+import { payloadIssues } from "../../codegen/operations/enqueue.js";
 
 const definition = { name: "t", queue: "q", validator: z.unknown() };
 const limits = { maxBytes: 1 << 20, maxDepth: 32 };
@@ -57,5 +58,15 @@ describe("the producer refuses what the worker would", () => {
     const json = checkOutgoingPayload("t", definition, { x: 1e21 });
     expect(json).toBe('{"x":1e+21}');
     expect(validateDeliveredPayload("t", json, definition, limits)).toEqual({ x: 1e21 });
+  });
+});
+
+describe("jobgen enqueue checks the text it is given", () => {
+  it("refuses an integer JSON.parse has already rounded, which the producer could not see", () => {
+    const text = '{"id":100000000000000000000001}';
+    const payload: unknown = JSON.parse(text);
+    expect(JSON.stringify(payload)).toBe('{"id":1.0000000000000001e+23}'); // what the producer writes: a float
+    expect(payloadIssues(definition, payload, text).map((issue) => issue.path)).toEqual([["id"]]);
+    expect(payloadIssues(definition, { id: 1 }, '{"id":1}')).toEqual([]);
   });
 });

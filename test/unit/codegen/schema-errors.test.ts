@@ -240,4 +240,39 @@ describe("schema errors: message, hint and position", () => {
       expect.objectContaining({ line: 9, message: 'a property cannot be named "__proto__"' }),
     ]);
   });
+
+  it("an integer a number cannot hold exactly is refused, not rounded", () => {
+    const text = base("  a:\n    payload: { type: integer, maximum: 9007199254740993 }\n");
+    expect(issuesOf(text)).toEqual([
+      {
+        file: "jobs.yaml",
+        ...pos(text, "9007199254740993"),
+        message:
+          "integer 9007199254740993 is outside ±(2^53 − 1), where numbers are no longer exact (it would read as 9007199254740992)",
+        hint: "use an integer within ±9007199254740991",
+      },
+    ]);
+    expect(() =>
+      loadSchema("jobs.yaml", base("  a:\n    payload: { type: integer, maximum: 9007199254740991 }\n")),
+    ).not.toThrow();
+  });
+
+  it("enum and const take objects and lists, but not a __proto__ key", () => {
+    const ok = base(
+      '  a:\n    payload: { enum: [{ x: 1 }, [1, 2], "s"] }\n  b:\n    payload: { const: { y: [true] } }\n',
+    );
+    expect(() => loadSchema("jobs.yaml", ok)).not.toThrow();
+    const text = base('  a:\n    payload: { enum: [{ "__proto__": { x: 1 } }] }\n');
+    expect(issuesOf(text)).toEqual([
+      expect.objectContaining({
+        line: 9,
+        message: 'enum value holds the key "__proto__", which payloads may not carry',
+      }),
+    ]);
+  });
+
+  it("an enum listing two equal objects, keys in another order", () => {
+    const text = base("  a:\n    payload: { enum: [{ x: 1, y: 2 }, { y: 2, x: 1.0 }] }\n");
+    expect(issuesOf(text)).toEqual([expect.objectContaining({ message: "enum lists a value twice" })]);
+  });
 });
