@@ -9,16 +9,16 @@
  */
 import type { ValidationIssue } from "../errors.js";
 
-/** Any 16 digits in a row: every integer literal outside ±(2^53 − 1) has at least that many. */
-const LONG_DIGIT_RUN = /[0-9]{16}/;
+/** Every integer literal outside ±(2^53 − 1) has at least this many digits in a row. */
+const UNSAFE_DIGITS = 16;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:(\.[0-9]+)|)(?:([eE][+-]?[0-9]+)|)/y;
 
 /**
  * Every integer literal of valid JSON text that lies outside ±(2^53 − 1), with its path. Text
- * without 16 digits in a row (nearly every payload) is answered by one regular-expression test.
+ * without 16 digits in a row (nearly every payload) is answered after reading 1 character in 16.
  */
 export function unsafeIntegerIssues(json: string): ValidationIssue[] {
-  if (!LONG_DIGIT_RUN.test(json)) return [];
+  if (!hasDigitRun(json)) return [];
   const issues: ValidationIssue[] = [];
   // The path of the value being read: a name in an object, an index in an array.
   const path: (string | number)[] = [];
@@ -52,7 +52,7 @@ export function unsafeIntegerIssues(json: string): ValidationIssue[] {
       const match = NUMBER.exec(json);
       const text = match?.[0] ?? json[i] ?? "";
       const integer = match !== null && match[1] === undefined && match[2] === undefined;
-      if (integer && text.length >= 16 && !Number.isSafeInteger(Number(text))) {
+      if (integer && text.length >= UNSAFE_DIGITS && !Number.isSafeInteger(Number(text))) {
         issues.push({ path: [...path], message: unsafeIntegerMessage(text) });
       }
       i += text.length;
@@ -61,6 +61,27 @@ export function unsafeIntegerIssues(json: string): ValidationIssue[] {
     }
   }
   return issues;
+}
+
+/**
+ * Whether the text holds {@link UNSAFE_DIGITS} digits in a row. Such a run covers one index of
+ * every residue modulo 16, so only every 16th character is looked at, and a digit there is
+ * widened to its run: a payload of n characters costs about n / 16 reads.
+ */
+function hasDigitRun(text: string): boolean {
+  for (let i = UNSAFE_DIGITS - 1; i < text.length; i += UNSAFE_DIGITS) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    let start = i;
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
+    let end = i + 1;
+    while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+    if (end - start >= UNSAFE_DIGITS) return true;
+  }
+  return false;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 function unsafeIntegerMessage(text: string): string {

@@ -19,6 +19,16 @@ describe("unsafeIntegerIssues", () => {
     ]);
   });
 
+  it("finds a 16-digit integer wherever it starts (the scan reads 1 character in 16)", () => {
+    for (let pad = 0; pad < 40; pad++) {
+      const text = `{"${"k".repeat(pad)}":[9007199254740992]}`;
+      expect(unsafeIntegerIssues(text), text).toEqual([
+        { path: ["k".repeat(pad), 0], message: expect.any(String) as string },
+      ]);
+      expect(unsafeIntegerIssues(`{"${"k".repeat(pad)}":[900719925474099]}`)).toEqual([]);
+    }
+  });
+
   it("takes the ends of the safe range, fractions and exponents", () => {
     expect(unsafeIntegerIssues("[9007199254740991,-9007199254740991,1e308,9007199254740993.5]")).toEqual([]);
     expect(unsafeIntegerIssues("9007199254740992")).toHaveLength(1);
