@@ -1,4 +1,4 @@
-// The CLI's in-memory registry (z.fromJSONSchema) against the generated one, on the example schema.
+// The CLI's in-memory registry (the generator's zod expressions, evaluated) against the generated one.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../codegen/load/load.js";
