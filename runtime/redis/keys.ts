@@ -2,12 +2,21 @@
  * Every Redis key jobgen uses is built here, and nowhere else.
  *
  * The stream key is the queue's `stream` exactly (after the key prefix), so producers and
- * consumers of the Go worker package read and write the same stream. Every other key of the
- * queue carries the stream key as its hash tag, `{<prefix><stream>}:<suffix>`, so all keys of one
- * queue share one Redis Cluster hash slot (a key without braces hashes whole, which is the same
- * slot as the tag). The dead-letter stream named `tasks:dlq` in the schema becomes `{tasks}:dlq`.
+ * consumers of the Go worker package read and write the same stream. Every other key of the queue
+ * starts with a hash tag chosen so that it lands in the stream key's Redis Cluster hash slot,
+ * whatever the stream name holds (braces included), so every Lua script of the queue runs on one
+ * slot:
+ *
+ * - a stream key without a hash tag of its own and without `}` (the usual case): the tag is the
+ *   stream key, `{<prefix><stream>}:<suffix>`; the dead-letter stream named `tasks:dlq` in the
+ *   schema becomes `{tasks}:dlq`;
+ * - a stream key with a hash tag of its own (`acc:{orders}`): that tag, then the stream key,
+ *   `{orders}:acc:{orders}:delayed`;
+ * - a stream key that Redis hashes whole but that holds `}` (`a}b`): a short tag computed to hash to
+ *   the same slot (slot.ts), then the stream key, `{<tag>}:a}b:delayed`.
  */
 import type { QueueDefinition } from "../types.js";
+import { hashedPart, keySlot, tagForSlot } from "./slot.js";
 
 export interface QueueKeys {
   /** The task stream (Go-compatible name). */
@@ -22,14 +31,23 @@ export interface QueueKeys {
 
 export function queueKeys(queue: QueueDefinition, keyPrefix = ""): QueueKeys {
   const stream = `${keyPrefix}${queue.stream}`;
-  const tag = `{${stream}}`;
+  const head = slotHead(stream);
   const dlqSuffix = queue.dlq.startsWith(queue.stream)
     ? queue.dlq.slice(queue.stream.length)
     : `:${queue.dlq}`;
   return {
     stream,
-    delayed: `${tag}:delayed`,
-    dlq: `${tag}${dlqSuffix}`,
-    idempotency: `${tag}:idem:`,
+    delayed: `${head}:delayed`,
+    dlq: `${head}${dlqSuffix}`,
+    idempotency: `${head}:idem:`,
   };
+}
+
+/** The start of every key of `stream`'s queue but the stream: a hash tag of its slot (see above). */
+function slotHead(stream: string): string {
+  const hashed = hashedPart(stream);
+  if (hashed === stream) {
+    return stream.includes("}") ? `{${tagForSlot(keySlot(stream))}}:${stream}` : `{${stream}}`;
+  }
+  return `{${hashed}}:${stream}`;
 }
