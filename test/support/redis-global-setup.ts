@@ -6,6 +6,8 @@ import { DEFAULT_REDIS_URL, pingRedis, startRedisServer } from "./ensure-redis.j
 declare module "vitest" {
   export interface ProvidedContext {
     redisUrl: string;
+    /** Whether `redisUrl` is a Redis Cluster (`npm run test:cluster`). */
+    redisCluster: boolean;
   }
 }
 
@@ -21,6 +23,7 @@ export async function setup(project: TestProject): Promise<void> {
   }
   process.env.REDIS_URL = url;
   project.provide("redisUrl", url);
+  project.provide("redisCluster", false);
 }
 
 export function teardown(): void {
