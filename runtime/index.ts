@@ -13,6 +13,7 @@ export type {
   HandlerFunction,
   HandlerObject,
   QueueDefinition,
+  RedisTarget,
   TaskContext,
   TaskDefinition,
   TaskRegistry,

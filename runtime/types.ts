@@ -147,6 +147,14 @@ export interface BulkEnqueueItem {
  * TLS settings for a `rediss://` URL (the `tls` option of producer, worker and provider), passed
  * to Node's `tls.connect`. PEM text or its bytes; one PEM may hold several certificates.
  */
+/**
+ * Where Redis is: one `redis://` or `rediss://` URL (a Cluster node's URL works too: cluster mode is
+ * detected with `INFO cluster`), several URLs separated by commas (seed nodes of a Cluster), or
+ * `{ cluster: [urls] }`. ACL user and password come from the first URL that carries them, and apply
+ * to every node of a Cluster; so does TLS with `rediss://`.
+ */
+export type RedisTarget = string | { readonly cluster: readonly string[] };
+
 export interface TlsOptions {
   /** CA certificate(s) that signed the server's certificate, for a private CA. @defaultValue Node's bundled public CAs */
   readonly ca?: string | Buffer | undefined;

@@ -25,7 +25,10 @@ export interface OperationsFlags {
 export function withOperationsOptions(command: Command): Command {
   return command
     .addOption(
-      new Option("--redis <url>", "Redis URL (redis:// or rediss://)")
+      new Option(
+        "--redis <url>",
+        "Redis URL (redis:// or rediss://); for a Redis Cluster, any node's URL or comma-separated seed URLs",
+      )
         .env("REDIS_URL")
         .default(undefined, "redis://127.0.0.1:6379"),
     )

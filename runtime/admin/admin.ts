@@ -3,20 +3,25 @@
  * Reads the same keys as the worker (built by keys.ts) and moves DLQ entries back to their
  * stream in one atomic step per entry.
  */
-import { Redis, type ClientContext, type Result } from "ioredis";
+import type { ClientContext, Result } from "ioredis";
 import { RedisError, type ValidationIssue } from "../errors.js";
 import { queueKeys, type QueueKeys } from "../redis/keys.js";
 import { DEFAULT_DLQ_PAGE_SIZE, defaultRedisUrl } from "../defaults.js";
 import { redactPayload } from "../observe/redact.js";
-import { redactUrl } from "../redis/connection.js";
+import { createAdminClient } from "../redis/admin-client.js";
+import type { RedisClient } from "../redis/connection.js";
+import { describeTarget, parseTarget, resolveTarget } from "../redis/target.js";
 import { argsToFields } from "../wire/codec.js";
 import { unsafeIntegerIssues } from "../wire/exact-integers.js";
-import type { QueueDefinition, TaskDefinition, TaskRegistry } from "../types.js";
+import type { QueueDefinition, RedisTarget, TaskDefinition, TaskRegistry } from "../types.js";
 
 /** Options of {@link createAdmin}. */
 export interface AdminOptions {
-  /** `redis://` or `rediss://` URL. @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"` */
-  readonly redis?: string | undefined;
+  /**
+   * `redis://` or `rediss://` URL, or a Redis Cluster (see {@link RedisTarget}).
+   * @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"`
+   */
+  readonly redis?: RedisTarget | undefined;
   /** Prefix of every key jobgen reads and writes. @defaultValue `""` */
   readonly keyPrefix?: string | undefined;
   /** How long to wait for Redis to answer the first time. @defaultValue {@link DEFAULT_ADMIN_CONNECT_TIMEOUT_MS} */
@@ -170,36 +175,39 @@ return id
 `;
 
 export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}): Admin {
-  const url = options.redis ?? defaultRedisUrl();
+  const target = options.redis ?? defaultRedisUrl();
+  parseTarget(target); // a malformed option fails here
+  const url = describeTarget(target);
   const keyPrefix = options.keyPrefix ?? "";
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: options.connectTimeoutMs ?? DEFAULT_ADMIN_CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
+  let redis: RedisClient | undefined;
   // Connection errors are reported through the rejected connect (see connected()), naming the
   // socket's own error rather than ioredis' "Connection is closed."; an unhandled 'error' would crash.
   let lastConnectionError: Error | undefined;
-  redis.on("error", (error: Error) => {
-    lastConnectionError = error;
-  });
-  redis.defineCommand("jobgenReplay", { numberOfKeys: 2, lua: REPLAY_SCRIPT });
+  async function connect(): Promise<RedisClient> {
+    const timeoutMs = options.connectTimeoutMs ?? DEFAULT_ADMIN_CONNECT_TIMEOUT_MS;
+    const client = createAdminClient(await resolveTarget(target, undefined, timeoutMs), timeoutMs);
+    redis = client;
+    client.on("error", (error: Error) => {
+      lastConnectionError = error;
+    });
+    client.defineCommand("jobgenReplay", { numberOfKeys: 2, lua: REPLAY_SCRIPT });
+    await client.connect();
+    return client;
+  }
   const queues = Object.values(registry.queues).sort((a, b) => a.name.localeCompare(b.name));
   const keysOf = (queue: QueueDefinition): QueueKeys => queueKeys(queue, keyPrefix);
 
-  let connecting: Promise<void> | undefined;
-  async function connected(): Promise<Redis> {
-    connecting ??= redis.connect().catch((cause: unknown) => {
+  let connecting: Promise<RedisClient> | undefined;
+  function connected(): Promise<RedisClient> {
+    connecting ??= connect().catch((cause: unknown) => {
       const reason = lastConnectionError?.message ?? (cause instanceof Error ? cause.message : String(cause));
       throw new RedisError(
-        `cannot reach Redis at ${redactUrl(url)} (${reason}); start Redis there, ` +
+        `cannot reach Redis at ${url} (${reason}); start Redis there, ` +
           `or point jobgen at yours with --redis <url> or REDIS_URL`,
         { cause },
       );
     });
-    await connecting;
-    return redis;
+    return connecting;
   }
 
   function queueNamed(name: string): QueueDefinition {
@@ -291,7 +299,7 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
     return undefined;
   }
 
-  async function queueStats(client: Redis, queue: QueueDefinition): Promise<QueueStats> {
+  async function queueStats(client: RedisClient, queue: QueueDefinition): Promise<QueueStats> {
     const keys = keysOf(queue);
     const results = await client
       .pipeline()
@@ -439,8 +447,8 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
     },
 
     async close() {
-      if (redis.status === "ready") await redis.quit();
-      else redis.disconnect();
+      if (redis?.status === "ready") await redis.quit();
+      else redis?.disconnect();
     },
   };
 }

@@ -29,10 +29,11 @@ import type {
   EnqueueOptions,
   EnqueuedTask,
   QueueDefinition,
+  RedisTarget,
   TaskRegistry,
   TlsOptions,
 } from "../types.js";
-import { redactUrl } from "../redis/connection.js";
+import { describeTarget } from "../redis/target.js";
 import { loadOpenTelemetry, traceEnqueue } from "../observe/otel.js";
 import { encodeTaskArgs } from "../wire/codec.js";
 import { checkOutgoingPayload } from "./outgoing-payload.js";
@@ -40,8 +41,11 @@ import { newTaskId } from "./task-id.js";
 
 /** Options of a producer. */
 export interface ProducerOptions {
-  /** `redis://` or `rediss://` URL. @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"` */
-  readonly redis?: string | undefined;
+  /**
+   * `redis://` or `rediss://` URL, or a Redis Cluster (see {@link RedisTarget}).
+   * @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"`
+   */
+  readonly redis?: RedisTarget | undefined;
   /** TLS settings (private CA, client certificate); only with a `rediss://` URL. @defaultValue Node's TLS defaults */
   readonly tls?: TlsOptions | undefined;
   /** Prefix of every key jobgen writes. @defaultValue `""` */
@@ -104,8 +108,9 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     );
   }
   const logger = (options.logger ?? defaultLogger()).child({ component: "producer" });
-  const url = options.redis ?? defaultRedisUrl();
-  const enqueuer = createRedisEnqueuer(url, options.tls, idempotencyTtlMs, logger);
+  const target = options.redis ?? defaultRedisUrl();
+  const where = describeTarget(target);
+  const enqueuer = createRedisEnqueuer(target, options.tls, idempotencyTtlMs, logger);
   // @opentelemetry/api (when installed) is imported now, not on the first enqueue: ~20 ms once.
   void loadOpenTelemetry();
   let closed = false;
@@ -163,7 +168,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       return await enqueuer.write(prepared);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      throw new RedisError(`enqueue on ${redactUrl(url)} failed: ${message}`, { cause: err });
+      throw new RedisError(`enqueue on ${where} failed: ${message}`, { cause: err });
     }
   }
 
@@ -187,12 +192,9 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       case "full":
         return "full";
       case "error":
-        throw new RedisError(
-          `enqueue of task "${p.type}" on ${redactUrl(url)} failed: ${outcome.error.message}`,
-          {
-            cause: outcome.error,
-          },
-        );
+        throw new RedisError(`enqueue of task "${p.type}" on ${where} failed: ${outcome.error.message}`, {
+          cause: outcome.error,
+        });
     }
   }
 

@@ -1,13 +1,13 @@
 /**
  * Builds the ioredis clients jobgen uses, from a `redis://` or `rediss://` URL (TLS, with the
  * `tls` option for a private CA or client certificate; ACL user and password as
- * `rediss://user:pass@host:port/db`). Command clients carry jobgen's Lua scripts as EVALSHA
- * commands (ioredis falls back to EVAL after a Redis restart flushed the script cache).
+ * `rediss://user:pass@host:port/db`), or from the seed URLs of a Redis Cluster (cluster.ts). Command
+ * clients carry jobgen's Lua scripts as EVALSHA commands (ioredis falls back to EVAL after a Redis
+ * restart flushed the script cache).
  */
-import { Redis, type Result } from "ioredis";
+import { Redis, type Cluster, type Result } from "ioredis";
 import type { Logger } from "pino";
 import { COMMAND_TIMEOUT_MS } from "../defaults.js";
-import { ConfigError } from "../errors.js";
 import {
   ACK_MANY,
   CLAIM,
@@ -19,6 +19,14 @@ import {
   RETRY,
 } from "./scripts.js";
 import type { TlsOptions } from "../types.js";
+import { createClusterClient } from "./cluster.js";
+import { connectionProblem } from "./connection-problem.js";
+import { redactUrl, type ResolvedTarget } from "./target.js";
+
+export { redactUrl } from "./target.js";
+
+/** A client of one Redis or of a Redis Cluster; both run every command jobgen sends. */
+export type RedisClient = Redis | Cluster;
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
@@ -103,32 +111,22 @@ export interface ClientOptions {
 }
 
 /** The last connection error of each client that has not connected since; cleared once it is ready. */
-const connectionErrors = new WeakMap<Redis, Error>();
+const connectionErrors = new WeakMap<RedisClient, Error>();
 
 /**
- * A client for `url`. A command client fails a command without a reply after
- * `commandTimeoutMs` (also while it cannot connect); pass such errors to {@link replaceOnTimeout}
- * and report them with {@link explainFailure}.
+ * A client for `target` (one node, or a Cluster). A command client fails a command without a
+ * reply after `commandTimeoutMs` (also while it cannot connect); pass such errors to
+ * {@link replaceOnTimeout} and report them with {@link explainFailure}.
  */
 export function createRedisClient(
-  url: string,
+  target: ResolvedTarget,
   role: ConnectionRole,
   name: string,
   logger: Logger,
   options: ClientOptions = {},
-): Redis {
-  if (!/^rediss?:\/\//.test(url)) {
-    throw new ConfigError(
-      `redis URL "${redactUrl(url)}" is not a Redis URL; write it as redis://host:6379 or rediss://user:pass@host:6380`,
-    );
-  }
-  if (options.tls !== undefined && !url.startsWith("rediss://")) {
-    throw new ConfigError(
-      `option \`tls\` is set but redis URL "${redactUrl(url)}" is not a TLS URL; write it as rediss://... or drop \`tls\``,
-    );
-  }
-  const client = new Redis(url, {
-    lazyConnect: true,
+): RedisClient {
+  const [url = ""] = target.urls;
+  const settings = {
     connectionName: `jobgen:${name}:${role}`,
     tls: options.tls,
     // A blocking read waits through reconnects instead of failing after N retries; the provider
@@ -137,10 +135,13 @@ export function createRedisClient(
       ? { maxRetriesPerRequest: null }
       : { commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS }),
     ...(role === "producer" ? { autoResendUnfulfilledCommands: false } : {}),
-  });
+  };
+  const client: RedisClient = target.cluster
+    ? createClusterClient(target.urls, settings)
+    : new Redis(url, { lazyConnect: true, ...settings });
   client.on("error", (err: Error) => {
     connectionErrors.set(client, err);
-    logger.warn({ err, role, redis: redactUrl(url) }, "redis connection error");
+    logger.warn({ err, role, redis: target.urls.map(redactUrl).join(",") }, "redis connection error");
   });
   client.on("ready", () => connectionErrors.delete(client));
   if (role !== "blocking") {
@@ -160,7 +161,7 @@ export function createRedisClient(
  * After a command timed out, the connection is likely half-open (no RST ever came): drop it and
  * reconnect, so the next commands do not wait on it too.
  */
-export function replaceOnTimeout(client: Redis, err: unknown, logger: Logger): void {
+export function replaceOnTimeout(client: RedisClient, err: unknown, logger: Logger): void {
   if (err instanceof Error && err.message.includes("Command timed out")) {
     logger.warn({ err }, "redis command timed out; reconnecting");
     client.disconnect(true);
@@ -171,33 +172,15 @@ export function replaceOnTimeout(client: Redis, err: unknown, logger: Logger): v
  * The error to report for a failed command of `client`: while the client cannot connect (a
  * command then times out), it also says why, with the fix for an untrusted TLS certificate.
  */
-export function explainFailure(client: Redis, err: unknown): Error {
+export function explainFailure(client: RedisClient, err: unknown): Error {
   const error = err instanceof Error ? err : new Error(String(err));
   const reason = connectionErrors.get(client);
   if (reason === undefined) return error;
   return new Error(`${error.message}; cannot connect: ${connectionProblem(reason)}`, { cause: error });
 }
 
-/** A connection error as text, with the fix when it is a TLS certificate check. */
-function connectionProblem(err: Error): string {
-  const code = (err as NodeJS.ErrnoException).code ?? "";
-  const text = code === "" ? err.message : `${err.message} (${code})`;
-  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-    return `${text}: the server's TLS certificate does not name this host; connect by a name it carries or set \`tls.servername\``;
-  }
-  if (/CERT|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) {
-    return `${text}: the server's TLS certificate is not signed by a trusted CA; give that CA's certificate as the \`tls.ca\` option`;
-  }
-  return text;
-}
-
-/** The URL with its password replaced by `***`, for logs and errors. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
-}
-
 /** Closes a client: QUIT when connected, otherwise just drops it. Never throws. */
-export async function closeClient(client: Redis): Promise<void> {
+export async function closeClient(client: RedisClient): Promise<void> {
   if (client.status === "ready") {
     await client.quit().catch(() => client.disconnect());
   } else {

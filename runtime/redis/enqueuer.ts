@@ -4,12 +4,23 @@
  * would run for it; any other single task is one ENQUEUE script call (maxLen backpressure,
  * idempotency key, delayed set). A batch of immediate tasks of one queue without idempotency keys
  * (the usual bulk enqueue) is one ENQUEUE_MANY call; any other batch is ENQUEUE calls pipelined in
- * one round trip.
+ * one round trip (one per hash slot on a Redis Cluster, in parallel).
+ *
+ * The client is made on the first write, once the target is known to be one Redis or a Cluster
+ * (target.ts).
  */
 import type { Logger } from "pino";
-import { closeClient, createRedisClient, explainFailure, replaceOnTimeout } from "./connection.js";
+import { pipelineBySlot } from "./batch.js";
+import {
+  closeClient,
+  createRedisClient,
+  explainFailure,
+  replaceOnTimeout,
+  type RedisClient,
+} from "./connection.js";
 import type { QueueKeys } from "./keys.js";
-import type { TlsOptions } from "../types.js";
+import { parseTarget, resolveTarget } from "./target.js";
+import type { RedisTarget, TlsOptions } from "../types.js";
 import { argsToFields } from "../wire/codec.js";
 
 /** One task to write. */
@@ -53,32 +64,52 @@ interface PendingWrite {
 }
 
 export function createRedisEnqueuer(
-  url: string,
+  target: RedisTarget,
   tls: TlsOptions | undefined,
   idempotencyTtlMs: number,
   logger: Logger,
 ): RedisEnqueuer {
-  const client = createRedisClient(url, "producer", "producer", logger, { tls });
-  // ioredis would send an unanswered command again after reconnecting, and an enqueue that Redis
-  // had already run would then write its task twice. The producer client never resends; a write
-  // whose connection closed before the reply fails here instead, ambiguous and said so.
+  parseTarget(target, tls); // a malformed option fails when the producer is made
   const pending = new Set<PendingWrite>();
-  client.on("ready", () => {
-    for (const write of pending) write.sent = true; // the offline queue goes out now
-  });
-  client.on("close", () => {
-    for (const write of pending) {
-      if (!write.sent) continue;
-      pending.delete(write);
-      write.fail(new Error(UNANSWERED));
-    }
-  });
+  let client: RedisClient | undefined;
+  let connecting: Promise<RedisClient> | undefined;
+
+  /** The client, made on first use; a failed probe of the target is tried again next time. */
+  function connected(): Promise<RedisClient> {
+    connecting ??= resolveTarget(target, tls).then(
+      (resolved) => {
+        const made = createRedisClient(resolved, "producer", "producer", logger, { tls });
+        // ioredis would send an unanswered command again after reconnecting, and an enqueue that
+        // Redis had already run would then write its task twice. The producer client never
+        // resends; a write whose connection closed before the reply fails here instead, ambiguous
+        // and said so. (A Cluster client still sends again a command whose node closed during a
+        // failover: docs/cluster.md.)
+        made.on("ready", () => {
+          for (const write of pending) write.sent = true; // the offline queue goes out now
+        });
+        made.on("close", () => {
+          for (const write of pending) {
+            if (!write.sent) continue;
+            pending.delete(write);
+            write.fail(new Error(UNANSWERED));
+          }
+        });
+        client = made;
+        return made;
+      },
+      (err: unknown) => {
+        connecting = undefined;
+        throw err;
+      },
+    );
+    return connecting;
+  }
 
   /**
    * `sent` (a command just handed to the client), failed at once when the connection closes after
    * it may have gone out. A write cut off may still settle later; that is ignored.
    */
-  function unlessCutOff<T>(sent: Promise<T>): Promise<T> {
+  function unlessCutOff<T>(client: RedisClient, sent: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const write: PendingWrite = { sent: client.status === "ready", fail: reject };
       pending.add(write);
@@ -112,18 +143,22 @@ export function createRedisEnqueuer(
   }
 
   async function writeOne(r: EnqueueRequest): Promise<EnqueueOutcome> {
+    let c = client;
     try {
+      c ??= await connected();
       if (isPlainAppend(r)) {
-        return streamOutcome(await unlessCutOff(client.xadd(r.keys.stream, "*", ...r.fields)));
+        return streamOutcome(await unlessCutOff(c, c.xadd(r.keys.stream, "*", ...r.fields)));
       }
-      return outcomeOf(await unlessCutOff(client.jobgenEnqueue(...enqueueArgs(r))));
+      return outcomeOf(await unlessCutOff(c, c.jobgenEnqueue(...enqueueArgs(r))));
     } catch (err) {
-      replaceOnTimeout(client, err, logger);
-      return { kind: "error", error: explainFailure(client, err) };
+      if (c === undefined) return { kind: "error", error: asError(err) };
+      replaceOnTimeout(c, err, logger);
+      return { kind: "error", error: explainFailure(c, err) };
     }
   }
 
   async function writeMany(
+    client: RedisClient,
     first: EnqueueRequest,
     requests: readonly EnqueueRequest[],
   ): Promise<EnqueueOutcome[]> {
@@ -132,7 +167,10 @@ export function createRedisEnqueuer(
     let replies: string[];
     try {
       // One array argument (ioredis flattens it): no spread of thousands of arguments.
-      replies = await unlessCutOff(client.jobgenEnqueueMany(first.keys.stream, first.keys.delayed, args));
+      replies = await unlessCutOff(
+        client,
+        client.jobgenEnqueueMany(first.keys.stream, first.keys.delayed, args),
+      );
     } catch (err) {
       // One atomic script: all of the batch was written or none (ambiguous only when cut off).
       replaceOnTimeout(client, err, logger);
@@ -151,14 +189,18 @@ export function createRedisEnqueuer(
     async write(requests) {
       const [first] = requests;
       if (first === undefined) return [];
-      if (requests.every((r) => sharesFastPath(r, first))) return await writeMany(first, requests);
-      const pipeline = client.pipeline();
-      for (const r of requests) pipeline.jobgenEnqueue(...enqueueArgs(r));
-      const replies = await unlessCutOff(pipeline.exec()).catch((err: unknown) => {
+      const client = await connected();
+      if (requests.every((r) => sharesFastPath(r, first))) return await writeMany(client, first, requests);
+      const sent = pipelineBySlot(
+        client,
+        requests,
+        (r) => r.keys.stream,
+        (pipeline, r) => pipeline.jobgenEnqueue(...enqueueArgs(r)),
+      );
+      const replies = await unlessCutOff(client, sent).catch((err: unknown) => {
         replaceOnTimeout(client, err, logger);
         throw explainFailure(client, err);
       });
-      if (replies === null) throw new Error("the pipeline was not executed");
       const timedOut = replies.find(([err]) => err !== null)?.[0];
       if (timedOut) replaceOnTimeout(client, timedOut, logger);
       return requests.map((_, i): EnqueueOutcome => {
@@ -166,7 +208,10 @@ export function createRedisEnqueuer(
         return err ? { kind: "error", error: explainFailure(client, err) } : outcomeOf(reply);
       });
     },
-    close: () => closeClient(client),
+    async close() {
+      const made = client ?? (await connecting?.catch(() => undefined));
+      if (made !== undefined) await closeClient(made);
+    },
   };
 }
 
@@ -253,4 +298,8 @@ function outcomeOf(reply: unknown): EnqueueOutcome {
     default:
       return { kind: "error", error: new Error(`unexpected reply from the enqueue script: ${String(kind)}`) };
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

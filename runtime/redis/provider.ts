@@ -20,7 +20,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { defaultLogger } from "../observe/default-logger.js";
 import {
@@ -40,8 +39,17 @@ import {
 import { ConfigError, RedisError } from "../errors.js";
 import { queueKeys, type QueueKeys } from "./keys.js";
 import type { DeadLetterDetails, DeliveredTask, Provider } from "../worker/provider.js";
-import { closeClient, createRedisClient, explainFailure, redactUrl, replaceOnTimeout } from "./connection.js";
-import type { QueueDefinition, TaskRegistry, TlsOptions } from "../types.js";
+import {
+  closeClient,
+  createRedisClient,
+  explainFailure,
+  replaceOnTimeout,
+  type RedisClient,
+} from "./connection.js";
+import { pipelineBySlot } from "./batch.js";
+import { readGroupsOf } from "./read-groups.js";
+import { describeTarget, parseTarget, resolveTarget, type ResolvedTarget } from "./target.js";
+import type { QueueDefinition, RedisTarget, TaskRegistry, TlsOptions } from "../types.js";
 import {
   argsToFields,
   bufferArgsToFields,
@@ -56,8 +64,11 @@ import {
 export interface RedisProviderOptions {
   /** Queues to consume (names from the schema). Their streams and groups come from the registry. */
   readonly queues: readonly string[];
-  /** `redis://` or `rediss://` URL. @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"` */
-  readonly redis?: string | undefined;
+  /**
+   * `redis://` or `rediss://` URL, or a Redis Cluster (see {@link RedisTarget}).
+   * @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"`
+   */
+  readonly redis?: RedisTarget | undefined;
   /** TLS settings (private CA, client certificate); only with a `rediss://` URL. @defaultValue Node's TLS defaults */
   readonly tls?: TlsOptions | undefined;
   /** Prefix of every key. @defaultValue `""` */
@@ -102,7 +113,7 @@ interface QueueState {
 
 export function createRedisProvider(registry: TaskRegistry, options: RedisProviderOptions): Provider {
   const queues = resolveQueues(registry, options.queues, options.keyPrefix ?? "");
-  const url = options.redis ?? defaultRedisUrl();
+  const target = options.redis ?? defaultRedisUrl();
   const consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const count = positiveInteger(options.count, DEFAULT_READ_COUNT, "count");
   const blockMs = positiveInteger(options.blockMs, DEFAULT_BLOCK_MS, "blockMs");
@@ -116,14 +127,24 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
   const logger = (options.logger ?? defaultLogger()).child({ component: "redis-provider", consumer });
 
   const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, COMMAND_TIMEOUT_MS, "commandTimeoutMs");
-  const command = createRedisClient(url, "command", consumer, logger, { commandTimeoutMs, tls: options.tls });
+  /** Where Redis is and whether it is a Cluster; known once {@link start} asked. */
+  let resolved: ResolvedTarget = { urls: parseTarget(target, options.tls).urls, cluster: false };
+  /** The command client; made by {@link start}, before which no other method touches Redis. */
+  let command: RedisClient | undefined;
+  const where = () => describeTarget(resolved);
+
+  /** The command client; `start()` runs before any method that needs it. */
+  function commands(): RedisClient {
+    if (command === undefined) throw new ConfigError("the provider is not started; call start() first");
+    return command;
+  }
 
   /** A RedisError for a failed command; a timed-out command's connection is replaced. */
   function failure(what: string, err: unknown): RedisError {
-    replaceOnTimeout(command, err, logger);
-    return wrap(`${what} on ${redactUrl(url)}`, explainFailure(command, err));
+    replaceOnTimeout(commands(), err, logger);
+    return wrap(`${what} on ${where()}`, explainFailure(commands(), err));
   }
-  let blocking: Redis | undefined;
+  let blocking: RedisClient | undefined;
   let closed = false;
   let rotation = 0;
   let started = false;
@@ -141,7 +162,8 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
 
   const byName = new Map(queues.map((q) => [q.definition.name, q]));
   const byStream = new Map(queues.map((q) => [q.keys.stream, q]));
-  const groups = [...groupBy(queues, (q) => q.definition.group).entries()];
+  /** What one XREADGROUP reads: the queues of one group (and, on a Cluster, of one slot). */
+  let groups = readGroupsOf(queues, false);
 
   function queueOf(task: DeliveredTask): QueueState {
     const queue = byName.get(task.queue);
@@ -156,7 +178,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     await Promise.all(
       queues.map(async (q) => {
         try {
-          await command.xgroup("CREATE", q.keys.stream, q.definition.group, "0", "MKSTREAM");
+          await commands().xgroup("CREATE", q.keys.stream, q.definition.group, "0", "MKSTREAM");
         } catch (err) {
           if (!errorMessage(err).startsWith("BUSYGROUP"))
             throw failure(`creating group ${q.definition.group} on ${q.keys.stream}`, err);
@@ -178,21 +200,24 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
 
   /** Promotes due delayed tasks and reclaims stale entries, for every queue, in one round trip. */
   async function housekeeping(max: number): Promise<DeliveredTask[]> {
-    const pipeline = command.pipeline();
-    for (const q of queues) {
-      pipeline.jobgenPromote(q.keys.delayed, q.keys.stream, PROMOTE_BATCH);
-      if (enableAutoClaim) {
-        pipeline.jobgenClaimBuffer(
-          q.keys.stream,
-          q.definition.group,
-          consumer,
-          claimMinIdleMs,
-          q.claimCursor,
-          Math.min(max, claimCount),
-        );
-      }
-    }
-    const replies = await pipeline.exec().catch((err: unknown) => {
+    const replies = await pipelineBySlot(
+      commands(),
+      queues,
+      (q) => q.keys.stream,
+      (pipeline, q) => {
+        pipeline.jobgenPromote(q.keys.delayed, q.keys.stream, PROMOTE_BATCH);
+        if (enableAutoClaim) {
+          pipeline.jobgenClaimBuffer(
+            q.keys.stream,
+            q.definition.group,
+            consumer,
+            claimMinIdleMs,
+            q.claimCursor,
+            Math.min(max, claimCount),
+          );
+        }
+      },
+    ).catch((err: unknown) => {
       throw failure("promoting and reclaiming", err);
     });
     const claimed: DeliveredTask[] = [];
@@ -204,7 +229,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     const perQueue = enableAutoClaim ? 2 : 1;
     queues.forEach((q, i) => {
       for (let k = 0; k < perQueue; k++) {
-        const [err, reply] = replies?.[i * perQueue + k] ?? [new Error("no reply"), null];
+        const [err, reply] = replies[i * perQueue + k] ?? [new Error("no reply"), null];
         if (err) {
           if (errorMessage(err).includes("NOGROUP")) lostGroup = err;
           else failed ??= failure(`${k === 0 ? "promoting into" : "reclaiming from"} ${q.keys.stream}`, err);
@@ -251,7 +276,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     block: number,
     signal: AbortSignal,
   ) {
-    blocking ??= createRedisClient(url, "blocking", consumer, logger, { tls: options.tls });
+    blocking ??= createRedisClient(resolved, "blocking", consumer, logger, { tls: options.tls });
     const client = blocking;
     const streams = members.map((q) => q.keys.stream);
     let timer: NodeJS.Timeout | undefined;
@@ -309,7 +334,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
           await recoverLostGroups(err);
           return [];
         }
-        throw wrap(`reading group ${group} on ${redactUrl(url)}`, err);
+        throw wrap(`reading group ${group} on ${where()}`, err);
       }
       const tasks: DeliveredTask[] = [];
       const suspects: DeliveredTask[] = [];
@@ -338,11 +363,14 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
    * this consumer, to be reclaimed later; the rest of the fetch is handed out.
    */
   async function strictlyDecoded(suspects: readonly DeliveredTask[]): Promise<DeliveredTask[]> {
-    const pipeline = command.pipeline();
-    for (const task of suspects) pipeline.xrangeBuffer(queueOf(task).keys.stream, task.entryId, task.entryId);
     let replies: [Error | null, unknown][];
     try {
-      replies = (await pipeline.exec()) ?? [];
+      replies = await pipelineBySlot(
+        commands(),
+        suspects,
+        (task) => queueOf(task).keys.stream,
+        (pipeline, task) => pipeline.xrangeBuffer(queueOf(task).keys.stream, task.entryId, task.entryId),
+      );
     } catch (err) {
       logger.warn({ err, count: suspects.length }, "could not read entries again as bytes; left pending");
       return [];
@@ -381,22 +409,34 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
         const batch = waiting.slice(start, start + ACK_BATCH_MAX);
         const ids = batch.map((a) => a.entryId);
         const [lowest, highest] = streamIdRange(ids);
-        command.jobgenAckMany(q.keys.stream, q.definition.group, consumer, lowest, highest, ...ids).then(
-          (owned) => batch.forEach((a, i) => a.resolve(owned[i] === 1)),
-          (err: unknown) => {
-            const error = failure(`acking ${batch.length} entries of ${q.keys.stream}`, err);
-            for (const a of batch) a.reject(error);
-          },
-        );
+        commands()
+          .jobgenAckMany(q.keys.stream, q.definition.group, consumer, lowest, highest, ...ids)
+          .then(
+            (owned) => batch.forEach((a, i) => a.resolve(owned[i] === 1)),
+            (err: unknown) => {
+              const error = failure(`acking ${batch.length} entries of ${q.keys.stream}`, err);
+              for (const a of batch) a.reject(error);
+            },
+          );
       }
     }
   }
 
   async function start(): Promise<void> {
     logger.info(
-      { queues: queues.map((q) => q.definition.name), redis: redactUrl(url), claimMinIdleMs },
+      { queues: queues.map((q) => q.definition.name), redis: where(), claimMinIdleMs },
       "provider starting",
     );
+    if (command === undefined) {
+      resolved = await resolveTarget(target, options.tls).catch((err: unknown) => {
+        throw wrap(`connecting to ${where()}`, err);
+      });
+      groups = readGroupsOf(queues, resolved.cluster);
+      command = createRedisClient(resolved, "command", consumer, logger, {
+        commandTimeoutMs,
+        tls: options.tls,
+      });
+    }
     await ensureGroups();
     started = true;
   }
@@ -455,7 +495,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     async retry(task, delayMs, error) {
       const q = queueOf(task);
       const member = JSON.stringify(retryFields(task, error));
-      const done = await command
+      const done = await commands()
         .jobgenRetry(
           q.keys.stream,
           q.keys.delayed,
@@ -474,7 +514,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     async deadLetter(task, details: DeadLetterDetails) {
       const q = queueOf(task);
       const record = fieldsToArgs(deadLetterFields(task, details, consumer, new Date()));
-      const done = await command
+      const done = await commands()
         .jobgenDeadLetter(q.keys.stream, q.keys.dlq, q.definition.group, consumer, task.entryId, ...record)
         .catch((err: unknown) => {
           throw failure(`dead-lettering ${task.entryId}`, err);
@@ -485,23 +525,26 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
     async extendLease(inFlight) {
       const tasks = [...inFlight, ...surplus];
       if (tasks.length === 0) return 0;
-      const pipeline = command.pipeline();
-      const perQueue = groupBy(tasks, (t) => t.queue);
-      for (const [name, owned] of perQueue) {
+      const perQueue = [...groupBy(tasks, (t) => t.queue)].flatMap(([name, owned]) => {
         const q = byName.get(name);
-        if (q)
+        return q ? [{ q, owned }] : [];
+      });
+      const replies = await pipelineBySlot(
+        commands(),
+        perQueue,
+        ({ q }) => q.keys.stream,
+        (pipeline, { q, owned }) =>
           pipeline.jobgenExtendLease(
             q.keys.stream,
             q.definition.group,
             consumer,
             ...owned.map((t) => t.entryId),
-          );
-      }
-      const replies = await pipeline.exec().catch((err: unknown) => {
+          ),
+      ).catch((err: unknown) => {
         throw failure("extending leases", err);
       });
       let extended = 0;
-      for (const [err, n] of replies ?? []) {
+      for (const [err, n] of replies) {
         if (err) throw failure("extending leases", err);
         extended += Number(n);
       }
@@ -512,7 +555,7 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
       if (closed) return;
       closed = true;
       dropBlocking();
-      await closeClient(command);
+      if (command !== undefined) await closeClient(command);
       logger.info("provider closed");
     },
   };

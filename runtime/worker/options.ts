@@ -27,14 +27,17 @@ import { toMilliseconds, type Duration } from "../duration.js";
 import { ConfigError } from "../errors.js";
 import type { Middleware } from "./middleware/compose.js";
 import { openTelemetryTraceHook } from "../observe/otel.js";
-import type { BackoffJitter, BackoffStrategy, TaskRegistry, TlsOptions } from "../types.js";
+import type { BackoffJitter, BackoffStrategy, RedisTarget, TaskRegistry, TlsOptions } from "../types.js";
 
 /** Options of a worker. Durations are milliseconds or text such as `"30s"`. */
 export interface WorkerOptions {
   /** Queues to consume (names from the schema). @defaultValue every queue of the registry */
   readonly queues?: readonly string[] | undefined;
-  /** `redis://` or `rediss://` URL. @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"` */
-  readonly redis?: string | undefined;
+  /**
+   * `redis://` or `rediss://` URL, or a Redis Cluster (see {@link RedisTarget}).
+   * @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"`
+   */
+  readonly redis?: RedisTarget | undefined;
   /** TLS settings (private CA, client certificate); only with a `rediss://` URL. @defaultValue Node's TLS defaults */
   readonly tls?: TlsOptions | undefined;
   /** Prefix of every key jobgen reads and writes. @defaultValue `""` */
@@ -104,7 +107,7 @@ export interface WorkerOptions {
 /** Every worker option resolved; durations in ms. Provider knobs stay optional: the provider resolves them. */
 export interface ResolvedWorkerOptions {
   readonly queues: readonly string[];
-  readonly redis: string;
+  readonly redis: RedisTarget;
   readonly tls: TlsOptions | undefined;
   readonly keyPrefix: string;
   readonly logger: Logger;
