@@ -14,7 +14,7 @@
 import { execFileSync, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { pino } from "pino";
 import { EXIT_REDIS } from "../codegen/exit-codes.js";
 import { createAdmin } from "../runtime/admin/admin.js";
@@ -46,7 +46,7 @@ function say(line = ""): void {
 /** The URL of a Redis that answers: REDIS_URL, or a throwaway redis-server; exits 4 when neither. */
 async function ensureRedis(): Promise<{ url: string; server?: ChildProcess }> {
   const url = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
-  if (await pingRedis(url)) return { url };
+  if (await pingRedis(url.split(",")[0] ?? url)) return { url };
   if (spawnSync("redis-server", ["--version"]).error !== undefined) {
     process.stderr.write(
       `demo: no Redis answers at ${url}; start one (docker run -p 6379:6379 redis:7, or apt-get install -y redis-server) ` +
@@ -61,14 +61,31 @@ async function ensureRedis(): Promise<{ url: string; server?: ChildProcess }> {
   return { url: server.url, server: server.process };
 }
 
-async function deleteDemoKeys(redis: Redis, prefix: string): Promise<void> {
-  for (const pattern of [`${prefix}*`, `{${prefix}*`]) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
+/**
+ * The demo's own client, for the foreign producer's XADD and the clean-up: a Cluster client when
+ * `url` lists several nodes or names a node in cluster mode (as the runtime decides).
+ */
+async function rawClient(url: string): Promise<Redis | Cluster> {
+  const seeds = url.split(",");
+  if (seeds.length === 1) {
+    const single = new Redis(url);
+    if (!/^cluster_enabled:1/m.test(await single.info("cluster"))) return single;
+    single.disconnect();
+  }
+  return new Cluster(seeds);
+}
+
+async function deleteDemoKeys(redis: Redis | Cluster, prefix: string): Promise<void> {
+  const nodes = redis instanceof Cluster ? redis.nodes("master") : [redis];
+  for (const node of nodes) {
+    for (const pattern of [`${prefix}*`, `{${prefix}*`]) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+        cursor = next;
+        for (const key of keys) await node.del(key); // one by one: a page may span slots
+      } while (cursor !== "0");
+    }
   }
 }
 
@@ -84,7 +101,7 @@ async function main(): Promise<number> {
 
   const { url, server } = await ensureRedis();
   const prefix = `demo:${randomBytes(3).toString("hex")}:`;
-  const redis = new Redis(url);
+  const redis = await rawClient(url);
   const logger = pino({ level: "silent" });
   const attempts = new Map<string, number>();
   const done = new Set<string>();

@@ -93,7 +93,7 @@ async function clusterEnabled(url: string, tls: TlsOptions | undefined, timeoutM
     return /^cluster_enabled:1\b/m.test(await client.info("cluster"));
   } catch (err) {
     const error = lastError ?? (err instanceof Error ? err : new Error(String(err)));
-    throw new RedisError(`cannot connect: ${connectionProblem(error)}`, { cause: err });
+    throw new RedisError(connectionProblem(error), { cause: err });
   } finally {
     client.disconnect();
   }
