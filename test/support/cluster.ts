@@ -78,7 +78,10 @@ export class LocalCluster {
     }
   }
 
-  /** Waits until every live node reports `cluster_state:ok` and knows every slot. */
+  /**
+   * Waits until every live node reports `cluster_state:ok` and knows every slot, and every live
+   * replica is in sync with its master (`master_link_status:up`), so that it can take over.
+   */
   async waitUntilHealthy(timeoutMs = 30_000): Promise<void> {
     const live = this.nodes.filter((n) => n.process.exitCode === null && n.process.signalCode === null);
     await waitFor(
@@ -86,6 +89,8 @@ export class LocalCluster {
         for (const node of live) {
           const info = await cli(node.port, "CLUSTER", "INFO").catch(() => "");
           if (!/cluster_state:ok/.test(info) || !/cluster_slots_ok:16384/.test(info)) return false;
+          const replication = await cli(node.port, "INFO", "replication").catch(() => "");
+          if (/role:slave/.test(replication) && !/master_link_status:up/.test(replication)) return false;
         }
         return true;
       },
@@ -104,6 +109,22 @@ export class LocalCluster {
       .map((line) => line.split(" "))
       .filter(([, , flags = ""]) => flags.split(",").includes("master") && !flags.includes("fail"))
       .map(([, address = ""]) => Number(/:(\d+)@/.exec(address)?.[1]));
+  }
+
+  /** The port of the master serving `slot` now (from CLUSTER NODES, as a live node sees it). */
+  async masterPortOf(slot: number): Promise<number> {
+    const live = this.nodes.find((n) => n.process.exitCode === null && n.process.signalCode === null);
+    if (live === undefined) throw new Error("no cluster node is running");
+    for (const fields of (await cli(live.port, "CLUSTER", "NODES")).split("\n").map((l) => l.split(" "))) {
+      const [, address = "", flags = ""] = fields;
+      if (!flags.split(",").includes("master") || flags.includes("fail")) continue;
+      const serves = fields.slice(8).some((range) => {
+        const [from = -1, to = from] = range.split("-").map(Number);
+        return slot >= from && slot <= to;
+      });
+      if (serves) return Number(/:(\d+)@/.exec(address)?.[1]);
+    }
+    throw new Error(`no live master serves slot ${slot}`);
   }
 
   /** SIGKILLs the node on `port` and waits until the process is gone. */
@@ -143,6 +164,12 @@ function startNode(dir: string, port: number, nodeTimeoutMs = 2000): ChildProces
       "",
       "--appendonly",
       "no",
+      "--logfile",
+      join(dir, `node-${port}.log`),
+      // Replicas sync at once (the default waits 5 s for more replicas), so a failover is possible
+      // as soon as the cluster is up.
+      "--repl-diskless-sync-delay",
+      "0",
       "--daemonize",
       "no",
     ],
