@@ -1,3 +1,5 @@
+import { BACKOFF_JITTERS, BACKOFF_STRATEGIES } from "@jobgen/runtime/contract";
+
 /** The commented starter schema `jobgen init` writes. It must stay valid (a test loads it). */
 export const STARTER_SCHEMA = `# jobgen task schema (version 1). Edit it, then run \`jobgen generate\`.
 # Durations: 250ms, 30s, 5m, 1h30m. Sizes: 512b, 256kb, 1mb.
@@ -8,7 +10,7 @@ defaults:
   queue: default
   maxRetries: 3
   timeout: 30s
-  # strategy: exponential | linear | constant; jitter: none | full | equal
+  # strategy: ${BACKOFF_STRATEGIES.join(" | ")}; jitter: ${BACKOFF_JITTERS.join(" | ")}
   backoff: { strategy: exponential, base: 1s, max: 5m, jitter: full }
   maxPayloadSize: 1mb
   maxDepth: 32

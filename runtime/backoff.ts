@@ -1,7 +1,14 @@
 /**
  * The delay before a retry: a pure function of the policy, the retry number and a random source.
  */
-import type { BackoffJitter, BackoffStrategy } from "./types.js";
+
+/** How the delay before a retry grows; the one list the schema, worker options and codegen check against. */
+export const BACKOFF_STRATEGIES = ["exponential", "linear", "constant"] as const;
+export type BackoffStrategy = (typeof BACKOFF_STRATEGIES)[number];
+
+/** Random spread added to a backoff delay: none, full (0..delay) or equal (delay/2..delay). */
+export const BACKOFF_JITTERS = ["none", "full", "equal"] as const;
+export type BackoffJitter = (typeof BACKOFF_JITTERS)[number];
 
 /** A backoff policy with every field resolved (see worker options for the precedence). */
 export interface ResolvedBackoffPolicy {

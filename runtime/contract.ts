@@ -1,10 +1,13 @@
 /**
  * What the generator (the `jobgen` CLI) and the runtime agree on, as plain values: library
- * defaults and limits, the duration syntax, the dead-letter reasons, error texts, and zod with the
- * format and keyword checks validators call (the CLI evaluates the generator's validators with
- * them). It loads no Redis client, so the CLI starts fast (`@jobgen/runtime/contract`).
+ * defaults and limits, the backoff strategies and jitters, the duration syntax, the dead-letter
+ * reasons, the error codes and the zod-issue mapper, and zod with the format and keyword checks
+ * validators call (the CLI evaluates the generator's validators with them). It loads no Redis
+ * client, so the CLI starts fast (`@jobgen/runtime/contract`).
  */
 export { z } from "zod";
+export { BACKOFF_JITTERS, BACKOFF_STRATEGIES } from "./backoff.js";
+export type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 export * from "./defaults.js";
 export { parseDurationText, toMilliseconds } from "./duration.js";
 export type { Duration } from "./duration.js";

@@ -1,3 +1,5 @@
+import type { BackoffJitter, BackoffStrategy } from "./backoff.js";
+
 /**
  * Library defaults, resolved once. Precedence everywhere: enqueue option > schema task (with the
  * schema's `defaults`) > worker/provider config > these constants. "Absent" means inherit, never 0.
@@ -83,7 +85,7 @@ export const BLOCKING_READ_GRACE_MS = 5_000;
 export const DEFAULT_CONCURRENCY = 10;
 
 /** Worker (Go: BackoffStrategy): backoff strategy of tasks whose schema sets none. */
-export const DEFAULT_BACKOFF_STRATEGY = "exponential";
+export const DEFAULT_BACKOFF_STRATEGY: BackoffStrategy = "exponential";
 
 /** Worker (Go: BaseBackoff): delay before the first retry: 1s. */
 export const DEFAULT_BASE_BACKOFF_MS = 1_000;
@@ -92,7 +94,7 @@ export const DEFAULT_BASE_BACKOFF_MS = 1_000;
 export const DEFAULT_MAX_BACKOFF_MS = 5 * 60 * 1000;
 
 /** Random spread of retry delays (not in the Go package): full jitter, uniform in 0..delay. */
-export const DEFAULT_BACKOFF_JITTER = "full";
+export const DEFAULT_BACKOFF_JITTER: BackoffJitter = "full";
 
 /** Worker (Go: ShutdownTimeout): how long `stop()` waits for in-flight tasks: 30s. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;

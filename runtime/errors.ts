@@ -31,6 +31,20 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
+/** A zod issue as far as jobgen reads it (zod's own type stays out of this module). */
+interface ZodIssueLike {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** Zod's issues (`result.error.issues`) as jobgen's {@link ValidationIssue} list; symbol keys become text. */
+export function toValidationIssues(issues: readonly ZodIssueLike[]): ValidationIssue[] {
+  return issues.map((issue) => ({
+    path: issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment))),
+    message: issue.message,
+  }));
+}
+
 /** A payload does not match its task's schema. `issues` lists every problem with its path. */
 export class ValidationError extends JobgenError {
   readonly code = "VALIDATION";

@@ -3,9 +3,7 @@
 export { z } from "zod";
 export type {
   AnyHandler,
-  BackoffJitter,
   BackoffPolicy,
-  BackoffStrategy,
   BulkEnqueueItem,
   EnqueueOptions,
   EnqueuedTask,
@@ -47,8 +45,8 @@ export type { Middleware, MiddlewareContext } from "./worker/middleware/compose.
 export { currentCorrelationId, currentTraceparent } from "./worker/middleware/tracing.js";
 export { MetricsCollector } from "./observe/metrics.js";
 export type { DurationSummary, MetricsSnapshot, TaskOutcome } from "./observe/metrics.js";
-export { backoffDelay } from "./backoff.js";
-export type { ResolvedBackoffPolicy } from "./backoff.js";
+export { BACKOFF_JITTERS, BACKOFF_STRATEGIES, backoffDelay } from "./backoff.js";
+export type { BackoffJitter, BackoffStrategy, ResolvedBackoffPolicy } from "./backoff.js";
 // Operations and observability; Prometheus is `@jobgen/runtime/prometheus` (prom-client is an optional peer).
 export { createAdmin } from "./admin/admin.js";
 export type {

@@ -6,13 +6,10 @@
  */
 import type { Logger } from "pino";
 import type { ZodType } from "zod";
+import type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 import type { Duration } from "./duration.js";
 
-/** How the delay before a retry grows. */
-export type BackoffStrategy = "exponential" | "linear" | "constant";
-
-/** Random spread added to a backoff delay: none, full (0..delay) or equal (delay/2..delay). */
-export type BackoffJitter = "none" | "full" | "equal";
+export type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 
 /** A backoff policy as written in the schema; absent fields inherit. */
 export interface BackoffPolicy {

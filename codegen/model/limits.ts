@@ -1,10 +1,7 @@
-/** Library defaults the schema can override per task or in `defaults`. */
-
-/** Largest accepted payload when neither the task nor `defaults` set `maxPayloadSize`: 1 MiB. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
-
-/** Deepest accepted nesting of objects and arrays when neither the task nor `defaults` set `maxDepth`. */
-export const DEFAULT_MAX_DEPTH = 32;
+/**
+ * Defaults of the schema's layout the generator fills in. The payload caps and backoff lists are
+ * the runtime's (`@jobgen/runtime/contract`), so the two never disagree.
+ */
 
 /** The queue a task goes to when neither the task nor `defaults` name one. */
 export const DEFAULT_QUEUE_NAME = "default";

@@ -1,8 +1,6 @@
 /** The normalised schema: what every emitter reads. Names are sorted; all values are resolved. */
+import type { BackoffJitter, BackoffStrategy } from "@jobgen/runtime/contract";
 import type { JsonSchema } from "./json-schema.js";
-
-export type BackoffStrategy = "exponential" | "linear" | "constant";
-export type BackoffJitter = "none" | "full" | "equal";
 
 /** A backoff policy as written in the schema; absent fields inherit from the runtime. */
 export interface BackoffModel {

@@ -2,16 +2,16 @@
  * The model stage: checks a parsed schema file (version 1) and resolves it into a {@link SchemaModel}.
  * Pure: it sees plain data and reports issues by document path; the loader places them in the file.
  */
-import { parseDurationText } from "@jobgen/runtime/contract";
-import type { DocumentPath, SchemaIssue } from "../load/issue.js";
-import { checkJsonSchema, isPlainObject, sensitivePaths, type JsonSchema } from "./json-schema.js";
 import {
-  DEFAULT_DLQ_SUFFIX,
-  DEFAULT_GROUP,
+  BACKOFF_JITTERS,
+  BACKOFF_STRATEGIES,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_PAYLOAD_BYTES,
-  DEFAULT_QUEUE_NAME,
-} from "./limits.js";
+  parseDurationText,
+} from "@jobgen/runtime/contract";
+import type { DocumentPath, SchemaIssue } from "../load/issue.js";
+import { checkJsonSchema, isPlainObject, sensitivePaths, type JsonSchema } from "./json-schema.js";
+import { DEFAULT_DLQ_SUFFIX, DEFAULT_GROUP, DEFAULT_QUEUE_NAME } from "./limits.js";
 import type { BackoffModel, QueueModel, SchemaModel, SharedTypeModel, TaskModel } from "./model.js";
 import {
   NAME_PATTERN,
@@ -41,8 +41,6 @@ const TASK_KEYS = [
   "payload",
 ];
 const BACKOFF_KEYS = ["strategy", "base", "max", "jitter"];
-const STRATEGIES = ["exponential", "linear", "constant"] as const;
-const JITTERS = ["none", "full", "equal"] as const;
 
 /** Identifiers the generated files declare themselves; shared types and tasks must not take them. */
 const GENERATED_NAMES = [
@@ -396,8 +394,8 @@ function readPolicy(owner: Record<string, unknown>, path: DocumentPath, report: 
       );
     } else {
       checkKeys(raw, backoffPath, BACKOFF_KEYS, "backoff", report);
-      const strategy = readChoice(raw, "strategy", STRATEGIES, backoffPath, report);
-      const jitter = readChoice(raw, "jitter", JITTERS, backoffPath, report);
+      const strategy = readChoice(raw, "strategy", BACKOFF_STRATEGIES, backoffPath, report);
+      const jitter = readChoice(raw, "jitter", BACKOFF_JITTERS, backoffPath, report);
       const baseMs = readDuration(raw, "base", backoffPath, report);
       const maxMs = readDuration(raw, "max", backoffPath, report);
       if (baseMs !== undefined && maxMs !== undefined && baseMs > maxMs) {

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import {
   formatIssues,
+  toValidationIssues,
   unsafeIntegerIssues,
   ValidationError,
   type ValidationIssue,
@@ -132,12 +133,7 @@ function enqueueOptions(flags: EnqueueFlags): EnqueueOptions {
  */
 export function payloadIssues(task: TaskDefinition, payload: unknown, text: string): ValidationIssue[] {
   const result = task.validator.safeParse(payload);
-  const issues: ValidationIssue[] = result.success
-    ? []
-    : result.error.issues.map((i) => ({
-        path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
-        message: i.message,
-      }));
+  const issues: ValidationIssue[] = result.success ? [] : toValidationIssues(result.error.issues);
   return [...issues, ...unsafeIntegerIssues(text)];
 }
 

@@ -4,7 +4,7 @@
  * stream in one atomic step per entry.
  */
 import type { ClientContext, Result } from "ioredis";
-import { RedisError, type ValidationIssue } from "../errors.js";
+import { RedisError, toValidationIssues, type ValidationIssue } from "../errors.js";
 import { queueKeys, type QueueKeys } from "../redis/keys.js";
 import { DEFAULT_DLQ_PAGE_SIZE, defaultRedisUrl } from "../defaults.js";
 import { redactPayload } from "../observe/redact.js";
@@ -391,12 +391,7 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
           const result = task.validator.safeParse(parsed.value);
           // The worker refuses integers JSON.parse would round, before its validator: so does replay.
           const issues = [
-            ...(result.success
-              ? []
-              : result.error.issues.map((i) => ({
-                  path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-                  message: i.message,
-                }))),
+            ...(result.success ? [] : toValidationIssues(result.error.issues)),
             ...unsafeIntegerIssues(entry.fields.payload ?? ""),
           ];
           if (issues.length > 0) {

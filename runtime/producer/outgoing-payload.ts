@@ -3,7 +3,7 @@
  * one of `@jobgen/runtime/testing` alike — so that nothing a producer accepts is dead-lettered by a worker.
  */
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAYLOAD_BYTES } from "../defaults.js";
-import { PayloadTooLargeError, ValidationError } from "../errors.js";
+import { PayloadTooLargeError, toValidationIssues, ValidationError } from "../errors.js";
 import type { TaskDefinition } from "../types.js";
 import { walkKeys } from "../wire/validation.js";
 import { unsafeIntegerIssues } from "../wire/exact-integers.js";
@@ -28,13 +28,7 @@ export function checkOutgoingPayload(type: string, task: TaskDefinition, payload
   checkSize(type, json, task.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
   const result = task.validator.safeParse(payload);
   if (!result.success) {
-    throw new ValidationError(
-      type,
-      result.error.issues.map((i) => ({
-        path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
-        message: i.message,
-      })),
-    );
+    throw new ValidationError(type, toValidationIssues(result.error.issues));
   }
   const refused = [...walk.issues, ...unsafeIntegerIssues(json)];
   if (refused.length > 0) throw new ValidationError(type, refused);

@@ -5,7 +5,7 @@
  * applies them and the worker dead-letters a {@link TaskRejectedError} with its reason.
  */
 import type { DeadLetterReason } from "./dead-letter.js";
-import { formatIssues, type ValidationIssue } from "../errors.js";
+import { formatIssues, toValidationIssues, type ValidationIssue } from "../errors.js";
 import type { TaskDefinition } from "../types.js";
 import { unsafeIntegerIssues } from "./exact-integers.js";
 
@@ -183,16 +183,6 @@ export function parsePayloadText(text: string, limits: PayloadLimits): unknown {
   return value;
 }
 
-/** Zod's issues as jobgen's `{ path, message }` list. */
-function toIssues(
-  zodIssues: readonly { path: readonly PropertyKey[]; message: string }[],
-): ValidationIssue[] {
-  return zodIssues.map((issue) => ({
-    path: issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment))),
-    message: issue.message,
-  }));
-}
-
 /**
  * The validated payload of a delivered task, or a {@link TaskRejectedError}: no type →
  * `malformed`; a type without definition (or handler) → `unknown_type`; no payload, or payload
@@ -221,7 +211,7 @@ export function validateDeliveredPayload(
   const value = parsePayloadText(payloadText, limits);
   const result = definition.validator.safeParse(value);
   if (!result.success) {
-    const issues = toIssues(result.error.issues);
+    const issues = toValidationIssues(result.error.issues);
     throw new TaskRejectedError(
       "validation",
       `payload does not match task "${type}": ${formatIssues(issues)}`,

@@ -8,6 +8,7 @@
  * defaults (runtime/defaults.ts). An absent option means "inherit", never 0.
  */
 import type { Logger } from "pino";
+import { BACKOFF_JITTERS, BACKOFF_STRATEGIES } from "../backoff.js";
 import { defaultLogger } from "../observe/default-logger.js";
 import {
   DEFAULT_BACKOFF_JITTER,
@@ -135,9 +136,6 @@ export interface ResolvedWorkerOptions {
   };
 }
 
-const STRATEGIES: readonly BackoffStrategy[] = ["exponential", "linear", "constant"];
-const JITTERS: readonly BackoffJitter[] = ["none", "full", "equal"];
-
 /** Resolves and checks every option; throws {@link ConfigError} naming the option and the fix. */
 export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOptions): ResolvedWorkerOptions {
   const queues = options.queues ?? Object.keys(registry.queues);
@@ -159,10 +157,10 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
     logger: options.logger ?? defaultLogger(),
     concurrency,
     backoffStrategy:
-      oneOf(options.backoffStrategy, STRATEGIES, "backoffStrategy") ?? DEFAULT_BACKOFF_STRATEGY,
+      oneOf(options.backoffStrategy, BACKOFF_STRATEGIES, "backoffStrategy") ?? DEFAULT_BACKOFF_STRATEGY,
     baseBackoffMs: duration(options.baseBackoff, "baseBackoff") ?? DEFAULT_BASE_BACKOFF_MS,
     maxBackoffMs: duration(options.maxBackoff, "maxBackoff") ?? DEFAULT_MAX_BACKOFF_MS,
-    backoffJitter: oneOf(options.backoffJitter, JITTERS, "backoffJitter") ?? DEFAULT_BACKOFF_JITTER,
+    backoffJitter: oneOf(options.backoffJitter, BACKOFF_JITTERS, "backoffJitter") ?? DEFAULT_BACKOFF_JITTER,
     shutdownTimeoutMs: duration(options.shutdownTimeout, "shutdownTimeout") ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     pollIntervalMs: duration(options.pollInterval, "pollInterval") ?? DEFAULT_POLL_INTERVAL_MS,
     errorBackoffMs: duration(options.errorBackoff, "errorBackoff") ?? DEFAULT_ERROR_BACKOFF_MS,
