@@ -91,6 +91,12 @@ declare module "ioredis" {
       consumer: string,
       ...ids: string[]
     ): Result<number, Context>;
+    jobgenReplay(
+      dlq: string,
+      stream: string,
+      entryId: string,
+      ...fields: string[]
+    ): Result<string | null, Context>;
   }
 }
 

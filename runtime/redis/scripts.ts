@@ -212,3 +212,13 @@ for i = 3, #ARGV do
 end
 return n
 `;
+
+export const REPLAY = `
+-- KEYS[1] dead-letter stream, KEYS[2] task stream
+-- ARGV[1] DLQ entry id, ARGV[2..] the field/value pairs of the task entry to write
+-- returns the new stream entry id, or false when the DLQ entry is gone (replayed or purged meanwhile)
+if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) == 0 then return false end
+local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
+redis.call('XDEL', KEYS[1], ARGV[1])
+return id
+`;

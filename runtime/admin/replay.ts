@@ -1,0 +1,103 @@
+/**
+ * `dlq replay`: moves DLQ entries back to their task's stream with the retry count reset, each in
+ * one atomic step, after re-validating the payload against the current registry.
+ */
+import { toValidationIssues, type ValidationIssue } from "../errors.js";
+import { unsafeIntegerIssues } from "../wire/exact-integers.js";
+import type { AdminContext } from "./context.js";
+import {
+  findDeadLetter,
+  matches,
+  parsePayloadText,
+  scanDeadLetters,
+  type DeadLetterEntry,
+  type DeadLetterFilter,
+} from "./dead-letters.js";
+
+/** An entry `replayDeadLetters` left in the DLQ, and why. */
+export interface RefusedReplay {
+  readonly ref: string;
+  readonly type: string | undefined;
+  readonly message: string;
+  /** The validation issues against the current schema, when that was the reason. */
+  readonly issues: readonly ValidationIssue[];
+}
+
+/** Progress of a replay, reported after each entry. */
+export interface ReplayProgress {
+  /** Entries looked at so far. */
+  readonly seen: number;
+  readonly replayed: number;
+  readonly refused: number;
+}
+
+/** The result of `replayDeadLetters`. */
+export interface ReplayReport extends ReplayProgress {
+  readonly refusals: readonly RefusedReplay[];
+}
+
+export async function replayDeadLetters(
+  ctx: AdminContext,
+  filter: DeadLetterFilter & { readonly ref?: string },
+  onProgress: ((progress: ReplayProgress) => void) | undefined,
+): Promise<ReplayReport> {
+  await ctx.store.connect();
+  const progress = { seen: 0, replayed: 0, refused: 0 };
+  const refusals: RefusedReplay[] = [];
+  const refuse = (entry: DeadLetterEntry, message: string, issues: readonly ValidationIssue[] = []) => {
+    progress.refused++;
+    refusals.push({ ref: entry.ref, type: entry.type, message, issues });
+  };
+  const source: AsyncIterable<DeadLetterEntry> =
+    filter.ref === undefined
+      ? scanDeadLetters(ctx, filter)
+      : singleEntry(await findDeadLetter(ctx, filter.ref), filter);
+  for await (const entry of source) {
+    progress.seen++;
+    const task = ctx.taskNamed(entry.type);
+    const parsed = parsePayloadText(entry.fields.payload);
+    if (task === undefined) {
+      refuse(entry, `task type "${entry.type ?? "(none)"}" is not in the current schema`);
+    } else if (!parsed.ok) {
+      refuse(entry, `the payload is not JSON: ${parsed.error}`);
+    } else {
+      const result = task.validator.safeParse(parsed.value);
+      // The worker refuses integers JSON.parse would round, before its validator: so does replay.
+      const issues = [
+        ...(result.success ? [] : toValidationIssues(result.error.issues)),
+        ...unsafeIntegerIssues(entry.fields.payload ?? ""),
+      ];
+      if (issues.length > 0) {
+        refuse(entry, "the payload is still invalid against the current schema", issues);
+      } else {
+        const replayed = await ctx.store.replayDeadLetter(
+          ctx.keysOf(ctx.queueNamed(entry.queue)).dlq,
+          ctx.keysOf(ctx.queueNamed(task.queue)).stream,
+          entry.entryId,
+          replayFields(entry.fields),
+        );
+        if (replayed) progress.replayed++;
+      }
+    }
+    onProgress?.({ ...progress });
+  }
+  return { ...progress, refusals };
+}
+
+async function* singleEntry(
+  entry: DeadLetterEntry | undefined,
+  filter: DeadLetterFilter,
+): AsyncGenerator<DeadLetterEntry> {
+  if (entry !== undefined && matches(entry, filter)) yield entry;
+}
+
+/** The task entry to write back: every field but `dlq_*` and `last_error`, with the retry count reset. */
+function replayFields(fields: Readonly<Record<string, string>>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (name.startsWith("dlq_") || name === "retry" || name === "last_error") continue;
+    out.push(name, value);
+  }
+  out.push("retry", "0");
+  return out;
+}
