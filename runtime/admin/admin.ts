@@ -4,6 +4,8 @@
  * Redis side in runtime/redis/admin-store.ts, which reads the same keys as the worker.
  */
 import { defaultRedisUrl } from "../defaults.js";
+import type { Duration } from "../duration.js";
+import { positiveDuration } from "../option-checks.js";
 import { createAdminStore } from "../redis/admin-store.js";
 import type { RedisTarget, TaskRegistry } from "../types.js";
 import { createAdminContext } from "./context.js";
@@ -32,8 +34,8 @@ export interface AdminOptions {
   readonly redis?: RedisTarget | undefined;
   /** Prefix of every key jobgen reads and writes. @defaultValue `""` */
   readonly keyPrefix?: string | undefined;
-  /** How long to wait for Redis to answer the first time. @defaultValue {@link DEFAULT_ADMIN_CONNECT_TIMEOUT_MS} */
-  readonly connectTimeoutMs?: number | undefined;
+  /** How long to wait for Redis to answer the first time (ms or text such as `"3s"`). @defaultValue `"3s"` */
+  readonly connectTimeout?: Duration | undefined;
 }
 
 /** Connect timeout of the admin connection: 3s, so a CLI with a wrong URL fails fast. */
@@ -69,7 +71,8 @@ export interface Admin {
 export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}): Admin {
   const store = createAdminStore(
     options.redis ?? defaultRedisUrl(),
-    options.connectTimeoutMs ?? DEFAULT_ADMIN_CONNECT_TIMEOUT_MS,
+    positiveDuration(options.connectTimeout, "connectTimeout", "createAdmin option") ??
+      DEFAULT_ADMIN_CONNECT_TIMEOUT_MS,
   );
   const ctx = createAdminContext(registry, options.keyPrefix ?? "", store);
   return {

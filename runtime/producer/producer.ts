@@ -12,7 +12,8 @@ import {
   DEFAULT_TIMEOUT_MS,
   defaultRedisUrl,
 } from "../defaults.js";
-import { toMilliseconds } from "../duration.js";
+import { toMilliseconds, type Duration } from "../duration.js";
+import { positiveDuration } from "../option-checks.js";
 import {
   ClosedError,
   ConfigError,
@@ -52,8 +53,8 @@ export interface ProducerOptions {
   readonly keyPrefix?: string | undefined;
   /** @defaultValue pino at level `info` on stdout, buffered (default-logger.ts) */
   readonly logger?: Logger | undefined;
-  /** How long an idempotency key remembers its task, in ms. @defaultValue 24 hours */
-  readonly idempotencyTtlMs?: number | undefined;
+  /** How long an idempotency key remembers its task (ms or text such as `"24h"`). @defaultValue `"24h"` */
+  readonly idempotencyTtl?: Duration | undefined;
 }
 
 /** Writes tasks to their queues; validates each payload before anything is written. */
@@ -101,12 +102,9 @@ interface Prepared extends EnqueueRequest {
 
 export function createProducer(registry: TaskRegistry, options: ProducerOptions = {}): Producer {
   const keyPrefix = options.keyPrefix ?? "";
-  const idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
-  if (!Number.isInteger(idempotencyTtlMs) || idempotencyTtlMs <= 0) {
-    throw new ConfigError(
-      `createProducer: \`idempotencyTtlMs\` must be a positive integer, got ${idempotencyTtlMs}`,
-    );
-  }
+  const idempotencyTtlMs =
+    positiveDuration(options.idempotencyTtl, "idempotencyTtl", "createProducer option") ??
+    DEFAULT_IDEMPOTENCY_TTL_MS;
   const logger = (options.logger ?? defaultLogger()).child({ component: "producer" });
   const target = options.redis ?? defaultRedisUrl();
   const where = describeTarget(target);

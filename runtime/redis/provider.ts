@@ -18,23 +18,11 @@
  * finished together) share one ACK_MANY call per queue, each entry still ownership-checked. A fetch never returns more than `max`; the surplus of a
  * multi-stream read waits in memory for the next fetch and is leased along with `extendLease`.
  */
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
-import type { Logger } from "pino";
-import { defaultLogger } from "../observe/default-logger.js";
 import {
   ACK_BATCH_MAX,
   BLOCKING_READ_GRACE_MS,
-  COMMAND_TIMEOUT_MS,
-  DEFAULT_BLOCK_MS,
-  DEFAULT_CLAIM_COUNT,
-  DEFAULT_ENABLE_AUTO_CLAIM,
-  DEFAULT_READ_COUNT,
-  DEFAULT_TIMEOUT_MS,
   HOUSEKEEPING_INTERVAL_MS,
   PROMOTE_BATCH,
-  defaultClaimMinIdleMs,
-  defaultRedisUrl,
 } from "../defaults.js";
 import { ConfigError, RedisError } from "../errors.js";
 import { queueKeys, type QueueKeys } from "./keys.js";
@@ -49,7 +37,12 @@ import {
 import { pipelineBySlot } from "./batch.js";
 import { readGroupsOf } from "./read-groups.js";
 import { describeTarget, parseTarget, resolveTarget, type ResolvedTarget } from "./target.js";
-import type { QueueDefinition, RedisTarget, TaskRegistry, TlsOptions } from "../types.js";
+import type { QueueDefinition, TaskRegistry } from "../types.js";
+import {
+  resolveProviderOptions,
+  type RedisProviderOptions,
+  type ResolvedProviderOptions,
+} from "./provider-options.js";
 import {
   argsToFields,
   bufferArgsToFields,
@@ -59,43 +52,6 @@ import {
   holdsReplacementChar,
   retryFields,
 } from "../wire/codec.js";
-
-/** Options of {@link createRedisProvider}; the Go package's RedisProviderConfig knobs. */
-export interface RedisProviderOptions {
-  /** Queues to consume (names from the schema). Their streams and groups come from the registry. */
-  readonly queues: readonly string[];
-  /**
-   * `redis://` or `rediss://` URL, or a Redis Cluster (see {@link RedisTarget}).
-   * @defaultValue `process.env.REDIS_URL ?? "redis://127.0.0.1:6379"`
-   */
-  readonly redis?: RedisTarget | undefined;
-  /** TLS settings (private CA, client certificate); only with a `rediss://` URL. @defaultValue Node's TLS defaults */
-  readonly tls?: TlsOptions | undefined;
-  /** Prefix of every key. @defaultValue `""` */
-  readonly keyPrefix?: string | undefined;
-  /** Consumer name in the groups (Go: Consumer). @defaultValue `${hostname}-${pid}-${6 random hex}` */
-  readonly consumer?: string | undefined;
-  /**
-   * Most entries one XREADGROUP returns (Go: Count); a fetch asks for `min(max, count)`, so reads
-   * are sized to the worker's free slots. @defaultValue 10
-   */
-  readonly count?: number | undefined;
-  /** How long one XREADGROUP blocks for new entries, in ms (Go: Block). @defaultValue 1000 */
-  readonly blockMs?: number | undefined;
-  /**
-   * Idle time in ms after which an entry pending on another consumer is reclaimed (Go:
-   * ClaimMinIdle). @defaultValue `max(30s, 2 × the longest task timeout of the queues + 5s)`
-   */
-  readonly claimMinIdleMs?: number | undefined;
-  /** Most stale entries one fetch reclaims (Go: ClaimCount); also capped by the fetch's `max`. @defaultValue 10 */
-  readonly claimCount?: number | undefined;
-  /** Reclaim stale entries of dead consumers (Go: EnableAutoClaim). @defaultValue true */
-  readonly enableAutoClaim?: boolean | undefined;
-  /** A command without a reply after this many ms fails and its connection is replaced. @defaultValue 10000 */
-  readonly commandTimeoutMs?: number | undefined;
-  /** @defaultValue pino at level `info` on stdout, buffered (default-logger.ts) */
-  readonly logger?: Logger | undefined;
-}
 
 /** An ack waiting to be sent with the others of its event-loop turn. */
 interface PendingAck {
@@ -111,22 +67,17 @@ interface QueueState {
   claimCursor: string;
 }
 
+/** A provider of the registry's queues; throws `ConfigError` on bad options. */
 export function createRedisProvider(registry: TaskRegistry, options: RedisProviderOptions): Provider {
-  const queues = resolveQueues(registry, options.queues, options.keyPrefix ?? "");
-  const target = options.redis ?? defaultRedisUrl();
-  const consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-  const count = positiveInteger(options.count, DEFAULT_READ_COUNT, "count");
-  const blockMs = positiveInteger(options.blockMs, DEFAULT_BLOCK_MS, "blockMs");
-  const claimCount = positiveInteger(options.claimCount, DEFAULT_CLAIM_COUNT, "claimCount");
-  const enableAutoClaim = options.enableAutoClaim ?? DEFAULT_ENABLE_AUTO_CLAIM;
-  const claimMinIdleMs = positiveInteger(
-    options.claimMinIdleMs,
-    defaultClaimMinIdleMs(longestTimeoutMs(registry, options.queues)),
-    "claimMinIdleMs",
-  );
-  const logger = (options.logger ?? defaultLogger()).child({ component: "redis-provider", consumer });
+  return openRedisProvider(registry, resolveProviderOptions(registry, options));
+}
 
-  const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, COMMAND_TIMEOUT_MS, "commandTimeoutMs");
+/** A provider with options already resolved (the worker resolves its provider knobs itself). */
+export function openRedisProvider(registry: TaskRegistry, options: ResolvedProviderOptions): Provider {
+  const { redis: target, consumer, count, blockMs, claimCount, enableAutoClaim, claimMinIdleMs } = options;
+  const queues = resolveQueues(registry, options.queues, options.keyPrefix);
+  const logger = options.logger.child({ component: "redis-provider", consumer });
+  const commandTimeoutMs = options.commandTimeoutMs;
   /** Where Redis is and whether it is a Cluster; known once {@link start} asked. */
   let resolved: ResolvedTarget = { urls: parseTarget(target, options.tls).urls, cluster: false };
   /** The command client; made by {@link start}, before which no other method touches Redis. */
@@ -562,34 +513,11 @@ export function createRedisProvider(registry: TaskRegistry, options: RedisProvid
 }
 
 function resolveQueues(registry: TaskRegistry, names: readonly string[], keyPrefix: string): QueueState[] {
-  if (names.length === 0)
-    throw new ConfigError("createRedisProvider: `queues` is empty; name at least one queue of the schema");
-  const known = Object.keys(registry.queues);
-  return [...new Set(names)].map((name) => {
-    const definition = Object.hasOwn(registry.queues, name) ? registry.queues[name] : undefined;
-    if (definition === undefined) {
-      throw new ConfigError(
-        `createRedisProvider: unknown queue "${name}"; the schema's queues are: ${known.join(", ")}`,
-      );
-    }
+  return names.map((name) => {
+    const definition = registry.queues[name];
+    if (definition === undefined) throw new ConfigError(`queue "${name}" is not in the registry`);
     return { definition, keys: queueKeys(definition, keyPrefix), claimCursor: "0-0" };
   });
-}
-
-/** The longest timeout of the tasks of these queues (library default for tasks without one). */
-function longestTimeoutMs(registry: TaskRegistry, queues: readonly string[]): number {
-  const timeouts = Object.values(registry.tasks)
-    .filter((t) => queues.includes(t.queue))
-    .map((t) => t.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  return Math.max(DEFAULT_TIMEOUT_MS, ...timeouts);
-}
-
-function positiveInteger(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new ConfigError(`createRedisProvider: \`${name}\` must be a positive integer, got ${value}`);
-  }
-  return value;
 }
 
 function errorMessage(err: unknown): string {

@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import { BACKOFF_JITTERS, BACKOFF_STRATEGIES } from "../backoff.js";
 import { defaultLogger } from "../observe/default-logger.js";
 import {
+  LEASE_EXTENSIONS_PER_CLAIM_IDLE,
   DEFAULT_BACKOFF_JITTER,
   DEFAULT_BACKOFF_STRATEGY,
   DEFAULT_BASE_BACKOFF_MS,
@@ -22,10 +23,10 @@ import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
-  defaultRedisUrl,
 } from "../defaults.js";
-import { toMilliseconds, type Duration } from "../duration.js";
-import { ConfigError } from "../errors.js";
+import type { Duration } from "../duration.js";
+import { duration, oneOf, positiveDuration, positiveInteger, queueNames } from "../option-checks.js";
+import { resolveProviderOptions, type ResolvedProviderOptions } from "../redis/provider-options.js";
 import type { Middleware } from "./middleware/compose.js";
 import { openTelemetryTraceHook } from "../observe/otel.js";
 import type { BackoffJitter, BackoffStrategy, RedisTarget, TaskRegistry, TlsOptions } from "../types.js";
@@ -105,12 +106,9 @@ export interface WorkerOptions {
   readonly traceHook?: Middleware | undefined;
 }
 
-/** Every worker option resolved; durations in ms. Provider knobs stay optional: the provider resolves them. */
+/** Every worker option resolved; durations in ms. */
 export interface ResolvedWorkerOptions {
   readonly queues: readonly string[];
-  readonly redis: RedisTarget;
-  readonly tls: TlsOptions | undefined;
-  readonly keyPrefix: string;
   readonly logger: Logger;
   readonly concurrency: number;
   readonly backoffStrategy: BackoffStrategy;
@@ -123,94 +121,60 @@ export interface ResolvedWorkerOptions {
   readonly maxDeliveries: number;
   readonly maxPayloadBytes: number;
   readonly maxPayloadDepth: number;
-  /** `undefined`: a third of the provider's claim idle time. */
-  readonly leaseIntervalMs: number | undefined;
+  /** Checked against `provider.claimMinIdleMs` when the worker starts. */
+  readonly leaseIntervalMs: number;
   readonly traceHook: Middleware | undefined;
-  readonly provider: {
-    readonly consumer: string | undefined;
-    readonly count: number | undefined;
-    readonly blockMs: number | undefined;
-    readonly claimMinIdleMs: number | undefined;
-    readonly claimCount: number | undefined;
-    readonly enableAutoClaim: boolean | undefined;
-  };
+  /** The provider's knobs (`redis`, `tls`, `keyPrefix`, `consumer`, `count`, `block`, ...). */
+  readonly provider: ResolvedProviderOptions;
 }
 
-/** Resolves and checks every option; throws {@link ConfigError} naming the option and the fix. */
+const WHERE = "worker option";
+
+/** Resolves and checks every option; throws `ConfigError` naming the option and the fix. */
 export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOptions): ResolvedWorkerOptions {
-  const queues = options.queues ?? Object.keys(registry.queues);
-  if (queues.length === 0) throw new ConfigError("worker option `queues` is empty; name at least one queue");
-  for (const queue of queues) {
-    if (!Object.hasOwn(registry.queues, queue)) {
-      throw new ConfigError(
-        `worker option \`queues\` names "${queue}", which is not a queue of the schema ` +
-          `(queues: ${Object.keys(registry.queues).join(", ")})`,
-      );
-    }
-  }
-  const concurrency = positiveInteger(options.concurrency, "concurrency") ?? DEFAULT_CONCURRENCY;
-  return {
-    queues,
-    redis: options.redis ?? defaultRedisUrl(),
-    tls: options.tls,
-    keyPrefix: options.keyPrefix ?? "",
-    logger: options.logger ?? defaultLogger(),
-    concurrency,
-    backoffStrategy:
-      oneOf(options.backoffStrategy, BACKOFF_STRATEGIES, "backoffStrategy") ?? DEFAULT_BACKOFF_STRATEGY,
-    baseBackoffMs: duration(options.baseBackoff, "baseBackoff") ?? DEFAULT_BASE_BACKOFF_MS,
-    maxBackoffMs: duration(options.maxBackoff, "maxBackoff") ?? DEFAULT_MAX_BACKOFF_MS,
-    backoffJitter: oneOf(options.backoffJitter, BACKOFF_JITTERS, "backoffJitter") ?? DEFAULT_BACKOFF_JITTER,
-    shutdownTimeoutMs: duration(options.shutdownTimeout, "shutdownTimeout") ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
-    pollIntervalMs: duration(options.pollInterval, "pollInterval") ?? DEFAULT_POLL_INTERVAL_MS,
-    errorBackoffMs: duration(options.errorBackoff, "errorBackoff") ?? DEFAULT_ERROR_BACKOFF_MS,
-    maxDeliveries: positiveInteger(options.maxDeliveries, "maxDeliveries") ?? DEFAULT_MAX_DELIVERIES,
-    maxPayloadBytes: positiveInteger(options.maxPayloadBytes, "maxPayloadBytes") ?? DEFAULT_MAX_PAYLOAD_BYTES,
-    maxPayloadDepth: positiveInteger(options.maxPayloadDepth, "maxPayloadDepth") ?? DEFAULT_MAX_DEPTH,
-    leaseIntervalMs: positiveDuration(options.leaseInterval, "leaseInterval"),
-    traceHook: options.traceHook ?? openTelemetryTraceHook(),
-    provider: {
+  const queues = queueNames(options.queues, registry.queues, WHERE);
+  const concurrency = positiveInteger(options.concurrency, "concurrency", WHERE) ?? DEFAULT_CONCURRENCY;
+  const logger = options.logger ?? defaultLogger();
+  const provider = resolveProviderOptions(
+    registry,
+    {
+      queues,
+      redis: options.redis,
+      tls: options.tls,
+      keyPrefix: options.keyPrefix,
+      logger,
       consumer: options.consumer,
-      count: positiveInteger(options.count, "count") ?? concurrency,
-      blockMs: positiveDuration(options.block, "block"),
-      claimMinIdleMs: positiveDuration(options.claimMinIdle, "claimMinIdle"),
-      claimCount: positiveInteger(options.claimCount, "claimCount"),
+      count: options.count ?? concurrency,
+      block: options.block,
+      claimMinIdle: options.claimMinIdle,
+      claimCount: options.claimCount,
       enableAutoClaim: options.enableAutoClaim,
     },
+    WHERE,
+  );
+  return {
+    queues,
+    logger,
+    concurrency,
+    backoffStrategy:
+      oneOf(options.backoffStrategy, BACKOFF_STRATEGIES, "backoffStrategy", WHERE) ??
+      DEFAULT_BACKOFF_STRATEGY,
+    baseBackoffMs: duration(options.baseBackoff, "baseBackoff", WHERE) ?? DEFAULT_BASE_BACKOFF_MS,
+    maxBackoffMs: duration(options.maxBackoff, "maxBackoff", WHERE) ?? DEFAULT_MAX_BACKOFF_MS,
+    backoffJitter:
+      oneOf(options.backoffJitter, BACKOFF_JITTERS, "backoffJitter", WHERE) ?? DEFAULT_BACKOFF_JITTER,
+    shutdownTimeoutMs:
+      duration(options.shutdownTimeout, "shutdownTimeout", WHERE) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    pollIntervalMs: duration(options.pollInterval, "pollInterval", WHERE) ?? DEFAULT_POLL_INTERVAL_MS,
+    errorBackoffMs: duration(options.errorBackoff, "errorBackoff", WHERE) ?? DEFAULT_ERROR_BACKOFF_MS,
+    maxDeliveries: positiveInteger(options.maxDeliveries, "maxDeliveries", WHERE) ?? DEFAULT_MAX_DELIVERIES,
+    maxPayloadBytes:
+      positiveInteger(options.maxPayloadBytes, "maxPayloadBytes", WHERE) ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    maxPayloadDepth: positiveInteger(options.maxPayloadDepth, "maxPayloadDepth", WHERE) ?? DEFAULT_MAX_DEPTH,
+    leaseIntervalMs:
+      positiveDuration(options.leaseInterval, "leaseInterval", WHERE) ??
+      Math.floor(provider.claimMinIdleMs / LEASE_EXTENSIONS_PER_CLAIM_IDLE),
+    traceHook: options.traceHook ?? openTelemetryTraceHook(),
+    provider,
   };
-}
-
-function positiveInteger(value: number | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new ConfigError(`worker option \`${name}\` must be a positive integer, got ${value}`);
-  }
-  return value;
-}
-
-function duration(value: Duration | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return toMilliseconds(value, `worker option \`${name}\``);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
-}
-
-/** A duration that must be above zero; whole milliseconds (Redis takes integers). */
-function positiveDuration(value: Duration | undefined, name: string): number | undefined {
-  const ms = duration(value, name);
-  if (ms === undefined) return undefined;
-  if (ms < 1) throw new ConfigError(`worker option \`${name}\` must be at least 1ms, got ${String(value)}`);
-  return Math.round(ms);
-}
-
-function oneOf<T extends string>(value: T | undefined, allowed: readonly T[], name: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value)) {
-    throw new ConfigError(
-      `worker option \`${name}\` must be one of ${allowed.join(", ")}; got "${String(value)}"`,
-    );
-  }
-  return value;
 }

@@ -25,7 +25,6 @@
 import { constants as osConstants } from "node:os";
 import type { Logger } from "pino";
 import { AttemptContext, HandlerContext } from "./attempt-context.js";
-import { DEFAULT_BLOCK_MS, LEASE_EXTENSIONS_PER_CLAIM_IDLE } from "../defaults.js";
 import { ClosedError, ConfigError } from "../errors.js";
 import { MetricsCollector, metricsTypeLabel } from "../observe/metrics.js";
 import { compose, type Middleware, type MiddlewareContext, type TaskStep } from "./middleware/compose.js";
@@ -37,7 +36,7 @@ import { tracingMiddleware } from "./middleware/tracing.js";
 import { validationMiddleware } from "./middleware/validation.js";
 import type { DeliveredTask, Provider } from "./provider.js";
 import { loadOpenTelemetry } from "../observe/otel.js";
-import { createRedisProvider } from "../redis/provider.js";
+import { openRedisProvider } from "../redis/provider.js";
 import { failureDisposition } from "./retry-policy.js";
 import { DEFAULT_STOP_SIGNALS } from "./signals.js";
 import { resolveTaskSettings } from "./task-settings.js";
@@ -165,16 +164,8 @@ class QueueWorker implements Worker {
   private async startOnce(): Promise<void> {
     if (this.state !== "new") throw new ClosedError("a stopped worker cannot be started again");
     const { options } = this;
-    const provider = createRedisProvider(this.registry, {
-      queues: options.queues,
-      redis: options.redis,
-      tls: options.tls,
-      keyPrefix: options.keyPrefix,
-      logger: options.logger,
-      ...definedOnly(options.provider),
-    });
-    const leaseIntervalMs =
-      options.leaseIntervalMs ?? Math.floor(provider.claimMinIdleMs / LEASE_EXTENSIONS_PER_CLAIM_IDLE);
+    const provider = openRedisProvider(this.registry, options.provider);
+    const { leaseIntervalMs } = options;
     if (leaseIntervalMs >= provider.claimMinIdleMs) {
       await provider.close();
       throw new ConfigError(
@@ -270,7 +261,7 @@ class QueueWorker implements Worker {
   private async consume(provider: Provider, onion: TaskStep): Promise<void> {
     const { options } = this;
     const signal = this.fetchAbort.signal;
-    const blockMs = options.provider.blockMs ?? DEFAULT_BLOCK_MS;
+    const { blockMs } = options.provider;
     while (this.state === "running") {
       const free = Math.min(
         options.concurrency - (this.running.size - this.settling),
@@ -485,11 +476,6 @@ function checkHandlers(
         "add them to the handlers, or consume fewer queues with the `queues` option",
     );
   }
-}
-
-/** The entries whose value is not `undefined`. */
-function definedOnly<T extends object>(record: T): Partial<T> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Waits `ms`, or less when `signal` aborts. */

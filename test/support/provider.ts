@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import pino from "pino";
 import type { Provider, DeliveredTask } from "../../runtime/worker/provider.js";
-import { createRedisProvider, type RedisProviderOptions } from "../../runtime/redis/provider.js";
+import { createRedisProvider } from "../../runtime/redis/provider.js";
+import type { RedisProviderOptions } from "../../runtime/redis/provider-options.js";
 import type { TaskRegistry } from "../../runtime/types.js";
 import { encodeTaskFields, fieldsToArgs } from "../../runtime/wire/codec.js";
 import { testRedisUrl } from "./redis.js";
@@ -22,7 +23,7 @@ export function testProvider(
     queues: ["default"],
     redis: testRedisUrl(),
     keyPrefix,
-    blockMs: 100,
+    block: 100,
     logger: quietLogger,
     ...options,
   });

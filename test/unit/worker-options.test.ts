@@ -20,7 +20,6 @@ describe("resolveWorkerOptions", () => {
     const resolved = resolveWorkerOptions(registry, { logger });
     expect(resolved).toMatchObject({
       queues: ["default"],
-      keyPrefix: "",
       concurrency: 10,
       backoffStrategy: "exponential",
       baseBackoffMs: 1_000,
@@ -32,7 +31,18 @@ describe("resolveWorkerOptions", () => {
       maxDeliveries: 5,
       maxPayloadBytes: 1_048_576,
       maxPayloadDepth: 32,
-      leaseIntervalMs: undefined,
+      // claim idle max(30s, 2 × 30s + 5s) = 65s, extended every third of it
+      leaseIntervalMs: 21_666,
+      provider: {
+        queues: ["default"],
+        keyPrefix: "",
+        count: 10,
+        blockMs: 1_000,
+        claimMinIdleMs: 65_000,
+        claimCount: 10,
+        enableAutoClaim: true,
+        commandTimeoutMs: 10_000,
+      },
     });
   });
 

@@ -28,7 +28,7 @@ describe("redis provider: a dead network path (half-open TCP)", () => {
   it("a blocking read whose connection went silent returns, and fetching resumes once the path heals", async () => {
     redis = connect();
     proxy = await startBlackholeProxy(testRedisUrl());
-    provider = testProvider(registry, prefix, { redis: proxy.url, blockMs: 2000, commandTimeoutMs: 1000 });
+    provider = testProvider(registry, prefix, { redis: proxy.url, block: 2000, commandTimeout: 1000 });
     await provider.start();
     const never = new AbortController().signal;
 
@@ -56,7 +56,7 @@ describe("redis provider: a dead network path (half-open TCP)", () => {
   it("a fetch on a silent command connection fails after commandTimeoutMs instead of hanging", async () => {
     redis = connect();
     proxy = await startBlackholeProxy(testRedisUrl());
-    provider = testProvider(registry, prefix, { redis: proxy.url, blockMs: 100, commandTimeoutMs: 300 });
+    provider = testProvider(registry, prefix, { redis: proxy.url, block: 100, commandTimeout: 300 });
     await provider.start();
     await new Promise((r) => setTimeout(r, 150)); // let the next fetch run its housekeeping step
     proxy.blackhole();

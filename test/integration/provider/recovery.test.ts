@@ -37,7 +37,7 @@ describe("redis provider: stale entries, leases, lost groups, several queues", (
   it("derives claimMinIdleMs from the longest task timeout: max(30s, 2 × timeout + 5s)", () => {
     // default queue: send_email 10s, resize_image without one (library default 30s) → 65s
     expect(provider().claimMinIdleMs).toBe(65_000);
-    expect(provider({ claimMinIdleMs: 1234 }).claimMinIdleMs).toBe(1234);
+    expect(provider({ claimMinIdle: 1234 }).claimMinIdleMs).toBe(1234);
   });
 
   it("reclaims an entry idle past claimMinIdle from a dead consumer, with delivery count 2", async () => {
@@ -47,7 +47,7 @@ describe("redis provider: stale entries, leases, lost groups, several queues", (
     const [lost] = await fetchAtLeast(dead, 1);
     expect(lost?.entryId).toBe(entryId);
 
-    const alive = provider({ consumer: "alive-worker", claimMinIdleMs: 200 });
+    const alive = provider({ consumer: "alive-worker", claimMinIdle: 200 });
     await alive.start();
     const [reclaimed] = await fetchAtLeast(alive, 1);
     expect(reclaimed).toMatchObject({ entryId, id: lost!.id, deliveryCount: 2, type: "send_email" });
@@ -61,7 +61,7 @@ describe("redis provider: stale entries, leases, lost groups, several queues", (
     await dead.start();
     await addTask(redis, keys.stream);
     await fetchAtLeast(dead, 1);
-    const other = provider({ consumer: "other", claimMinIdleMs: 1, enableAutoClaim: false });
+    const other = provider({ consumer: "other", claimMinIdle: 1, enableAutoClaim: false });
     await new Promise((r) => setTimeout(r, 20));
     expect(await other.fetch(10, never)).toEqual([]);
   });
@@ -71,7 +71,7 @@ describe("redis provider: stale entries, leases, lost groups, several queues", (
     await owner.start();
     await addTask(redis, keys.stream);
     const [task] = await fetchAtLeast(owner, 1);
-    const thief = provider({ consumer: "thief", claimMinIdleMs: 1000 });
+    const thief = provider({ consumer: "thief", claimMinIdle: 1000 });
     const leases = setInterval(() => void owner.extendLease([task!]), 100);
     try {
       const until = Date.now() + 2500;
@@ -137,7 +137,7 @@ describe("redis provider: stale entries, leases, lost groups, several queues", (
   });
 
   it("close() during a blocking fetch ends it with nothing", async () => {
-    const p = provider({ blockMs: 30_000 });
+    const p = provider({ block: 30_000 });
     await p.start();
     const fetching = p.fetch(10, never);
     await new Promise((r) => setTimeout(r, 100));
@@ -163,6 +163,8 @@ describe("redis provider: stale entries, leases, lost groups, several queues", (
   });
 
   it("refuses an unknown queue with a clear error", () => {
-    expect(() => provider({ queues: ["nope"] })).toThrow(/unknown queue "nope".*default, critical/);
+    expect(() => provider({ queues: ["nope"] })).toThrow(
+      /`queues` names "nope", which is not a queue of the schema \(queues: default, critical\)/,
+    );
   });
 });

@@ -98,7 +98,7 @@ describe("redis provider: fetch and the atomic transitions", () => {
   });
 
   it("a blocking fetch wakes for a delayed task that falls due during its block and returns it", async () => {
-    const slow = testProvider(registry, prefix, { blockMs: 20_000 });
+    const slow = testProvider(registry, prefix, { block: 20_000 });
     try {
       await addTask(redis, keys.stream);
       const [first] = await fetchAtLeast(provider, 1);
