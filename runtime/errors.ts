@@ -4,18 +4,22 @@
  */
 import type { EnqueuedTask } from "./types.js";
 
-/** The closed list of error codes. */
-export type ErrorCode =
-  | "VALIDATION"
-  | "PERMANENT"
-  | "RETRY_AFTER"
-  | "QUEUE_FULL"
-  | "UNKNOWN_TASK"
-  | "TIMEOUT"
-  | "TOO_LARGE"
-  | "CONFIG"
-  | "CLOSED"
-  | "REDIS";
+/** The closed list of error codes: one per error class, never reused. */
+export const ERROR_CODES = [
+  "VALIDATION",
+  "PERMANENT",
+  "RETRY_AFTER",
+  "QUEUE_FULL",
+  "UNKNOWN_TASK",
+  "TIMEOUT",
+  "TOO_LARGE",
+  "CONFIG",
+  "CLOSED",
+  "REDIS",
+  "REJECTED",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export abstract class JobgenError extends Error {
   abstract readonly code: ErrorCode;

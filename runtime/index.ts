@@ -21,6 +21,7 @@ export type { Duration } from "./duration.js";
 export {
   ClosedError,
   ConfigError,
+  ERROR_CODES,
   JobgenError,
   PayloadTooLargeError,
   PermanentError,

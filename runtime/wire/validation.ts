@@ -5,7 +5,7 @@
  * applies them and the worker dead-letters a {@link TaskRejectedError} with its reason.
  */
 import type { DeadLetterReason } from "./dead-letter.js";
-import { formatIssues, toValidationIssues, type ValidationIssue } from "../errors.js";
+import { formatIssues, JobgenError, toValidationIssues, type ValidationIssue } from "../errors.js";
 import type { TaskDefinition } from "../types.js";
 import { unsafeIntegerIssues } from "./exact-integers.js";
 
@@ -13,7 +13,8 @@ import { unsafeIntegerIssues } from "./exact-integers.js";
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /** A delivered task that must not reach its handler; it goes to the DLQ with `reason`, without retries. */
-export class TaskRejectedError extends Error {
+export class TaskRejectedError extends JobgenError {
+  readonly code = "REJECTED";
   constructor(
     readonly reason: Exclude<DeadLetterReason, "max_retries" | "permanent" | "poison">,
     message: string,
@@ -22,7 +23,6 @@ export class TaskRejectedError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = "TaskRejectedError";
   }
 }
 
