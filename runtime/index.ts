@@ -35,8 +35,8 @@ export {
 export type { ErrorCode, ValidationIssue } from "./errors.js";
 export { createProducer } from "./producer/producer.js";
 export type { Producer, ProducerOptions } from "./producer/producer.js";
-export { createRedisProvider } from "./redis/provider.js";
-export type { RedisProviderOptions } from "./redis/provider-options.js";
+export { createRedisProvider } from "./redis/provider/provider.js";
+export type { RedisProviderOptions } from "./redis/provider/options.js";
 export type { DeadLetterDetails, DeliveredTask, Provider } from "./worker/provider.js";
 export { DEAD_LETTER_REASONS } from "./wire/dead-letter.js";
 export type { DeadLetterReason } from "./wire/dead-letter.js";

@@ -26,7 +26,7 @@ import {
 } from "../defaults.js";
 import type { Duration } from "../duration.js";
 import { duration, oneOf, positiveDuration, positiveInteger, queueNames } from "../option-checks.js";
-import { resolveProviderOptions, type ResolvedProviderOptions } from "../redis/provider-options.js";
+import { resolveProviderOptions, type ResolvedProviderOptions } from "../redis/provider/options.js";
 import type { Middleware } from "./middleware/compose.js";
 import { openTelemetryTraceHook } from "../observe/otel.js";
 import type { BackoffJitter, BackoffStrategy, RedisTarget, TaskRegistry, TlsOptions } from "../types.js";

@@ -1,7 +1,7 @@
 /**
  * The seam between the worker and the queue system, as in the Go package (Fetch, Ack, Nack,
  * Close), widened to the transitions jobgen makes atomic. The Redis Streams provider
- * (redis-provider.ts) is the one implementation; it is the only module that talks to Redis.
+ * (redis/provider/) is the one implementation; it is the only module that talks to Redis.
  */
 import type { DeadLetterReason } from "../wire/dead-letter.js";
 

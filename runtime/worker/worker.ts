@@ -36,7 +36,7 @@ import { tracingMiddleware } from "./middleware/tracing.js";
 import { validationMiddleware } from "./middleware/validation.js";
 import type { DeliveredTask, Provider } from "./provider.js";
 import { loadOpenTelemetry } from "../observe/otel.js";
-import { openRedisProvider } from "../redis/provider.js";
+import { openRedisProvider } from "../redis/provider/provider.js";
 import { failureDisposition } from "./retry-policy.js";
 import { DEFAULT_STOP_SIGNALS } from "./signals.js";
 import { resolveTaskSettings } from "./task-settings.js";

@@ -15,11 +15,11 @@ import {
   DEFAULT_TIMEOUT_MS,
   defaultClaimMinIdleMs,
   defaultRedisUrl,
-} from "../defaults.js";
-import type { Duration } from "../duration.js";
-import { defaultLogger } from "../observe/default-logger.js";
-import { positiveDuration, positiveInteger, queueNames } from "../option-checks.js";
-import type { RedisTarget, TaskRegistry, TlsOptions } from "../types.js";
+} from "../../defaults.js";
+import type { Duration } from "../../duration.js";
+import { defaultLogger } from "../../observe/default-logger.js";
+import { positiveDuration, positiveInteger, queueNames } from "../../option-checks.js";
+import type { RedisTarget, TaskRegistry, TlsOptions } from "../../types.js";
 
 /** Options of `createRedisProvider`. Durations are milliseconds or text such as `"30s"`. */
 export interface RedisProviderOptions {
