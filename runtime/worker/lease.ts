@@ -1,0 +1,30 @@
+/**
+ * Lease extension: every `leaseInterval`, the worker extends the lease of every entry whose handler
+ * still runs (settling ones are being acked), so a live worker's long task is never reclaimed and
+ * run twice.
+ */
+import type { WorkerState } from "./state.js";
+
+/** One round; skipped while the previous one is still on its way. */
+export async function extendLeases(worker: WorkerState): Promise<void> {
+  const handling = [...worker.running].filter((run) => run.phase === "handling");
+  if (handling.length === 0 || worker.provider === undefined || worker.extendingLeases) return;
+  worker.extendingLeases = true;
+  try {
+    const extended = await worker.provider.extendLease(handling.map((run) => run.task));
+    const stillHandling = handling.filter((run) => worker.running.has(run) && run.phase === "handling");
+    if (extended < stillHandling.length) {
+      worker.logger.warn(
+        { handling: stillHandling.length, extended },
+        "another consumer took over in-flight entries (were they stalled past the claim idle time?)",
+      );
+    }
+  } catch (error) {
+    worker.logger.warn(
+      { err: error, count: handling.length },
+      "could not extend the lease of in-flight tasks",
+    );
+  } finally {
+    worker.extendingLeases = false;
+  }
+}
