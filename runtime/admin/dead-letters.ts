@@ -5,6 +5,7 @@
 import { DEFAULT_DLQ_PAGE_SIZE } from "../defaults.js";
 import { redactPayload } from "../observe/redact.js";
 import { argsToFields } from "../wire/codec.js";
+import { DEAD_LETTER_FIELDS } from "../wire/dead-letter.js";
 import type { QueueDefinition } from "../types.js";
 import type { AdminContext } from "./context.js";
 
@@ -13,14 +14,6 @@ const ENTRY_ID = /^\d+-\d+$/;
 
 /** Entries read from a DLQ stream per round trip while filtering, replaying or purging. */
 export const DLQ_SCAN_BATCH = 500;
-
-/** Field names of the DLQ record (see the shared DLQ format). */
-const DEAD_LETTER_FIELDS = {
-  reason: "dlq_reason",
-  error: "dlq_error",
-  details: "dlq_details",
-  at: "dlq_at",
-} as const;
 
 /** Which DLQ entries an operation applies to; absent fields match everything. */
 export interface DeadLetterFilter {

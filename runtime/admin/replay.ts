@@ -3,6 +3,7 @@
  * one atomic step, after re-validating the payload against the current registry.
  */
 import { toValidationIssues, type ValidationIssue } from "../errors.js";
+import { DEAD_LETTER_FIELD_PREFIX } from "../wire/dead-letter.js";
 import { unsafeIntegerIssues } from "../wire/exact-integers.js";
 import type { AdminContext } from "./context.js";
 import {
@@ -95,7 +96,7 @@ async function* singleEntry(
 function replayFields(fields: Readonly<Record<string, string>>): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(fields)) {
-    if (name.startsWith("dlq_") || name === "retry" || name === "last_error") continue;
+    if (name.startsWith(DEAD_LETTER_FIELD_PREFIX) || name === "retry" || name === "last_error") continue;
     out.push(name, value);
   }
   out.push("retry", "0");

@@ -14,6 +14,7 @@
 import { isUtf8 } from "node:buffer";
 import type { DeadLetterDetails, DeliveredTask } from "../worker/provider.js";
 import { formatGoDuration, parseDurationText } from "../duration.js";
+import { DEAD_LETTER_FIELD_PREFIX, DEAD_LETTER_FIELDS } from "./dead-letter.js";
 
 /** Field names a flattened metadata key never overwrites. */
 export const RESERVED_FIELDS: ReadonlySet<string> = new Set([
@@ -31,11 +32,8 @@ export const RESERVED_FIELDS: ReadonlySet<string> = new Set([
   "last_error",
 ]);
 
-/** Prefix of the dead-letter fields; reserved too. */
-const DLQ_FIELD_PREFIX = "dlq_";
-
 function isReserved(name: string): boolean {
-  return RESERVED_FIELDS.has(name) || name.startsWith(DLQ_FIELD_PREFIX);
+  return RESERVED_FIELDS.has(name) || name.startsWith(DEAD_LETTER_FIELD_PREFIX);
 }
 
 /** A task about to be written to a stream. */
@@ -233,13 +231,13 @@ export function deadLetterFields(
   return {
     ...task.fields,
     id: task.id,
-    dlq_reason: details.reason,
-    dlq_error: details.error,
-    dlq_details: JSON.stringify(details.details ?? null),
-    dlq_at: at.toISOString(),
-    dlq_queue: task.queue,
-    dlq_entry_id: task.entryId,
-    dlq_consumer: consumer,
+    [DEAD_LETTER_FIELDS.reason]: details.reason,
+    [DEAD_LETTER_FIELDS.error]: details.error,
+    [DEAD_LETTER_FIELDS.details]: JSON.stringify(details.details ?? null),
+    [DEAD_LETTER_FIELDS.at]: at.toISOString(),
+    [DEAD_LETTER_FIELDS.queue]: task.queue,
+    [DEAD_LETTER_FIELDS.entryId]: task.entryId,
+    [DEAD_LETTER_FIELDS.consumer]: consumer,
   };
 }
 
