@@ -1,15 +1,11 @@
 import type { OptionalKind, MethodSignatureStructure } from "ts-morph";
 
 import type { SchemaModel, TaskModel } from "../model/model.js";
+import { payloadTypeName } from "../model/naming.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { jsDoc } from "./layout.js";
 import { commentText, literal } from "./literal.js";
 import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
-
-/** A task's payload type name (`SendEmailPayload`). */
-export function payloadTypeName(task: TaskModel): string {
-  return `${task.pascal}Payload`;
-}
 
 /** What a task's doc comment says: its wire name, queue and description. */
 export function taskDoc(task: TaskModel, verb: string): string {
@@ -28,7 +24,7 @@ export async function emitEnqueue(
     name: task.camel,
     docs: [taskDoc(task, "Validates and enqueues")],
     parameters: [
-      { name: "payload", type: payloadTypeName(task) },
+      { name: "payload", type: payloadTypeName(task.pascal) },
       { name: "options", type: "EnqueueOptions", hasQuestionToken: true },
     ],
     returnType: "Promise<EnqueuedTask>",
@@ -44,7 +40,7 @@ export async function emitEnqueue(
   );
   const bulkMembers = model.tasks.map(
     (task) =>
-      `{ readonly task: ${literal(task.camel)}; readonly payload: ${payloadTypeName(task)}; readonly options?: EnqueueOptions }`,
+      `{ readonly task: ${literal(task.camel)}; readonly payload: ${payloadTypeName(task.pascal)}; readonly options?: EnqueueOptions }`,
   );
   const memberImplementations = model.tasks.map(
     (task) =>
@@ -70,7 +66,7 @@ export async function emitEnqueue(
               kind: StructureKind.ImportDeclaration,
               moduleSpecifier: "./payloads.js",
               isTypeOnly: true,
-              namedImports: model.tasks.map(payloadTypeName).sort(),
+              namedImports: model.tasks.map((task) => payloadTypeName(task.pascal)).sort(),
             } as const,
           ]),
       {

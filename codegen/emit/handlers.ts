@@ -1,15 +1,11 @@
 import type { InterfaceDeclarationStructure } from "ts-morph";
 
-import type { QueueModel, SchemaModel } from "../model/model.js";
-import { payloadTypeName, taskDoc } from "./enqueue.js";
+import type { SchemaModel } from "../model/model.js";
+import { handlerTypeName, payloadTypeName, queueHandlersName } from "../model/naming.js";
+import { taskDoc } from "./enqueue.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { literal } from "./literal.js";
 import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
-
-/** The handler map interface of a queue (`DefaultQueueHandlers`). */
-export function queueHandlersName(queue: QueueModel): string {
-  return `${queue.pascal}QueueHandlers`;
-}
 
 /** handlers.ts: a handler interface per task, the map of each queue, `Handlers` and `QueueHandlers`. */
 export async function emitHandlers(
@@ -21,14 +17,14 @@ export async function emitHandlers(
   const handlerInterfaces: InterfaceDeclarationStructure[] = model.tasks.map((task) => ({
     kind: StructureKind.Interface,
     isExported: true,
-    name: `${task.pascal}Handler`,
+    name: handlerTypeName(task.pascal),
     docs: [taskDoc(task, "Handles")],
     methods: [
       {
         name: "handle",
         parameters: [
-          { name: "payload", type: payloadTypeName(task) },
-          { name: "ctx", type: `TaskContext<${payloadTypeName(task)}>` },
+          { name: "payload", type: payloadTypeName(task.pascal) },
+          { name: "ctx", type: `TaskContext<${payloadTypeName(task.pascal)}>` },
         ],
         returnType: "Promise<void>",
       },
@@ -37,7 +33,7 @@ export async function emitHandlers(
   const queueMaps: InterfaceDeclarationStructure[] = model.queues.map((queue) => ({
     kind: StructureKind.Interface,
     isExported: true,
-    name: queueHandlersName(queue),
+    name: queueHandlersName(queue.pascal),
     docs: [
       `A handler for every task of queue \`${queue.name}\`: an object with \`handle\` or an async function.`,
     ],
@@ -47,7 +43,7 @@ export async function emitHandlers(
         name: task.camel,
         isReadonly: true,
         docs: [`Handles \`${task.wireName}\`.`],
-        type: `${task.pascal}Handler | HandlerFunction<${payloadTypeName(task)}>`,
+        type: `${handlerTypeName(task.pascal)} | HandlerFunction<${payloadTypeName(task.pascal)}>`,
       })),
   }));
   return printer.print("handlers.ts", header, {
@@ -65,7 +61,7 @@ export async function emitHandlers(
               kind: StructureKind.ImportDeclaration,
               moduleSpecifier: "./payloads.js",
               isTypeOnly: true,
-              namedImports: model.tasks.map(payloadTypeName).sort(),
+              namedImports: model.tasks.map((task) => payloadTypeName(task.pascal)).sort(),
             } as const,
           ]),
       ...handlerInterfaces,
@@ -75,7 +71,7 @@ export async function emitHandlers(
         isExported: true,
         name: "Handlers",
         docs: ["A handler for every task of the schema."],
-        extends: model.queues.map(queueHandlersName),
+        extends: model.queues.map((queue) => queueHandlersName(queue.pascal)),
       },
       {
         kind: StructureKind.Interface,
@@ -85,7 +81,7 @@ export async function emitHandlers(
         properties: model.queues.map((queue) => ({
           name: literal(queue.name),
           isReadonly: true,
-          type: queueHandlersName(queue),
+          type: queueHandlersName(queue.pascal),
         })),
       },
     ],

@@ -1,15 +1,18 @@
 import type { WriterFunction } from "ts-morph";
 
 import type { SchemaModel } from "../model/model.js";
-import { payloadTypeName } from "./enqueue.js";
+import {
+  handlerTypeName,
+  PAYLOAD_MAP_TYPE,
+  payloadTypeName,
+  payloadValidatorName,
+  queueHandlersName,
+  typeValidatorName,
+} from "../model/naming.js";
 import type { GeneratedFile } from "./file.js";
-import { queueHandlersName } from "./handlers.js";
-import { PAYLOAD_MAP_TYPE } from "./payloads.js";
 import { concat, group, statementWriter } from "./layout.js";
 import { literal } from "./literal.js";
 import type { TypeScriptPrinter } from "./typescript.js";
-import { payloadValidatorName } from "./validators.js";
-import { typeValidatorName } from "./zod/transform.js";
 
 /** index.ts: the public surface of the generated client, as explicit named exports. */
 export async function emitIndex(
@@ -32,14 +35,18 @@ export async function emitIndex(
         [
           "Handlers",
           "QueueHandlers",
-          ...model.queues.map(queueHandlersName),
-          ...model.tasks.map((task) => `${task.pascal}Handler`),
+          ...model.queues.map((queue) => queueHandlersName(queue.pascal)),
+          ...model.tasks.map((task) => handlerTypeName(task.pascal)),
         ],
         true,
       ),
       exports(
         "./payloads.js",
-        [PAYLOAD_MAP_TYPE, ...model.types.map((type) => type.name), ...model.tasks.map(payloadTypeName)],
+        [
+          PAYLOAD_MAP_TYPE,
+          ...model.types.map((type) => type.name),
+          ...model.tasks.map((task) => payloadTypeName(task.pascal)),
+        ],
         true,
       ),
       exports("./registry.js", ["registry", "wireNames"]),

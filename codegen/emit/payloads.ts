@@ -2,16 +2,13 @@ import { createRequire } from "node:module";
 import type * as Jstt from "json-schema-to-typescript";
 import type { JSONSchema } from "json-schema-to-typescript";
 import type { SchemaModel } from "../model/model.js";
+import { PAYLOAD_MAP_TYPE, payloadTypeName } from "../model/naming.js";
 import { rewriteRefs, sharedDefinitions } from "./bundle.js";
-import { payloadTypeName } from "./enqueue.js";
 import type { GeneratedFile } from "./file.js";
 import { indentByBrackets } from "./indent.js";
 
 /** Loaded with require() to skip Node's export scan of this CommonJS package (see typescript.ts). */
 const { compile } = createRequire(import.meta.url)("json-schema-to-typescript") as typeof Jstt;
-
-/** The type of the map of every payload by wire name. */
-export const PAYLOAD_MAP_TYPE = "TaskPayloads";
 
 /**
  * payloads.ts: the payload types, from json-schema-to-typescript. All payloads and shared types
@@ -24,9 +21,9 @@ export async function emitPayloads(model: SchemaModel, header: string): Promise<
   for (const task of model.tasks) {
     const payload = rewriteRefs(task.payload);
     const description = payload.description ?? task.description;
-    definitions[payloadTypeName(task)] = {
+    definitions[payloadTypeName(task.pascal)] = {
       ...payload,
-      title: payloadTypeName(task),
+      title: payloadTypeName(task.pascal),
       ...(description === undefined ? {} : { description }),
     };
   }
@@ -37,7 +34,7 @@ export async function emitPayloads(model: SchemaModel, header: string): Promise<
     additionalProperties: false,
     required: model.tasks.map((task) => task.wireName),
     properties: Object.fromEntries(
-      model.tasks.map((task) => [task.wireName, { $ref: `#/$defs/${payloadTypeName(task)}` }]),
+      model.tasks.map((task) => [task.wireName, { $ref: `#/$defs/${payloadTypeName(task.pascal)}` }]),
     ),
     $defs: definitions,
   };

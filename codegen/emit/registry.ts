@@ -1,9 +1,9 @@
 import type { BackoffModel, QueueModel, SchemaModel, TaskModel } from "../model/model.js";
+import { payloadValidatorName } from "../model/naming.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { literal } from "./literal.js";
 import { concat, group, objectDoc, statementWriter, type Doc } from "./layout.js";
 import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
-import { payloadValidatorName } from "./validators.js";
 
 /** registry.ts: the TaskRegistry the runtime reads, and the wire name of each client member. */
 export async function emitRegistry(

@@ -1,17 +1,13 @@
 import type { WriterFunction } from "ts-morph";
 
 import type { SchemaModel } from "../model/model.js";
+import { payloadValidatorName, typeValidatorName } from "../model/naming.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { statementWriter, type Doc } from "./layout.js";
 import { commentText } from "./literal.js";
 import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
 import type { HelperName } from "./zod/context.js";
-import { typeValidatorName, zodExpression } from "./zod/transform.js";
-
-/** The validator constant of a task's payload (`SendEmailPayloadSchema`). */
-export function payloadValidatorName(pascal: string): string {
-  return `${pascal}PayloadSchema`;
-}
+import { zodExpression } from "./zod/transform.js";
 
 /**
  * validators.ts: a zod validator per shared type and per payload, equivalent to its JSON Schema.

@@ -14,12 +14,16 @@ import {
 } from "./limits.js";
 import type { BackoffModel, QueueModel, SchemaModel, SharedTypeModel, TaskModel } from "./model.js";
 import {
+  GENERATED_NAMES,
   NAME_PATTERN,
   RESERVED_MEMBERS,
   RESERVED_TYPE_NAMES,
   TYPE_NAME_PATTERN,
+  queueHandlersName,
+  taskIdentifiers,
   toCamelCase,
   toPascalCase,
+  typeIdentifiers,
 } from "./naming.js";
 import { parseSize } from "./sizes.js";
 import { didYouMean } from "./suggest.js";
@@ -45,17 +49,6 @@ const STRATEGIES = ["exponential", "linear", "constant"] as const;
 const JITTERS = ["none", "full", "equal"] as const;
 
 /** Identifiers the generated files declare themselves; shared types and tasks must not take them. */
-const GENERATED_NAMES = [
-  "BulkItem",
-  "Enqueue",
-  "Handlers",
-  "HandlersFor",
-  "QueueHandlers",
-  "QueueName",
-  "TaskPayloads",
-  "TypedWorkerOptions",
-];
-
 export type NormaliseResult =
   | { readonly model: SchemaModel; readonly issues: readonly [] }
   | { readonly model?: undefined; readonly issues: readonly SchemaIssue[] };
@@ -129,7 +122,7 @@ export function normalise(document: unknown, sourceName: string, sourceSha256: s
       );
       continue;
     }
-    claim([name, `${name}Schema`], `type "${name}"`, path);
+    claim(typeIdentifiers(name), `type "${name}"`, path);
     const refs: { name: string; path: DocumentPath }[] = [];
     checkJsonSchema(typeSchemas[name], path, { typeNames, issues, refs });
     types.push({ name, schema: typeSchemas[name] as JsonSchema, refs });
@@ -165,11 +158,7 @@ export function normalise(document: unknown, sourceName: string, sourceSha256: s
       continue;
     }
     const owner = `task "${wireName}"`;
-    claim(
-      [camel, ...["Payload", "PayloadSchema", "Handler"].map((suffix) => `${pascal}${suffix}`)],
-      owner,
-      path,
-    );
+    claim(taskIdentifiers(wireName), owner, path);
 
     const task = taskSection[wireName];
     if (!isPlainObject(task)) {
@@ -213,7 +202,7 @@ export function normalise(document: unknown, sourceName: string, sourceSha256: s
     });
   }
   for (const queue of queues)
-    claim([`${queue.pascal}QueueHandlers`], `queue "${queue.name}"`, ["queues", queue.name]);
+    claim([queueHandlersName(queue.pascal)], `queue "${queue.name}"`, ["queues", queue.name]);
 
   if (issues.length > 0) return { issues };
   return { model: { sourceName, sourceSha256, queues, types: orderedTypes, tasks }, issues: [] };
