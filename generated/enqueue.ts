@@ -6,17 +6,46 @@
 
 import { createProducer } from "@jobgen/runtime";
 import type { EnqueueOptions, EnqueuedTask, ProducerOptions } from "@jobgen/runtime";
-import type { ChargePaymentPayload, GenerateReportPayload, ProcessOrderPayload, ResizeImagePayload, SendEmailPayload, SyncInventoryPayload, WebhookDeliverPayload } from "./payloads.js";
+import type {
+  ChargePaymentPayload,
+  GenerateReportPayload,
+  ProcessOrderPayload,
+  ResizeImagePayload,
+  SendEmailPayload,
+  SyncInventoryPayload,
+  WebhookDeliverPayload,
+} from "./payloads.js";
 import { registry, wireNames } from "./registry.js";
+
 /** One item of `bulk`: the task (its member name), its payload and enqueue options. */
 export type BulkItem =
-  | { readonly task: "chargePayment"; readonly payload: ChargePaymentPayload; readonly options?: EnqueueOptions }
-  | { readonly task: "generateReport"; readonly payload: GenerateReportPayload; readonly options?: EnqueueOptions }
-  | { readonly task: "processOrder"; readonly payload: ProcessOrderPayload; readonly options?: EnqueueOptions }
+  | {
+      readonly task: "chargePayment";
+      readonly payload: ChargePaymentPayload;
+      readonly options?: EnqueueOptions;
+    }
+  | {
+      readonly task: "generateReport";
+      readonly payload: GenerateReportPayload;
+      readonly options?: EnqueueOptions;
+    }
+  | {
+      readonly task: "processOrder";
+      readonly payload: ProcessOrderPayload;
+      readonly options?: EnqueueOptions;
+    }
   | { readonly task: "resizeImage"; readonly payload: ResizeImagePayload; readonly options?: EnqueueOptions }
   | { readonly task: "sendEmail"; readonly payload: SendEmailPayload; readonly options?: EnqueueOptions }
-  | { readonly task: "syncInventory"; readonly payload: SyncInventoryPayload; readonly options?: EnqueueOptions }
-  | { readonly task: "webhookDeliver"; readonly payload: WebhookDeliverPayload; readonly options?: EnqueueOptions };
+  | {
+      readonly task: "syncInventory";
+      readonly payload: SyncInventoryPayload;
+      readonly options?: EnqueueOptions;
+    }
+  | {
+      readonly task: "webhookDeliver";
+      readonly payload: WebhookDeliverPayload;
+      readonly options?: EnqueueOptions;
+    };
 
 /** The typed producer: one member per task of the schema. */
 export interface Enqueue {
@@ -82,10 +111,11 @@ export function createEnqueue(options: ProducerOptions = {}): Enqueue {
     sendEmail: (payload, enqueueOptions) => producer.enqueue("send_email", payload, enqueueOptions),
     syncInventory: (payload, enqueueOptions) => producer.enqueue("sync_inventory", payload, enqueueOptions),
     webhookDeliver: (payload, enqueueOptions) => producer.enqueue("webhook.deliver", payload, enqueueOptions),
-    bulk: (items) =>
-      producer.enqueueBulk(
-        items.map((item) => ({ type: wireNames[item.task], payload: item.payload, options: item.options })),
-      ),
+    bulk: (items) => producer.enqueueBulk(items.map((item) => ({
+      type: wireNames[item.task],
+      payload: item.payload,
+      options: item.options,
+    }))),
     close: () => producer.close(),
   };
 }

@@ -5,7 +5,15 @@
 /* eslint-disable */
 
 import type { HandlerFunction, TaskContext } from "@jobgen/runtime";
-import type { ChargePaymentPayload, GenerateReportPayload, ProcessOrderPayload, ResizeImagePayload, SendEmailPayload, SyncInventoryPayload, WebhookDeliverPayload } from "./payloads.js";
+import type {
+  ChargePaymentPayload,
+  GenerateReportPayload,
+  ProcessOrderPayload,
+  ResizeImagePayload,
+  SendEmailPayload,
+  SyncInventoryPayload,
+  WebhookDeliverPayload,
+} from "./payloads.js";
 
 /**
  * Handles `charge_payment` (queue `critical`).
@@ -93,8 +101,7 @@ export interface DefaultQueueHandlers {
 }
 
 /** A handler for every task of the schema. */
-export interface Handlers extends CriticalQueueHandlers, DefaultQueueHandlers {
-}
+export interface Handlers extends CriticalQueueHandlers, DefaultQueueHandlers {}
 
 /** The handler map of each queue, by queue name. */
 export interface QueueHandlers {

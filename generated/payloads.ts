@@ -4,167 +4,98 @@
 // jobgen 0.2.0
 /* eslint-disable */
 
-/**
- * The payload of every task, by wire name.
- */
+/** The payload of every task, by wire name. */
 export interface TaskPayloads {
-  charge_payment: ChargePaymentPayload
-  generate_report: GenerateReportPayload
-  process_order: ProcessOrderPayload
-  resize_image: ResizeImagePayload
-  send_email: SendEmailPayload
-  sync_inventory: SyncInventoryPayload
-  "webhook.deliver": WebhookDeliverPayload
+  charge_payment: ChargePaymentPayload;
+  generate_report: GenerateReportPayload;
+  process_order: ProcessOrderPayload;
+  resize_image: ResizeImagePayload;
+  send_email: SendEmailPayload;
+  sync_inventory: SyncInventoryPayload;
+  "webhook.deliver": WebhookDeliverPayload;
 }
-/**
- * Capture a previously authorised card payment
- *
- * This interface was referenced by `TaskPayloads`'s JSON-Schema
- * via the `definition` "ChargePaymentPayload".
- */
-export interface ChargePaymentPayload {
-  paymentId: string
-  amount: Money
-  idempotencyKey: string
-  cardToken?: string
-}
-/**
- * This interface was referenced by `TaskPayloads`'s JSON-Schema
- * via the `definition` "Money".
- */
-export interface Money {
-  /**
-   * Amount in minor units (cents)
-   */
-  amount: number
-  currency: ("EUR" | "USD" | "GBP")
-}
-/**
- * Build a periodic report and mail a link to it
- *
- * This interface was referenced by `TaskPayloads`'s JSON-Schema
- * via the `definition` "GenerateReportPayload".
- */
-export interface GenerateReportPayload {
-  reportType: ("sales" | "inventory" | "churn")
-  periodStart: string
-  periodEnd: string
-  /**
-   * @minItems 1
-   */
-  recipients: string[]
-  /**
-   * Extra column filters, by column name
-   */
-  filters?: {
-    [k: string]: string
-  }
-}
-/**
- * Charge, reserve stock and confirm an order
- *
- * This interface was referenced by `TaskPayloads`'s JSON-Schema
- * via the `definition` "ProcessOrderPayload".
- */
-export interface ProcessOrderPayload {
-  orderId: string
-  shipTo?: Address
-  customerId?: string
-  /**
-   * @minItems 1
-   */
-  lines?: {
-    sku: string
-    quantity: number
-    unitPrice: Money
-  }[]
-  total?: Money
-  placedAt?: string
-  couponCode?: (string | null)
-  [k: string]: unknown
-}
-/**
- * This interface was referenced by `TaskPayloads`'s JSON-Schema
- * via the `definition` "Address".
- */
+
 export interface Address {
-  city: string
-  line1?: string
-  postalCode?: string
-  /**
-   * ISO 3166-1 alpha-2 country code
-   */
-  country?: string
-  [k: string]: unknown
+  city: string;
+  /** ISO 3166-1 alpha-2 country code */
+  country?: string;
+  line1?: string;
+  postalCode?: string;
+  [key: string]: unknown;
 }
-/**
- * Produce thumbnails of an uploaded image
- *
- * This interface was referenced by `TaskPayloads`'s JSON-Schema
- * via the `definition` "ResizeImagePayload".
- */
+
+export interface Money {
+  /** Amount in minor units (cents) */
+  amount: number;
+  currency: "EUR" | "USD" | "GBP";
+}
+
+/** Capture a previously authorised card payment */
+export interface ChargePaymentPayload {
+  amount: Money;
+  cardToken?: string;
+  idempotencyKey: string;
+  paymentId: string;
+}
+
+/** Build a periodic report and mail a link to it */
+export interface GenerateReportPayload {
+  /** Extra column filters, by column name */
+  filters?: { [key: string]: string };
+  periodEnd: string;
+  periodStart: string;
+  recipients: string[];
+  reportType: "sales" | "inventory" | "churn";
+}
+
+/** Charge, reserve stock and confirm an order */
+export interface ProcessOrderPayload {
+  couponCode?: string | null;
+  customerId?: string;
+  lines?: { quantity: number; sku: string; unitPrice: Money }[];
+  orderId: string;
+  placedAt?: string;
+  shipTo?: Address;
+  total?: Money;
+  [key: string]: unknown;
+}
+
+/** Produce thumbnails of an uploaded image */
 export interface ResizeImagePayload {
-  sourceUrl: string
-  /**
-   * @minItems 1
-   * @maxItems 8
-   */
-  sizes: {
-    width: number
-    height: number
-    [k: string]: unknown
-  }[]
-  format?: ("jpeg" | "png" | "webp")
-  quality?: number
-  [k: string]: unknown
+  format?: "jpeg" | "png" | "webp";
+  quality?: number;
+  sizes: { height: number; width: number; [key: string]: unknown }[];
+  sourceUrl: string;
+  [key: string]: unknown;
 }
-/**
- * Send a transactional email
- *
- * This interface was referenced by `TaskPayloads`'s JSON-Schema
- * via the `definition` "SendEmailPayload".
- */
+
+/** Send a transactional email */
 export interface SendEmailPayload {
-  to: string
-  subject: string
-  body?: string
-  replyTo?: string
-  /**
-   * @maxItems 10
-   */
-  tags?: string[]
+  body?: string;
+  replyTo?: string;
+  subject: string;
+  tags?: string[];
+  to: string;
 }
-/**
- * Push stock levels of a warehouse to the storefront
- *
- * This interface was referenced by `TaskPayloads`'s JSON-Schema
- * via the `definition` "SyncInventoryPayload".
- */
+
+/** Push stock levels of a warehouse to the storefront */
 export interface SyncInventoryPayload {
-  warehouseId: string
-  mode: ("full" | {
-      since: string
-  })
-  skus?: (string[] | null)
-  [k: string]: unknown
+  mode: "full" | { since: string };
+  skus?: string[] | null;
+  warehouseId: string;
+  [key: string]: unknown;
 }
-/**
- * POST an event to a customer's webhook endpoint
- *
- * This interface was referenced by `TaskPayloads`'s JSON-Schema
- * via the `definition` "WebhookDeliverPayload".
- */
+
+/** POST an event to a customer's webhook endpoint */
 export interface WebhookDeliverPayload {
-  endpoint: string
-  secret?: string
+  attempt?: number;
+  endpoint: string;
   event: {
-    id: string
-    type: string
-    occurredAt: string
-    data: {
-      [k: string]: unknown
-    }
-    [k: string]: unknown
-  }
-  attempt?: number
+    data: { [key: string]: unknown };
+    id: string;
+    occurredAt: string;
+    type: string;
+    [key: string]: unknown;
+  };
+  secret?: string;
 }

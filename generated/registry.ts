@@ -5,7 +5,16 @@
 /* eslint-disable */
 
 import type { TaskRegistry } from "@jobgen/runtime";
-import { ChargePaymentPayloadSchema, GenerateReportPayloadSchema, ProcessOrderPayloadSchema, ResizeImagePayloadSchema, SendEmailPayloadSchema, SyncInventoryPayloadSchema, WebhookDeliverPayloadSchema } from "./validators.js";
+import {
+  ChargePaymentPayloadSchema,
+  GenerateReportPayloadSchema,
+  ProcessOrderPayloadSchema,
+  ResizeImagePayloadSchema,
+  SendEmailPayloadSchema,
+  SyncInventoryPayloadSchema,
+  WebhookDeliverPayloadSchema,
+} from "./validators.js";
+
 /** Every queue and task of the schema, as the runtime reads them (tasks keyed by wire name). */
 export const registry: TaskRegistry = {
   queues: {
@@ -99,6 +108,7 @@ export const registry: TaskRegistry = {
     },
   },
 };
+
 /** The wire name (`type` on the stream) of each task, by its member name in the client. */
 export const wireNames = {
   chargePayment: "charge_payment",

@@ -4,7 +4,17 @@
 // jobgen 0.2.0
 /* eslint-disable */
 
-import { codePointLength, hasUniqueItems, isDate, isDateTime, isEmail, isUri, isUuid, z } from "@jobgen/runtime";
+import {
+  codePointLength,
+  hasUniqueItems,
+  isDate,
+  isDateTime,
+  isEmail,
+  isUri,
+  isUuid,
+  z,
+} from "@jobgen/runtime";
+
 /** Validates the shared type `Address`. */
 export const AddressSchema = z.looseObject({
   "city": z.string(),
@@ -21,11 +31,13 @@ export const AddressSchema = z.looseObject({
     { error: "Does not match the pattern ^[A-Za-z0-9 -]{2,10}$" },
   ).optional(),
 });
+
 /** Validates the shared type `Money`. */
 export const MoneySchema = z.strictObject({
   "amount": z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(0),
   "currency": z.enum(["EUR", "USD", "GBP"]),
 });
+
 /** Validates the payload of `charge_payment`. */
 export const ChargePaymentPayloadSchema = z.strictObject({
   "amount": MoneySchema,
@@ -36,6 +48,7 @@ export const ChargePaymentPayloadSchema = z.strictObject({
     { error: "Too short: expected at least 8 characters" },
   ),
 });
+
 /** Validates the payload of `generate_report`. */
 export const GenerateReportPayloadSchema = z.strictObject({
   "filters": z.object({}).catchall(z.string()).optional(),
@@ -44,6 +57,7 @@ export const GenerateReportPayloadSchema = z.strictObject({
   "recipients": z.array(z.string().refine(isEmail, { error: "Invalid email address" })).min(1),
   "reportType": z.enum(["sales", "inventory", "churn"]),
 });
+
 /** Validates the payload of `process_order`. */
 export const ProcessOrderPayloadSchema = z.looseObject({
   "couponCode": z.string().refine(
@@ -60,10 +74,14 @@ export const ProcessOrderPayloadSchema = z.looseObject({
     "unitPrice": MoneySchema,
   })).min(1).optional(),
   "orderId": z.string().refine(isUuid, { error: "Invalid UUID" }),
-  "placedAt": z.string().refine(isDateTime, { error: "Invalid date-time (RFC 3339, with a time zone)" }).optional(),
+  "placedAt": z.string().refine(
+    isDateTime,
+    { error: "Invalid date-time (RFC 3339, with a time zone)" },
+  ).optional(),
   "shipTo": AddressSchema.optional(),
   "total": MoneySchema.optional(),
 });
+
 /** Validates the payload of `resize_image`. */
 export const ResizeImagePayloadSchema = z.looseObject({
   "format": z.enum(["jpeg", "png", "webp"]).optional(),
@@ -74,6 +92,7 @@ export const ResizeImagePayloadSchema = z.looseObject({
   })).min(1).max(8),
   "sourceUrl": z.string().refine(isUri, { error: "Invalid URI" }),
 });
+
 /** Validates the payload of `send_email`. */
 export const SendEmailPayloadSchema = z.strictObject({
   "body": z.string().optional(),
@@ -85,6 +104,7 @@ export const SendEmailPayloadSchema = z.strictObject({
   "tags": z.array(z.string()).max(10).refine(hasUniqueItems, { error: "Items must be unique" }).optional(),
   "to": z.string().refine(isEmail, { error: "Invalid email address" }),
 });
+
 /** Validates the payload of `sync_inventory`. */
 export const SyncInventoryPayloadSchema = z.looseObject({
   "mode": z.xor([
@@ -97,6 +117,7 @@ export const SyncInventoryPayloadSchema = z.looseObject({
   "skus": z.array(z.string()).nullable().optional(),
   "warehouseId": z.string(),
 });
+
 /** Validates the payload of `webhook.deliver`. */
 export const WebhookDeliverPayloadSchema = z.strictObject({
   "attempt": z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(0).optional(),

@@ -8,9 +8,14 @@ import { createWorkerRuntime } from "@jobgen/runtime";
 import type { AnyHandler, Worker, WorkerOptions } from "@jobgen/runtime";
 import type { QueueHandlers } from "./handlers.js";
 import { registry, wireNames } from "./registry.js";
+
 /** The queues of the schema. */
 export type QueueName = "critical" | "default";
-type UnionToIntersection<U> = (U extends unknown ? (union: U) => void : never) extends (intersection: infer I) => void ? I : never;
+
+/** The intersection of the members of a union (a worker of two queues needs both handler maps). */
+type UnionToIntersection<U> =
+  (U extends unknown ? (union: U) => void : never) extends (intersection: infer I) => void ? I : never;
+
 /** The handlers a worker consuming the queues `Q` must have: every task of those queues. */
 export type HandlersFor<Q extends QueueName> = UnionToIntersection<QueueHandlers[Q]>;
 
@@ -24,18 +29,21 @@ export interface TypedWorkerOptions<Q extends QueueName> extends Omit<WorkerOpti
 }
 
 /**
- * Creates a worker for the queues of `options.queues` (every queue when absent) with a handler for each of their tasks.
+ * Creates a worker for the queues of `options.queues` (every queue when absent) with a handler for each
+ * of their tasks.
  * @param options queues, Redis URL, concurrency, logger, ...
  * @param handlers a handler per task of the consumed queues, by member name (`sendEmail`)
  */
-export function createWorker<const Q extends QueueName = QueueName>(options: TypedWorkerOptions<Q>, handlers: NoInfer<HandlersFor<Q>>): Worker {
+export function createWorker<const Q extends QueueName = QueueName>(
+  options: TypedWorkerOptions<Q>,
+  handlers: NoInfer<HandlersFor<Q>>,
+): Worker {
   // The map type is an intersection of interfaces (no index signature); read it by member name.
   const given = handlers as unknown as Readonly<Record<string, AnyHandler | undefined>>;
   const byWireName: Record<string, AnyHandler> = {};
   for (const [member, wireName] of Object.entries(wireNames)) {
-  const handler = Object.hasOwn(given, member) ? given[member] : undefined;
-  if (handler !== undefined) byWireName[wireName] = handler;
+    const handler = Object.hasOwn(given, member) ? given[member] : undefined;
+    if (handler !== undefined) byWireName[wireName] = handler;
   }
-
   return createWorkerRuntime(registry, options, byWireName);
 }
