@@ -25,6 +25,7 @@ import {
   toPascalCase,
   typeIdentifiers,
 } from "./naming.js";
+import { schemaHash } from "./schema-hash.js";
 import { parseSize } from "./sizes.js";
 import { didYouMean } from "./suggest.js";
 
@@ -48,13 +49,12 @@ const BACKOFF_KEYS = ["strategy", "base", "max", "jitter"];
 const STRATEGIES = ["exponential", "linear", "constant"] as const;
 const JITTERS = ["none", "full", "equal"] as const;
 
-/** Identifiers the generated files declare themselves; shared types and tasks must not take them. */
 export type NormaliseResult =
   | { readonly model: SchemaModel; readonly issues: readonly [] }
   | { readonly model?: undefined; readonly issues: readonly SchemaIssue[] };
 
 /** Checks the whole document and returns the model, or every issue found. */
-export function normalise(document: unknown, sourceName: string, sourceSha256: string): NormaliseResult {
+export function normalise(document: unknown, sourceName: string): NormaliseResult {
   const issues: SchemaIssue[] = [];
   const report = (path: DocumentPath, message: string, hint?: string, atKey = false): void => {
     issues.push({ path, message, ...(hint === undefined ? {} : { hint }), ...(atKey ? { atKey } : {}) });
@@ -205,7 +205,8 @@ export function normalise(document: unknown, sourceName: string, sourceSha256: s
     claim([queueHandlersName(queue.pascal)], `queue "${queue.name}"`, ["queues", queue.name]);
 
   if (issues.length > 0) return { issues };
-  return { model: { sourceName, sourceSha256, queues, types: orderedTypes, tasks }, issues: [] };
+  const normalised = { queues, types: orderedTypes, tasks };
+  return { model: { sourceName, schemaSha256: schemaHash(normalised), ...normalised }, issues: [] };
 }
 
 type Report = (path: DocumentPath, message: string, hint?: string, atKey?: boolean) => void;
