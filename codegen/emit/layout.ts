@@ -154,8 +154,7 @@ export function render(doc: Doc, column = 0, indent = 0, trailing = 0): string {
       return text;
     }
     case "group": {
-      const oneLine = flat(doc);
-      if (doc.items.length === 0 || fits(oneLine, column, trailing)) return oneLine;
+      if (doc.items.length === 0 || fits(doc, column, trailing)) return flat(doc);
       const [only] = doc.items;
       if (doc.items.length === 1 && only !== undefined && doc.separator === ",") {
         return `${doc.open}${render(only, column + doc.open.length, indent, doc.close.length + trailing)}${doc.close}`;
@@ -167,8 +166,7 @@ export function render(doc: Doc, column = 0, indent = 0, trailing = 0): string {
       return `${doc.open}${items}\n${pad(indent)}${doc.close}`;
     }
     case "types": {
-      const oneLine = flat(doc);
-      if (!doc.assigned || fits(oneLine, column, trailing)) return oneLine;
+      if (!doc.assigned || fits(doc, column, trailing)) return flat(doc);
       const inner = pad(indent + 1);
       return doc.members
         .map((member) =>
@@ -188,20 +186,53 @@ export function render(doc: Doc, column = 0, indent = 0, trailing = 0): string {
   }
 }
 
-function fits(oneLine: string, column: number, trailing: number): boolean {
-  return !oneLine.includes("\n") && column + oneLine.length + trailing <= LINE_WIDTH;
+function fits(doc: Doc, column: number, trailing: number): boolean {
+  const room = LINE_WIDTH - column - trailing;
+  return width(doc, room) <= room;
 }
 
-/** Width of the parts from `start` on, up to their first line break (or plus `trailing` without one). */
-function restWidth(parts: readonly Doc[], start: number, trailing: number): number {
-  let width = 0;
-  for (let i = start; i < parts.length; i++) {
-    const text = flat(parts[i] ?? "");
-    const lineBreak = text.indexOf("\n");
-    if (lineBreak !== -1) return width + lineBreak;
-    width += text.length;
+/**
+ * The width of a doc's one-line form, counted only until it passes `budget` (then any larger
+ * number); `Infinity` when that form has a line break. Measuring never builds the text, so a large
+ * group that cannot fit costs as little as the first line's worth of it.
+ */
+function width(doc: Doc, budget: number): number {
+  if (typeof doc === "string") return doc.includes("\n") ? Infinity : doc.length;
+  const cached = flatCache.get(doc);
+  if (cached !== undefined) return cached.includes("\n") ? Infinity : cached.length;
+  let total = 0;
+  const add = (part: Doc): boolean => {
+    total += width(part, budget - total);
+    return total <= budget;
+  };
+  switch (doc.kind) {
+    case "concat":
+      for (const part of doc.parts) if (!add(part)) return total;
+      return total;
+    case "group":
+      total = doc.open.length + doc.close.length + (doc.open === "{" && doc.items.length > 0 ? 2 : 0);
+      total += Math.max(0, doc.items.length - 1) * 2;
+      for (const item of doc.items) if (!add(item)) return total;
+      return total;
+    case "types":
+      total = (doc.assigned ? 1 : 0) + Math.max(0, doc.members.length - 1) * 3;
+      for (const member of doc.members) if (!add(member)) return total;
+      return total;
+    case "block":
+      return Infinity;
   }
-  return width + trailing;
+}
+
+/** Width of the parts from `start` on, up to the first one with a line break (or plus `trailing`). */
+function restWidth(parts: readonly Doc[], start: number, trailing: number): number {
+  let total = 0;
+  for (let i = start; i < parts.length; i++) {
+    const partWidth = width(parts[i] ?? "", LINE_WIDTH);
+    if (partWidth === Infinity) return total;
+    total += partWidth;
+    if (total > LINE_WIDTH) return total;
+  }
+  return total + trailing;
 }
 
 function pad(indent: number): string {
