@@ -7,12 +7,13 @@ import type { Logger } from "pino";
 import { defaultLogger } from "../observe/default-logger.js";
 import {
   BULK_PIPELINE_CHUNK,
+  DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_IDEMPOTENCY_TTL_MS,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   defaultRedisUrl,
 } from "../defaults.js";
-import { toMilliseconds } from "../duration.js";
+import { toMilliseconds, type Duration } from "../duration.js";
 import {
   ClosedError,
   ConfigError,
@@ -33,6 +34,7 @@ import type {
   TaskRegistry,
   TlsOptions,
 } from "../types.js";
+import { NotConnectedError } from "../redis/connection.js";
 import { describeTarget } from "../redis/target.js";
 import { loadOpenTelemetry, traceEnqueue } from "../observe/otel.js";
 import { encodeTaskArgs } from "../wire/codec.js";
@@ -54,6 +56,12 @@ export interface ProducerOptions {
   readonly logger?: Logger | undefined;
   /** How long an idempotency key remembers its task, in ms. @defaultValue 24 hours */
   readonly idempotencyTtlMs?: number | undefined;
+  /**
+   * How long an enqueue waits for the connection to Redis when it is not up (not yet, or lost)
+   * before it fails with a `RedisError` naming the URL; nothing is written then.
+   * @defaultValue 3 seconds
+   */
+  readonly connectTimeout?: Duration | undefined;
 }
 
 /** Writes tasks to their queues; validates each payload before anything is written. */
@@ -110,7 +118,13 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   const logger = (options.logger ?? defaultLogger()).child({ component: "producer" });
   const target = options.redis ?? defaultRedisUrl();
   const where = describeTarget(target);
-  const enqueuer = createRedisEnqueuer(target, options.tls, idempotencyTtlMs, logger);
+  const connectTimeoutMs = durationOption(options.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS);
+  if (connectTimeoutMs === undefined || connectTimeoutMs <= 0) {
+    throw new ConfigError(
+      `createProducer: \`connectTimeout\` must be a positive duration, got ${String(options.connectTimeout)}`,
+    );
+  }
+  const enqueuer = createRedisEnqueuer(target, options.tls, idempotencyTtlMs, connectTimeoutMs, logger);
   // @opentelemetry/api (when installed) is imported now, not on the first enqueue: ~20 ms once.
   void loadOpenTelemetry();
   let closed = false;
@@ -168,8 +182,13 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       return await enqueuer.write(prepared);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      throw new RedisError(`enqueue on ${where} failed: ${message}`, { cause: err });
+      throw new RedisError(`enqueue${onTarget(err)} failed: ${message}`, { cause: err });
     }
+  }
+
+  /** ` on <url>` for the message of a failed write, unless the error names the URL itself. */
+  function onTarget(err: unknown): string {
+    return err instanceof NotConnectedError ? "" : ` on ${where}`;
   }
 
   function toTask(p: Prepared, outcome: EnqueueOutcome): EnqueuedTask | "full" {
@@ -192,9 +211,12 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       case "full":
         return "full";
       case "error":
-        throw new RedisError(`enqueue of task "${p.type}" on ${where} failed: ${outcome.error.message}`, {
-          cause: outcome.error,
-        });
+        throw new RedisError(
+          `enqueue of task "${p.type}"${onTarget(outcome.error)} failed: ${outcome.error.message}`,
+          {
+            cause: outcome.error,
+          },
+        );
     }
   }
 
@@ -324,4 +346,13 @@ function metadataOf(metadata: EnqueueOptions["metadata"]): Readonly<Record<strin
     }
   }
   return metadata;
+}
+
+/** A duration option in ms (`fallback` when absent); `undefined` when it is not a duration. */
+function durationOption(value: Duration | undefined, fallback: number): number | undefined {
+  try {
+    return value === undefined ? fallback : toMilliseconds(value);
+  } catch {
+    return undefined;
+  }
 }
