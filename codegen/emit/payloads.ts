@@ -1,9 +1,9 @@
-import { REF_PATTERN, type JsonSchema, type JsonType } from "../model/json-schema.js";
+import { REF_PATTERN, type JsonSchema, type JsonType, type JsonValue } from "../model/json-schema.js";
 import type { SchemaModel } from "../model/model.js";
 import { PAYLOAD_MAP_TYPE, payloadTypeName } from "../model/naming.js";
 import { interfaceDeclaration, member, printFile, typeAlias } from "./declarations.js";
 import type { GeneratedFile } from "./file.js";
-import { assignedType, concat, isTypeList, typeList, typeMembers, type Doc } from "./layout.js";
+import { assignedType, concat, group, isTypeList, typeList, typeMembers, type Doc } from "./layout.js";
 import { commentText, literal } from "./literal.js";
 
 /**
@@ -51,8 +51,8 @@ function isPlainObjectSchema(schema: JsonSchema): boolean {
 /** The type of a schema: every part it has (type, enum/const, $ref, oneOf, anyOf, allOf) holds. */
 function typeOf(schema: JsonSchema): Doc {
   const parts: Doc[] = [];
-  if (schema.enum !== undefined) parts.push(typeList("|", schema.enum.map(literal)));
-  else if (schema.const !== undefined) parts.push(literal(schema.const));
+  if (schema.enum !== undefined) parts.push(typeList("|", schema.enum.map(valueType)));
+  else if (schema.const !== undefined) parts.push(valueType(schema.const));
   else if (schema.type !== undefined) parts.push(typeOfTypes(schema));
   if (schema.$ref !== undefined) parts.push(REF_PATTERN.exec(schema.$ref)?.[1] ?? "unknown");
   for (const [keyword, operator] of [
@@ -115,6 +115,19 @@ function objectMembers(schema: JsonSchema): Doc[] {
     members.push(concat("[key: string]", assignedType(typeList("|", dedupe(admitted)), ":")));
   }
   return members;
+}
+
+/** The type of exactly one JSON value (an `enum` member or `const`): `"a"`, `{ x: 0 }`, `[1, 2]`. */
+function valueType(value: JsonValue): Doc {
+  if (Array.isArray(value)) return group("[", value.map(valueType), "]");
+  if (value !== null && typeof value === "object") {
+    return typeMembers(
+      Object.entries(value).map(([key, child]) =>
+        concat(propertyKey(key), ": ", valueType(child as JsonValue)),
+      ),
+    );
+  }
+  return literal(value);
 }
 
 /** A union or intersection in parentheses, as the item type of an array. */
