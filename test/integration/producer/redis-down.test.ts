@@ -64,6 +64,9 @@ describe("producer with Redis down", () => {
 
     server.process.kill("SIGKILL");
     await new Promise((resolve) => server?.process.once("exit", resolve));
+    // Once the producer has seen the outage (its one warning), an enqueue waits for the connection
+    // instead of going out on the dead one (that would be the ambiguous "closed before Redis answered").
+    await expect.poll(() => lines().filter((line) => line.level >= 40).length, { timeout: 5_000 }).toBe(1);
     const started = Date.now();
     const error = await producer.enqueue("send_email", PAYLOAD).catch((caught: unknown) => caught);
     const elapsed = Date.now() - started;
