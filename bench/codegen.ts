@@ -8,67 +8,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
+import { BENCH_TASKS, syntheticSchema } from "./codegen-schema.js";
 
-const TASKS = 300;
 const RUNS = 5;
 const CLI = resolve(import.meta.dirname, "../codegen/bin/jobgen.js");
-
-/** A schema of {@link TASKS} tasks over 3 queues, mixing the constructs real schemas use. */
-function syntheticSchema(): unknown {
-  const tasks: Record<string, unknown> = {};
-  for (let i = 0; i < TASKS; i++) {
-    tasks[`task_${String(i).padStart(3, "0")}`] = {
-      description: `Synthetic task number ${i}`,
-      queue: ["default", "critical", "bulk"][i % 3],
-      maxRetries: i % 7,
-      timeout: `${(i % 50) + 1}s`,
-      payload: {
-        type: "object",
-        required: ["id", "email", "items"],
-        additionalProperties: i % 2 === 0 ? false : undefined,
-        properties: {
-          id: { type: "string", format: "uuid" },
-          email: { type: "string", format: "email", "x-sensitive": true },
-          at: { type: "string", format: "date-time" },
-          kind: { type: "string", enum: ["a", "b", "c"] },
-          count: { type: "integer", minimum: 0, maximum: 1000 },
-          address: { $ref: "#/types/Address" },
-          items: {
-            type: "array",
-            minItems: 1,
-            items: {
-              type: "object",
-              required: ["sku"],
-              properties: { sku: { type: "string", pattern: "^[A-Z0-9]+$" }, qty: { type: "number" } },
-            },
-          },
-          note: { type: ["string", "null"], maxLength: 500 },
-        },
-      },
-    };
-  }
-  return {
-    version: 1,
-    defaults: {
-      maxRetries: 3,
-      timeout: "30s",
-      backoff: { strategy: "exponential", base: "1s", max: "5m", jitter: "full" },
-    },
-    queues: {
-      default: { stream: "tasks" },
-      critical: { stream: "critical" },
-      bulk: { stream: "bulk", maxLen: 1000000 },
-    },
-    types: {
-      Address: {
-        type: "object",
-        required: ["city"],
-        properties: { city: { type: "string" }, zip: { type: "string" } },
-      },
-    },
-    tasks: JSON.parse(JSON.stringify(tasks)) as unknown,
-  };
-}
 
 /** GNU time, when installed, reports the CLI's CPU time (user + system), which other load on the machine does not inflate. */
 const GNU_TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
@@ -113,7 +56,7 @@ try {
     `  ${label} median ${median(runs.map((run) => run.wallMs)).toFixed(0)} ms wall, ` +
     `${median(runs.map((run) => run.cpuMs)).toFixed(0)} ms CPU (target ≤ ${targetMs} ms; wall runs: ` +
     `${runs.map((run) => run.wallMs.toFixed(0)).join(", ")})`;
-  console.log(`jobgen codegen benchmark: ${TASKS} tasks, ${RUNS} runs each (CLI start-up included)`);
+  console.log(`jobgen codegen benchmark: ${BENCH_TASKS} tasks, ${RUNS} runs each (CLI start-up included)`);
   console.log(report("generate:", generateRuns, 3000));
   console.log(report("check:   ", checkRuns, 2000));
 } finally {

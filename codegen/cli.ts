@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError } from "./commands/cli-error.js";
 import { COMMANDS } from "./commands/index.js";
+import { unknownCommand } from "./commands/unknown-command.js";
 import { EXIT_CODES_HELP, EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { formatIssue, SchemaErrors } from "./load/issue.js";
 import { JOBGEN_VERSION } from "./version.js";
@@ -26,7 +27,10 @@ export function createProgram(): Command {
 /** Runs the CLI and returns the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   try {
-    await createProgram().parseAsync([...argv], { from: "user" });
+    const program = createProgram();
+    const mistyped = unknownCommand(program, argv);
+    if (mistyped !== undefined) throw mistyped;
+    await program.parseAsync([...argv], { from: "user" });
     return EXIT_OK;
   } catch (error) {
     return report(error);

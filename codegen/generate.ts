@@ -10,7 +10,6 @@ import { emitIndex } from "./emit/index-file.js";
 import { emitPayloads } from "./emit/payloads.js";
 import { emitRegistry } from "./emit/registry.js";
 import { emitSchemaJson } from "./emit/schema-json.js";
-import { TypeScriptPrinter } from "./emit/typescript.js";
 import { emitValidators } from "./emit/validators.js";
 import { emitWorker } from "./emit/worker.js";
 import { loadSchema } from "./load/load.js";
@@ -41,16 +40,15 @@ export async function generate(
     jobgenVersion: options.jobgenVersion ?? JOBGEN_VERSION,
   };
   const header = fileHeader(model, emitOptions.jobgenVersion);
-  const printer = new TypeScriptPrinter();
-  const files = await Promise.all([
-    emitEnqueue(model, header, emitOptions, printer),
-    emitHandlers(model, header, emitOptions, printer),
-    emitIndex(model, header, printer),
+  const files = [
+    emitEnqueue(model, header, emitOptions),
+    emitHandlers(model, header, emitOptions),
+    emitIndex(model, header),
     emitPayloads(model, header),
-    emitRegistry(model, header, emitOptions, printer),
-    emitValidators(model, header, emitOptions, printer),
-    emitWorker(model, header, emitOptions, printer),
-  ]);
-  files.push(emitSchemaJson(model, emitOptions));
+    emitRegistry(model, header, emitOptions),
+    emitValidators(model, header, emitOptions),
+    emitWorker(model, header, emitOptions),
+    emitSchemaJson(model, emitOptions),
+  ];
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

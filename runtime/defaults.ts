@@ -76,6 +76,12 @@ export const HOUSEKEEPING_INTERVAL_MS = 100;
  */
 export const COMMAND_TIMEOUT_MS = 10_000;
 
+/**
+ * A producer whose connection is not up waits this long for it before an enqueue fails with
+ * "cannot connect" (nothing is sent until it is up, so nothing is written twice): 3s.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+
 /** Extra wait beyond the block time before a blocking read counts as hung and its connection is replaced. */
 export const BLOCKING_READ_GRACE_MS = 5_000;
 

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { loadSchema } from "../load/load.js";
 import { DEFAULT_SCHEMA_FILE, readSchemaFile } from "./files.js";
 
 /** `jobgen validate [schema]`: prints every schema error (exit 1), or a one-line summary. */
@@ -10,6 +9,8 @@ export function registerValidate(program: Command): void {
     .argument("[schema]", "schema file (YAML or JSON)", DEFAULT_SCHEMA_FILE)
     .addHelpText("after", "\nExample:\n  $ jobgen validate jobs.yaml")
     .action(async (schema: string) => {
+      // The loader (yaml, the model) is imported when the command runs: `jobgen --help` starts fast.
+      const { loadSchema } = await import("../load/load.js");
       const model = loadSchema(schema, await readSchemaFile(schema));
       const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
       console.log(

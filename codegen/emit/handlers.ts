@@ -1,93 +1,69 @@
-import type { InterfaceDeclarationStructure } from "ts-morph";
-
-import type { QueueModel, SchemaModel } from "../model/model.js";
-import { payloadTypeName, taskDoc } from "./enqueue.js";
+import type { SchemaModel } from "../model/model.js";
+import { handlerTypeName, payloadTypeName, queueHandlersName } from "../model/naming.js";
+import {
+  importDeclaration,
+  interfaceDeclaration,
+  member,
+  methodSignature,
+  printFile,
+} from "./declarations.js";
+import { taskDoc } from "./enqueue.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { literal } from "./literal.js";
-import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
-
-/** The handler map interface of a queue (`DefaultQueueHandlers`). */
-export function queueHandlersName(queue: QueueModel): string {
-  return `${queue.pascal}QueueHandlers`;
-}
 
 /** handlers.ts: a handler interface per task, the map of each queue, `Handlers` and `QueueHandlers`. */
-export async function emitHandlers(
-  model: SchemaModel,
-  header: string,
-  options: EmitOptions,
-  printer: TypeScriptPrinter,
-): Promise<GeneratedFile> {
-  const handlerInterfaces: InterfaceDeclarationStructure[] = model.tasks.map((task) => ({
-    kind: StructureKind.Interface,
-    isExported: true,
-    name: `${task.pascal}Handler`,
-    docs: [taskDoc(task, "Handles")],
-    methods: [
-      {
-        name: "handle",
-        parameters: [
-          { name: "payload", type: payloadTypeName(task) },
-          { name: "ctx", type: `TaskContext<${payloadTypeName(task)}>` },
-        ],
-        returnType: "Promise<void>",
-      },
+export function emitHandlers(model: SchemaModel, header: string, options: EmitOptions): GeneratedFile {
+  const payloadTypes = model.tasks.map((task) => payloadTypeName(task.pascal));
+  const handlerInterfaces = model.tasks.map((task) =>
+    interfaceDeclaration({
+      doc: taskDoc(task, "Handles"),
+      exported: true,
+      name: handlerTypeName(task.pascal),
+      members: [
+        methodSignature(
+          "handle",
+          [`payload: ${payloadTypeName(task.pascal)}`, `ctx: TaskContext<${payloadTypeName(task.pascal)}>`],
+          "Promise<void>",
+        ),
+      ],
+    }),
+  );
+  const queueMaps = model.queues.map((queue) =>
+    interfaceDeclaration({
+      doc: `A handler for every task of queue \`${queue.name}\`: an object with \`handle\` or an async function.`,
+      exported: true,
+      name: queueHandlersName(queue.pascal),
+      members: model.tasks
+        .filter((task) => task.queue === queue.name)
+        .map((task) =>
+          member(
+            `readonly ${task.camel}: ${handlerTypeName(task.pascal)} | HandlerFunction<${payloadTypeName(task.pascal)}>`,
+            `Handles \`${task.wireName}\`.`,
+          ),
+        ),
+    }),
+  );
+  return printFile("handlers.ts", header, [
+    [
+      importDeclaration(["HandlerFunction", "TaskContext"], options.runtime, true),
+      ...(payloadTypes.length === 0 ? [] : [importDeclaration(payloadTypes, "./payloads.js", true)]),
     ],
-  }));
-  const queueMaps: InterfaceDeclarationStructure[] = model.queues.map((queue) => ({
-    kind: StructureKind.Interface,
-    isExported: true,
-    name: queueHandlersName(queue),
-    docs: [
-      `A handler for every task of queue \`${queue.name}\`: an object with \`handle\` or an async function.`,
-    ],
-    properties: model.tasks
-      .filter((task) => task.queue === queue.name)
-      .map((task) => ({
-        name: task.camel,
-        isReadonly: true,
-        docs: [`Handles \`${task.wireName}\`.`],
-        type: `${task.pascal}Handler | HandlerFunction<${payloadTypeName(task)}>`,
-      })),
-  }));
-  return printer.print("handlers.ts", header, {
-    statements: [
-      {
-        kind: StructureKind.ImportDeclaration,
-        moduleSpecifier: options.runtime,
-        isTypeOnly: true,
-        namedImports: ["HandlerFunction", "TaskContext"],
-      },
-      ...(model.tasks.length === 0
-        ? []
-        : [
-            {
-              kind: StructureKind.ImportDeclaration,
-              moduleSpecifier: "./payloads.js",
-              isTypeOnly: true,
-              namedImports: model.tasks.map(payloadTypeName).sort(),
-            } as const,
-          ]),
-      ...handlerInterfaces,
-      ...queueMaps,
-      {
-        kind: StructureKind.Interface,
-        isExported: true,
-        name: "Handlers",
-        docs: ["A handler for every task of the schema."],
-        extends: model.queues.map(queueHandlersName),
-      },
-      {
-        kind: StructureKind.Interface,
-        isExported: true,
-        name: "QueueHandlers",
-        docs: ["The handler map of each queue, by queue name."],
-        properties: model.queues.map((queue) => ({
-          name: literal(queue.name),
-          isReadonly: true,
-          type: queueHandlersName(queue),
-        })),
-      },
-    ],
-  });
+    ...handlerInterfaces,
+    ...queueMaps,
+    interfaceDeclaration({
+      doc: "A handler for every task of the schema.",
+      exported: true,
+      name: "Handlers",
+      extends: model.queues.map((queue) => queueHandlersName(queue.pascal)),
+      members: [],
+    }),
+    interfaceDeclaration({
+      doc: "The handler map of each queue, by queue name.",
+      exported: true,
+      name: "QueueHandlers",
+      members: model.queues.map(
+        (queue) => `readonly ${literal(queue.name)}: ${queueHandlersName(queue.pascal)}`,
+      ),
+    }),
+  ]);
 }

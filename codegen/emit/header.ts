@@ -9,7 +9,7 @@ export function fileHeader(model: SchemaModel, jobgenVersion: string): string {
   return [
     GENERATED_MARKER,
     `// Source: ${lineCommentText(model.sourceName)}`,
-    `// Schema sha256: ${model.sourceSha256}`,
+    `// Schema sha256: ${model.schemaSha256}`,
     `// jobgen ${lineCommentText(jobgenVersion)}`,
     "/* eslint-disable */",
     "",

@@ -1,57 +1,151 @@
-import { createRequire } from "node:module";
-import type * as Jstt from "json-schema-to-typescript";
-import type { JSONSchema } from "json-schema-to-typescript";
+import { REF_PATTERN, type JsonSchema, type JsonType, type JsonValue } from "../model/json-schema.js";
 import type { SchemaModel } from "../model/model.js";
-import { rewriteRefs, sharedDefinitions } from "./bundle.js";
-import { payloadTypeName } from "./enqueue.js";
+import { PAYLOAD_MAP_TYPE, payloadTypeName } from "../model/naming.js";
+import { interfaceDeclaration, member, printFile, typeAlias } from "./declarations.js";
 import type { GeneratedFile } from "./file.js";
-import { indentByBrackets } from "./indent.js";
-
-/** Loaded with require() to skip Node's export scan of this CommonJS package (see typescript.ts). */
-const { compile } = createRequire(import.meta.url)("json-schema-to-typescript") as typeof Jstt;
-
-/** The type of the map of every payload by wire name. */
-export const PAYLOAD_MAP_TYPE = "TaskPayloads";
+import { assignedType, concat, group, isTypeList, typeList, typeMembers, type Doc } from "./layout.js";
+import { commentText, literal } from "./literal.js";
 
 /**
- * payloads.ts: the payload types, from json-schema-to-typescript. All payloads and shared types
- * are compiled as one document (one `$defs` each, named by `title`), which keeps it to one pass.
+ * payloads.ts: the TypeScript type of every payload and shared type, and {@link PAYLOAD_MAP_TYPE},
+ * the payload of every task by wire name. An object schema becomes an interface, anything else a
+ * type alias; descriptions become doc comments. Objects that allow extra keys carry an index
+ * signature, as JSON Schema keeps those keys.
  */
-export async function emitPayloads(model: SchemaModel, header: string): Promise<GeneratedFile> {
-  const definitions: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(sharedDefinitions(model)))
-    definitions[name] = { ...schema, title: name };
-  for (const task of model.tasks) {
-    const payload = rewriteRefs(task.payload);
-    const description = payload.description ?? task.description;
-    definitions[payloadTypeName(task)] = {
-      ...payload,
-      title: payloadTypeName(task),
-      ...(description === undefined ? {} : { description }),
-    };
-  }
-  const document = {
-    title: PAYLOAD_MAP_TYPE,
-    description: "The payload of every task, by wire name.",
-    type: "object",
-    additionalProperties: false,
-    required: model.tasks.map((task) => task.wireName),
-    properties: Object.fromEntries(
-      model.tasks.map((task) => [task.wireName, { $ref: `#/$defs/${payloadTypeName(task)}` }]),
+export function emitPayloads(model: SchemaModel, header: string): GeneratedFile {
+  return printFile("payloads.ts", header, [
+    interfaceDeclaration({
+      doc: "The payload of every task, by wire name.",
+      exported: true,
+      name: PAYLOAD_MAP_TYPE,
+      members: model.tasks.map((task) => `${propertyKey(task.wireName)}: ${payloadTypeName(task.pascal)}`),
+    }),
+    ...model.types.map((type) => namedType(type.name, type.schema, type.schema.description)),
+    ...model.tasks.map((task) =>
+      namedType(payloadTypeName(task.pascal), task.payload, task.payload.description ?? task.description),
     ),
-    $defs: definitions,
-  };
-  const text = await compile(structuredClone(document) as JSONSchema, PAYLOAD_MAP_TYPE, {
-    bannerComment: "",
-    format: false,
-    unreachableDefinitions: true,
-    ignoreMinAndMaxItems: true,
-    declareExternallyReferenced: true,
-    additionalProperties: true,
-    strictIndexSignatures: false,
-    enableConstEnums: false,
-    inferStringEnumKeysFromValues: false,
-    $refOptions: { resolve: { external: false, file: false, http: false } },
+  ]);
+}
+
+/** `export interface Name { ... }` for a plain object schema, else `export type Name = ...;`. */
+function namedType(name: string, schema: JsonSchema, description: string | undefined): Doc {
+  const doc = description === undefined ? undefined : commentText(description);
+  if (isPlainObjectSchema(schema)) {
+    return interfaceDeclaration({ doc, exported: true, name, members: objectMembers(schema) });
+  }
+  return typeAlias({ doc, exported: true, name, type: typeOf(schema) });
+}
+
+function isPlainObjectSchema(schema: JsonSchema): boolean {
+  return (
+    schema.type === "object" &&
+    schema.enum === undefined &&
+    schema.const === undefined &&
+    schema.$ref === undefined &&
+    schema.oneOf === undefined &&
+    schema.anyOf === undefined &&
+    schema.allOf === undefined
+  );
+}
+
+/** The type of a schema: every part it has (type, enum/const, $ref, oneOf, anyOf, allOf) holds. */
+function typeOf(schema: JsonSchema): Doc {
+  const parts: Doc[] = [];
+  if (schema.enum !== undefined) parts.push(typeList("|", schema.enum.map(valueType)));
+  else if (schema.const !== undefined) parts.push(valueType(schema.const));
+  else if (schema.type !== undefined) parts.push(typeOfTypes(schema));
+  if (schema.$ref !== undefined) parts.push(REF_PATTERN.exec(schema.$ref)?.[1] ?? "unknown");
+  for (const [keyword, operator] of [
+    ["oneOf", "|"],
+    ["anyOf", "|"],
+    ["allOf", "&"],
+  ] as const) {
+    const branches = schema[keyword];
+    if (branches !== undefined) parts.push(typeList(operator, branches.map(typeOf)));
+  }
+  return parts.length === 0 ? "unknown" : typeList("&", parts);
+}
+
+function typeOfTypes(schema: JsonSchema): Doc {
+  const types: readonly JsonType[] = typeof schema.type === "string" ? [schema.type] : (schema.type ?? []);
+  return typeList(
+    "|",
+    types.map((type) => typeOfType(type, schema)),
+  );
+}
+
+function typeOfType(type: JsonType, schema: JsonSchema): Doc {
+  switch (type) {
+    case "string":
+      return "string";
+    case "number":
+    case "integer":
+      return "number";
+    case "boolean":
+      return "boolean";
+    case "null":
+      return "null";
+    case "array":
+      return concat(grouped(schema.items === undefined ? "unknown" : typeOf(schema.items)), "[]");
+    case "object": {
+      const members = objectMembers(schema);
+      return members.length === 0 ? "Record<string, never>" : typeMembers(members);
+    }
+  }
+}
+
+/** The members of an object schema: its properties (sorted), then an index signature for extra keys. */
+function objectMembers(schema: JsonSchema): Doc[] {
+  const required = new Set(schema.required ?? []);
+  const properties = Object.entries(schema.properties ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const members = properties.map(([name, property]) =>
+    member(
+      concat(propertyKey(name), required.has(name) ? "" : "?", assignedType(typeOf(property), ":")),
+      property.description === undefined ? undefined : commentText(property.description),
+    ),
+  );
+  const extra = schema.additionalProperties;
+  if (extra !== false) {
+    // Named properties must fit the index signature too, so it admits their types as well.
+    const extraType = extra === undefined || extra === true ? "unknown" : typeOf(extra);
+    const admitted =
+      extraType === "unknown"
+        ? [extraType]
+        : [extraType, ...properties.map(([, property]) => typeOf(property))];
+    members.push(concat("[key: string]", assignedType(typeList("|", dedupe(admitted)), ":")));
+  }
+  return members;
+}
+
+/** The type of exactly one JSON value (an `enum` member or `const`): `"a"`, `{ x: 0 }`, `[1, 2]`. */
+function valueType(value: JsonValue): Doc {
+  if (Array.isArray(value)) return group("[", value.map(valueType), "]");
+  if (value !== null && typeof value === "object") {
+    return typeMembers(
+      Object.entries(value).map(([key, child]) =>
+        concat(propertyKey(key), ": ", valueType(child as JsonValue)),
+      ),
+    );
+  }
+  return literal(value);
+}
+
+/** A union or intersection in parentheses, as the item type of an array. */
+function grouped(type: Doc): Doc {
+  return isTypeList(type) ? concat("(", type, ")") : type;
+}
+
+function dedupe(types: readonly Doc[]): Doc[] {
+  const seen = new Set<string>();
+  return types.filter((type) => {
+    const key = typeof type === "string" ? type : JSON.stringify(type);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
-  return { path: "payloads.ts", contents: `${header}\n${indentByBrackets(text)}` };
+}
+
+/** A property name as written in an object type: an identifier as it is, anything else quoted. */
+function propertyKey(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : literal(name);
 }

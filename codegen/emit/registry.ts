@@ -1,47 +1,39 @@
 import type { BackoffModel, QueueModel, SchemaModel, TaskModel } from "../model/model.js";
+import { payloadValidatorName } from "../model/naming.js";
+import { constDeclaration, importDeclaration, printFile } from "./declarations.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { literal } from "./literal.js";
-import { concat, group, objectDoc, statementWriter, type Doc } from "./layout.js";
-import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
-import { payloadValidatorName } from "./validators.js";
+import { concat, group, objectDoc, type Doc } from "./layout.js";
 
 /** registry.ts: the TaskRegistry the runtime reads, and the wire name of each client member. */
-export async function emitRegistry(
-  model: SchemaModel,
-  header: string,
-  options: EmitOptions,
-  printer: TypeScriptPrinter,
-): Promise<GeneratedFile> {
+export function emitRegistry(model: SchemaModel, header: string, options: EmitOptions): GeneratedFile {
   const registry = objectDoc([
     ["queues", objectDoc(model.queues.map((queue) => [literal(queue.name), queueLiteral(queue)]))],
     ["tasks", objectDoc(model.tasks.map((task) => [literal(task.wireName), taskLiteral(task)]))],
   ]);
   const wireNames = objectDoc(model.tasks.map((task) => [task.camel, literal(task.wireName)]));
-  return printer.print("registry.ts", header, {
-    statements: [
-      {
-        kind: StructureKind.ImportDeclaration,
-        moduleSpecifier: options.runtime,
-        isTypeOnly: true,
-        namedImports: ["TaskRegistry"],
-      },
-      {
-        kind: StructureKind.ImportDeclaration,
-        moduleSpecifier: "./validators.js",
-        namedImports: model.tasks.map((task) => payloadValidatorName(task.pascal)).sort(),
-      },
-      statementWriter(
-        "Every queue and task of the schema, as the runtime reads them (tasks keyed by wire name).",
-        "export const registry: TaskRegistry = ",
-        registry,
-      ),
-      statementWriter(
-        "The wire name (`type` on the stream) of each task, by its member name in the client.",
-        "export const wireNames = ",
-        concat(wireNames, " as const"),
+  return printFile("registry.ts", header, [
+    [
+      importDeclaration(["TaskRegistry"], options.runtime, true),
+      importDeclaration(
+        model.tasks.map((task) => payloadValidatorName(task.pascal)),
+        "./validators.js",
       ),
     ],
-  });
+    constDeclaration({
+      doc: "Every queue and task of the schema, as the runtime reads them (tasks keyed by wire name).",
+      exported: true,
+      name: "registry",
+      type: "TaskRegistry",
+      value: registry,
+    }),
+    constDeclaration({
+      doc: "The wire name (`type` on the stream) of each task, by its member name in the client.",
+      exported: true,
+      name: "wireNames",
+      value: concat(wireNames, " as const"),
+    }),
+  ]);
 }
 
 function queueLiteral(queue: QueueModel): Doc {

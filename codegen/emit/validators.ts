@@ -1,33 +1,22 @@
-import type { WriterFunction } from "ts-morph";
-
 import type { SchemaModel } from "../model/model.js";
+import { payloadValidatorName, typeValidatorName } from "../model/naming.js";
+import { constDeclaration, importDeclaration, printFile } from "./declarations.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
-import { statementWriter, type Doc } from "./layout.js";
+import type { Doc } from "./layout.js";
 import { commentText } from "./literal.js";
-import { StructureKind, type TypeScriptPrinter } from "./typescript.js";
 import type { HelperName } from "./zod/context.js";
-import { typeValidatorName, zodExpression } from "./zod/transform.js";
-
-/** The validator constant of a task's payload (`SendEmailPayloadSchema`). */
-export function payloadValidatorName(pascal: string): string {
-  return `${pascal}PayloadSchema`;
-}
+import { zodExpression } from "./zod/transform.js";
 
 /**
  * validators.ts: a zod validator per shared type and per payload, equivalent to its JSON Schema.
  * zod comes through the runtime, so an app never declares it and the versions cannot drift; formats
  * and the keywords zod has no exact method for call the runtime's checks, imported with it.
  */
-export async function emitValidators(
-  model: SchemaModel,
-  header: string,
-  options: EmitOptions,
-  printer: TypeScriptPrinter,
-): Promise<GeneratedFile> {
+export function emitValidators(model: SchemaModel, header: string, options: EmitOptions): GeneratedFile {
   const helpers = new Set<HelperName>();
-  const constants: WriterFunction[] = [];
-  const constant = (name: string, doc: string, initializer: Doc): void => {
-    constants.push(statementWriter(commentText(doc), `export const ${name} = `, initializer));
+  const constants: Doc[] = [];
+  const constant = (name: string, doc: string, value: Doc): void => {
+    constants.push(constDeclaration({ doc: commentText(doc), exported: true, name, value }));
   };
   for (const type of model.types) {
     constant(
@@ -43,14 +32,8 @@ export async function emitValidators(
       zodExpression(task.payload, helpers),
     );
   }
-  return printer.print("validators.ts", header, {
-    statements: [
-      {
-        kind: StructureKind.ImportDeclaration,
-        moduleSpecifier: options.runtime,
-        namedImports: [...helpers, "z"].sort(),
-      },
-      ...constants,
-    ],
-  });
+  return printFile("validators.ts", header, [
+    importDeclaration([...helpers, "z"], options.runtime),
+    ...constants,
+  ]);
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { normalise } from "../model/normalise.js";
 import type { SchemaModel } from "../model/model.js";
@@ -13,8 +12,7 @@ import { parseSource } from "./parse.js";
 export function loadSchema(file: string, text: string): SchemaModel {
   const source = parseSource(file, text);
   if (source.syntaxIssues.length > 0) throw new SchemaErrors(source.syntaxIssues);
-  const sha256 = createHash("sha256").update(text).digest("hex");
-  const result = normalise(source.value, basename(file), sha256);
+  const result = normalise(source.value, basename(file));
   if (result.model === undefined) {
     const located: LocatedIssue[] = result.issues.map((issue) => source.locate(issue));
     located.sort((a, b) => a.line - b.line || a.col - b.col);

@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { inexactIntegerIssues } from "./exact-numbers.js";
 import type { DocumentPath, LocatedIssue, SchemaIssue } from "./issue.js";
+import { describeYamlError } from "./yaml-errors.js";
 
 /** A parsed schema file: its plain value and a way to place an issue on a line and column. */
 export interface ParsedSource {
@@ -21,10 +22,13 @@ export function parseSource(file: string, text: string): ParsedSource {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
   const position = (offset: number): { line: number; col: number } => lineCounter.linePos(offset);
-  const syntaxIssues = [...document.errors, ...document.warnings].map((error): LocatedIssue => {
+  const syntaxIssues: LocatedIssue[] = [];
+  for (const error of [...document.errors, ...document.warnings]) {
     const { line, col } = position(error.pos[0]);
-    return { file, line, col, message: error.message.split("\n")[0] ?? error.message };
-  });
+    const problem = describeYamlError(error, text, line, col);
+    // One problem per line: an indentation error makes the yaml library report two or three.
+    if (!syntaxIssues.some((issue) => issue.line === problem.line)) syntaxIssues.push({ file, ...problem });
+  }
   if (syntaxIssues.length === 0) syntaxIssues.push(...inexactIntegerIssues(document, file, position));
   const value: unknown = syntaxIssues.length === 0 ? document.toJS({ maxAliasCount: 100 }) : undefined;
 

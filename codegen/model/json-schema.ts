@@ -4,7 +4,7 @@
  */
 import { hasUniqueItems } from "@jobgen/runtime/contract";
 import type { DocumentPath, SchemaIssue } from "../load/issue.js";
-import { didYouMean } from "./suggest.js";
+import { closest, didYouMean } from "./suggest.js";
 
 export type JsonType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "null";
 export type JsonPrimitive = string | number | boolean | null;
@@ -51,6 +51,22 @@ export const JSON_TYPES: readonly JsonType[] = [
   "array",
   "null",
 ];
+/** Type names of other languages and schema dialects, and the JSON Schema type meant by each. */
+const TYPE_ALIASES: Readonly<Record<string, JsonType>> = {
+  int: "integer",
+  long: "integer",
+  float: "number",
+  double: "number",
+  decimal: "number",
+  str: "string",
+  text: "string",
+  bool: "boolean",
+  dict: "object",
+  map: "object",
+  list: "array",
+  none: "null",
+};
+
 export const STRING_FORMATS = ["email", "uuid", "date-time", "date", "uri"] as const;
 export type StringFormat = (typeof STRING_FORMATS)[number];
 
@@ -194,10 +210,18 @@ function checkType(
   const list = Array.isArray(raw) ? raw : [raw];
   const valid = list.filter((type): type is JsonType => JSON_TYPES.includes(type as JsonType));
   if (list.length === 0 || valid.length !== list.length || new Set(valid).size !== valid.length) {
+    const unknown = list.find((type) => !JSON_TYPES.includes(type as JsonType));
+    const meant =
+      typeof unknown !== "string"
+        ? undefined
+        : Object.hasOwn(TYPE_ALIASES, unknown)
+          ? TYPE_ALIASES[unknown]
+          : closest(unknown, JSON_TYPES);
     issue(
       [...path, "type"],
-      `type must be one of ${JSON_TYPES.join(", ")} (or a list of distinct ones), got ${JSON.stringify(raw)}`,
-      'write type: [string, "null"] for a nullable string',
+      `type must be one of ${JSON_TYPES.join(", ")} (or a list of distinct ones), got ${JSON.stringify(raw)}` +
+        (meant === undefined ? "" : `; did you mean "${meant}"?`),
+      meant === undefined ? 'write type: [string, "null"] for a nullable string' : `write type: ${meant}`,
     );
     return undefined;
   }

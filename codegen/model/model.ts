@@ -49,8 +49,8 @@ export interface TaskModel {
 export interface SchemaModel {
   /** The schema file's name as printed in headers (its base name). */
   readonly sourceName: string;
-  /** sha256 of the schema file's bytes, hex. */
-  readonly sourceSha256: string;
+  /** sha256 of the normalised schema, hex (schema-hash.ts): a comment edit leaves it as it is. */
+  readonly schemaSha256: string;
   /** Sorted by name. */
   readonly queues: readonly QueueModel[];
   /** Sorted by name; a type comes after every type it references. */

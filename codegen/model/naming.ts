@@ -116,3 +116,62 @@ export function toPascalCase(name: string): string {
 function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
+
+/**
+ * The identifiers generated code declares whatever the schema says; a task, queue or shared type
+ * whose identifiers would collide with one of them is refused.
+ */
+export const GENERATED_NAMES: readonly string[] = [
+  "BulkItem",
+  "Enqueue",
+  "Handlers",
+  "HandlersFor",
+  "QueueHandlers",
+  "QueueName",
+  "TaskPayloads",
+  "TypedWorkerOptions",
+];
+
+/** The interface of the payload of every task, by wire name (payloads.ts). */
+export const PAYLOAD_MAP_TYPE = "TaskPayloads";
+
+/** A task's payload type (`SendEmail` → `SendEmailPayload`). */
+export function payloadTypeName(taskPascal: string): string {
+  return `${taskPascal}Payload`;
+}
+
+/** A task's payload validator constant (`SendEmail` → `SendEmailPayloadSchema`). */
+export function payloadValidatorName(taskPascal: string): string {
+  return `${payloadTypeName(taskPascal)}Schema`;
+}
+
+/** A task's handler interface (`SendEmail` → `SendEmailHandler`). */
+export function handlerTypeName(taskPascal: string): string {
+  return `${taskPascal}Handler`;
+}
+
+/** A queue's handler map interface (`Default` → `DefaultQueueHandlers`). */
+export function queueHandlersName(queuePascal: string): string {
+  return `${queuePascal}QueueHandlers`;
+}
+
+/** A shared type's validator constant (`Address` → `AddressSchema`). */
+export function typeValidatorName(typeName: string): string {
+  return `${typeName}Schema`;
+}
+
+/** Every identifier a task adds to generated code: its client member and its three type-level names. */
+export function taskIdentifiers(wireName: string): readonly string[] {
+  const pascal = toPascalCase(wireName);
+  return [
+    toCamelCase(wireName),
+    payloadTypeName(pascal),
+    payloadValidatorName(pascal),
+    handlerTypeName(pascal),
+  ];
+}
+
+/** Every identifier a shared type adds to generated code: the type and its validator. */
+export function typeIdentifiers(typeName: string): readonly string[] {
+  return [typeName, typeValidatorName(typeName)];
+}

@@ -14,13 +14,18 @@ import { checkJsonSchema, isPlainObject, sensitivePaths, type JsonSchema } from 
 import { DEFAULT_DLQ_SUFFIX, DEFAULT_GROUP, DEFAULT_QUEUE_NAME } from "./limits.js";
 import type { BackoffModel, QueueModel, SchemaModel, SharedTypeModel, TaskModel } from "./model.js";
 import {
+  GENERATED_NAMES,
   NAME_PATTERN,
   RESERVED_MEMBERS,
   RESERVED_TYPE_NAMES,
   TYPE_NAME_PATTERN,
+  queueHandlersName,
+  taskIdentifiers,
   toCamelCase,
   toPascalCase,
+  typeIdentifiers,
 } from "./naming.js";
+import { schemaHash } from "./schema-hash.js";
 import { parseSize } from "./sizes.js";
 import { didYouMean } from "./suggest.js";
 
@@ -42,24 +47,12 @@ const TASK_KEYS = [
 ];
 const BACKOFF_KEYS = ["strategy", "base", "max", "jitter"];
 
-/** Identifiers the generated files declare themselves; shared types and tasks must not take them. */
-const GENERATED_NAMES = [
-  "BulkItem",
-  "Enqueue",
-  "Handlers",
-  "HandlersFor",
-  "QueueHandlers",
-  "QueueName",
-  "TaskPayloads",
-  "TypedWorkerOptions",
-];
-
 export type NormaliseResult =
   | { readonly model: SchemaModel; readonly issues: readonly [] }
   | { readonly model?: undefined; readonly issues: readonly SchemaIssue[] };
 
 /** Checks the whole document and returns the model, or every issue found. */
-export function normalise(document: unknown, sourceName: string, sourceSha256: string): NormaliseResult {
+export function normalise(document: unknown, sourceName: string): NormaliseResult {
   const issues: SchemaIssue[] = [];
   const report = (path: DocumentPath, message: string, hint?: string, atKey = false): void => {
     issues.push({ path, message, ...(hint === undefined ? {} : { hint }), ...(atKey ? { atKey } : {}) });
@@ -127,7 +120,7 @@ export function normalise(document: unknown, sourceName: string, sourceSha256: s
       );
       continue;
     }
-    claim([name, `${name}Schema`], `type "${name}"`, path);
+    claim(typeIdentifiers(name), `type "${name}"`, path);
     const refs: { name: string; path: DocumentPath }[] = [];
     checkJsonSchema(typeSchemas[name], path, { typeNames, issues, refs });
     types.push({ name, schema: typeSchemas[name] as JsonSchema, refs });
@@ -163,11 +156,7 @@ export function normalise(document: unknown, sourceName: string, sourceSha256: s
       continue;
     }
     const owner = `task "${wireName}"`;
-    claim(
-      [camel, ...["Payload", "PayloadSchema", "Handler"].map((suffix) => `${pascal}${suffix}`)],
-      owner,
-      path,
-    );
+    claim(taskIdentifiers(wireName), owner, path);
 
     const task = taskSection[wireName];
     if (!isPlainObject(task)) {
@@ -211,10 +200,11 @@ export function normalise(document: unknown, sourceName: string, sourceSha256: s
     });
   }
   for (const queue of queues)
-    claim([`${queue.pascal}QueueHandlers`], `queue "${queue.name}"`, ["queues", queue.name]);
+    claim([queueHandlersName(queue.pascal)], `queue "${queue.name}"`, ["queues", queue.name]);
 
   if (issues.length > 0) return { issues };
-  return { model: { sourceName, sourceSha256, queues, types: orderedTypes, tasks }, issues: [] };
+  const normalised = { queues, types: orderedTypes, tasks };
+  return { model: { sourceName, schemaSha256: schemaHash(normalised), ...normalised }, issues: [] };
 }
 
 type Report = (path: DocumentPath, message: string, hint?: string, atKey?: boolean) => void;

@@ -9,7 +9,6 @@ import type { Admin, TaskRegistry } from "@jobgen/runtime";
 import { defaultRedisUrl } from "@jobgen/runtime/contract";
 import { JobgenError, RedisError } from "@jobgen/runtime/contract";
 import { EXIT_FAILED, EXIT_REDIS, EXIT_USAGE } from "../exit-codes.js";
-import { loadSchema } from "../load/load.js";
 import { CliError } from "../commands/cli-error.js";
 import { DEFAULT_SCHEMA_FILE, readSchemaFile } from "../commands/files.js";
 
@@ -39,6 +38,7 @@ export function withOperationsOptions(command: Command): Command {
 
 /** The registry of the schema file; schema errors are reported by the CLI with their positions. */
 export async function registryOf(flags: OperationsFlags): Promise<TaskRegistry> {
+  const { loadSchema } = await import("../load/load.js");
   const model = loadSchema(flags.schema, await readSchemaFile(flags.schema));
   // The registry's validators load zod through the runtime: imported only when a command runs.
   const { registryFromModel } = await import("./schema-registry.js");

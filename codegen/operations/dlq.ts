@@ -1,8 +1,8 @@
 import { createInterface } from "node:readline/promises";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import type { Admin, DeadLetterFilter, RefusedReplay, ReplayProgress } from "@jobgen/runtime";
-import { DEFAULT_DLQ_PAGE_SIZE, formatIssues } from "@jobgen/runtime/contract";
-import { EXIT_FAILED, EXIT_USAGE } from "../exit-codes.js";
+import { DEAD_LETTER_REASONS, DEFAULT_DLQ_PAGE_SIZE, formatIssues } from "@jobgen/runtime/contract";
+import { EXIT_CODES_HELP, EXIT_FAILED, EXIT_USAGE } from "../exit-codes.js";
 import { CliError } from "../commands/cli-error.js";
 import {
   printJson,
@@ -37,7 +37,7 @@ function filterOf(flags: FilterFlags): DeadLetterFilter {
 function withFilters(command: Command): Command {
   return withOperationsOptions(command)
     .option("--type <task>", "only entries of this task type (wire name)")
-    .option("--reason <reason>", "only entries with this reason (validation, max_retries, permanent, ...)")
+    .addOption(new Option("--reason <reason>", "only entries with this reason").choices(DEAD_LETTER_REASONS))
     .option("--queue <queue>", "only this queue's dead-letter stream");
 }
 
@@ -172,8 +172,27 @@ export function registerDlq(program: Command): void {
       else console.log(`purged ${purged} dead-lettered task${purged === 1 ? "" : "s"}`);
     });
 
-  dlq.commands.forEach((command) => command.exitOverride());
+  for (const command of dlq.commands) {
+    command.addHelpText("after", `\n${SUBCOMMAND_EXAMPLES[command.name()] ?? ""}\n\n${EXIT_CODES_HELP}`);
+    command.exitOverride();
+  }
 }
+
+/** The example each `dlq` subcommand's --help ends with, before the exit codes. */
+const SUBCOMMAND_EXAMPLES: Readonly<Record<string, string>> = {
+  list: [
+    "Examples:",
+    "  $ jobgen dlq list --reason validation --queue default",
+    "  $ jobgen dlq list --type send_email --json | jq '.entries[].ref'",
+  ].join("\n"),
+  show: "Example:\n  $ jobgen dlq show default/1700000000000-0",
+  replay: [
+    "Examples (replay re-validates against the current schema; refused entries stay, exit 1):",
+    "  $ jobgen dlq replay --reason validation --type send_email",
+    "  $ jobgen dlq replay default/1700000000000-0",
+  ].join("\n"),
+  purge: "Example:\n  $ jobgen dlq purge --reason unknown_type --yes",
+};
 
 function parseCount(text: string): number {
   const n = Number(text);

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { defaultLogger } from "../observe/default-logger.js";
 import {
   BULK_PIPELINE_CHUNK,
+  DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_IDEMPOTENCY_TTL_MS,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
@@ -34,6 +35,7 @@ import type {
   TaskRegistry,
   TlsOptions,
 } from "../types.js";
+import { NotConnectedError } from "../redis/connection.js";
 import { describeTarget } from "../redis/target.js";
 import { loadOpenTelemetry, traceEnqueue } from "../observe/otel.js";
 import { encodeTaskArgs } from "../wire/codec.js";
@@ -55,6 +57,12 @@ export interface ProducerOptions {
   readonly logger?: Logger | undefined;
   /** How long an idempotency key remembers its task (ms or text such as `"24h"`). @defaultValue `"24h"` */
   readonly idempotencyTtl?: Duration | undefined;
+  /**
+   * How long an enqueue waits for the connection to Redis when it is not up (not yet, or lost)
+   * before it fails with a `RedisError` naming the URL; nothing is written then.
+   * @defaultValue 3 seconds
+   */
+  readonly connectTimeout?: Duration | undefined;
 }
 
 /** Writes tasks to their queues; validates each payload before anything is written. */
@@ -108,7 +116,10 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   const logger = (options.logger ?? defaultLogger()).child({ component: "producer" });
   const target = options.redis ?? defaultRedisUrl();
   const where = describeTarget(target);
-  const enqueuer = createRedisEnqueuer(target, options.tls, idempotencyTtlMs, logger);
+  const connectTimeoutMs =
+    positiveDuration(options.connectTimeout, "connectTimeout", "createProducer option") ??
+    DEFAULT_CONNECT_TIMEOUT_MS;
+  const enqueuer = createRedisEnqueuer(target, options.tls, idempotencyTtlMs, connectTimeoutMs, logger);
   // @opentelemetry/api (when installed) is imported now, not on the first enqueue: ~20 ms once.
   void loadOpenTelemetry();
   let closed = false;
@@ -166,8 +177,13 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       return await enqueuer.write(prepared);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      throw new RedisError(`enqueue on ${where} failed: ${message}`, { cause: err });
+      throw new RedisError(`enqueue${onTarget(err)} failed: ${message}`, { cause: err });
     }
+  }
+
+  /** ` on <url>` for the message of a failed write, unless the error names the URL itself. */
+  function onTarget(err: unknown): string {
+    return err instanceof NotConnectedError ? "" : ` on ${where}`;
   }
 
   function toTask(p: Prepared, outcome: EnqueueOutcome): EnqueuedTask | "full" {
@@ -190,9 +206,12 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       case "full":
         return "full";
       case "error":
-        throw new RedisError(`enqueue of task "${p.type}" on ${where} failed: ${outcome.error.message}`, {
-          cause: outcome.error,
-        });
+        throw new RedisError(
+          `enqueue of task "${p.type}"${onTarget(outcome.error)} failed: ${outcome.error.message}`,
+          {
+            cause: outcome.error,
+          },
+        );
     }
   }
 

@@ -145,11 +145,22 @@ export function createRedisClient(
   const client: RedisClient = target.cluster
     ? createClusterClient(target.urls, settings)
     : new Redis(url, { lazyConnect: true, ...settings });
+  const where = target.urls.map(redactUrl).join(",");
+  // One line per outage (ioredis reports every failed reconnect) and one when it is over.
   client.on("error", (err: Error) => {
+    const outageStarts = !connectionErrors.has(client);
     connectionErrors.set(client, err);
-    logger.warn({ err, role, redis: target.urls.map(redactUrl).join(",") }, "redis connection error");
+    if (outageStarts) {
+      logger.warn(
+        { role, redis: where, reason: connectionProblem(err) },
+        `${cannotConnectText(where, err)}; retrying until it answers`,
+      );
+    }
   });
-  client.on("ready", () => connectionErrors.delete(client));
+  client.on("ready", () => {
+    if (connectionErrors.delete(client))
+      logger.info({ role, redis: where }, `connected to Redis at ${where} again`);
+  });
   if (role !== "blocking") {
     client.defineCommand("jobgenEnqueue", { numberOfKeys: 3, lua: ENQUEUE });
     client.defineCommand("jobgenEnqueueMany", { numberOfKeys: 2, lua: ENQUEUE_MANY });
@@ -161,6 +172,68 @@ export function createRedisClient(
     client.defineCommand("jobgenExtendLease", { numberOfKeys: 1, lua: EXTEND_LEASE });
   }
   return client;
+}
+
+/** {@link whenConnected} gave up: its message names the URL, the reason and the fix. */
+export class NotConnectedError extends Error {
+  override name = "NotConnectedError";
+}
+
+/**
+ * Resolves once `client` is connected; rejects after `timeoutMs` with a {@link NotConnectedError}.
+ * A lazy client starts connecting here. Callers send nothing before it resolves, so a failed wait
+ * wrote nothing. `where` names the target (URLs, passwords redacted).
+ */
+export function whenConnected(client: RedisClient, where: string, timeoutMs: number): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  if (client.status === "wait") client.connect().catch(() => undefined); // reported by "error"
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const reason = connectionErrors.get(client);
+      reject(
+        reason === undefined
+          ? new NotConnectedError(
+              `no connection to Redis at ${where} within ${timeoutMs / 1000}s; is it running and reachable?`,
+            )
+          : notConnected(where, reason, timeoutMs),
+      );
+    }, timeoutMs);
+    readyOf(client).then(() => {
+      clearTimeout(timer);
+      resolve();
+    }, reject);
+  });
+}
+
+/** The error for a connection to `where` that failed with `reason` (after `waitedMs`, when given). */
+export function notConnected(where: string, reason: Error, waitedMs?: number): NotConnectedError {
+  const waited = waitedMs === undefined ? "" : ` (waited ${waitedMs / 1000}s)`;
+  return new NotConnectedError(`${cannotConnectText(where, reason)}${waited}`, { cause: reason });
+}
+
+/** One promise per client for its next "ready", however many writes wait for it. */
+const readiness = new WeakMap<RedisClient, Promise<void>>();
+
+function readyOf(client: RedisClient): Promise<void> {
+  let ready = readiness.get(client);
+  if (ready === undefined) {
+    ready = new Promise<void>((resolve) => {
+      client.once("ready", () => {
+        readiness.delete(client);
+        resolve();
+      });
+    });
+    readiness.set(client, ready);
+  }
+  return ready;
+}
+
+/** "cannot connect to Redis at URL: reason; the fix", one line. */
+function cannotConnectText(where: string, err: Error): string {
+  return (
+    `cannot connect to Redis at ${where}: ${connectionProblem(err)}; ` +
+    "start Redis there, or point REDIS_URL (or the `redis` option) at the Redis to use"
+  );
 }
 
 /**

@@ -15,11 +15,14 @@ import {
   closeClient,
   createRedisClient,
   explainFailure,
+  notConnected,
+  NotConnectedError,
   replaceOnTimeout,
+  whenConnected,
   type RedisClient,
 } from "./connection.js";
 import type { QueueKeys } from "./keys.js";
-import { parseTarget, resolveTarget } from "./target.js";
+import { describeTarget, parseTarget, resolveTarget } from "./target.js";
 import type { RedisTarget, TlsOptions } from "../types.js";
 import { argsToFields } from "../wire/codec.js";
 
@@ -67,16 +70,29 @@ export function createRedisEnqueuer(
   target: RedisTarget,
   tls: TlsOptions | undefined,
   idempotencyTtlMs: number,
+  connectTimeoutMs: number,
   logger: Logger,
 ): RedisEnqueuer {
   parseTarget(target, tls); // a malformed option fails when the producer is made
+  const where = describeTarget(target);
   const pending = new Set<PendingWrite>();
   let client: RedisClient | undefined;
   let connecting: Promise<RedisClient> | undefined;
 
-  /** The client, made on first use; a failed probe of the target is tried again next time. */
-  function connected(): Promise<RedisClient> {
-    connecting ??= resolveTarget(target, tls).then(
+  /**
+   * The client, made on first use, once its connection is up: a write is sent only then, and
+   * fails with a {@link NotConnectedError} after `connectTimeoutMs` without one (nothing written).
+   * A failed probe of the target is tried again next time.
+   */
+  async function connected(): Promise<RedisClient> {
+    const made = client ?? (await createClient());
+    if (made.status !== "ready") await whenConnected(made, where, connectTimeoutMs);
+    return made;
+  }
+
+  /** Probes the target (at most `connectTimeoutMs`) and creates its client, once. */
+  function createClient(): Promise<RedisClient> {
+    connecting ??= resolveTarget(target, tls, connectTimeoutMs).then(
       (resolved) => {
         const made = createRedisClient(resolved, "producer", "producer", logger, { tls });
         // ioredis would send an unanswered command again after reconnecting, and an enqueue that
@@ -99,7 +115,8 @@ export function createRedisEnqueuer(
       },
       (err: unknown) => {
         connecting = undefined;
-        throw err;
+        // The probe's message is already the connection problem in words (without a code to add).
+        throw notConnected(where, new Error(asError(err).message));
       },
     );
     return connecting;
@@ -145,13 +162,13 @@ export function createRedisEnqueuer(
   async function writeOne(r: EnqueueRequest): Promise<EnqueueOutcome> {
     let c = client;
     try {
-      c ??= await connected();
+      c = client?.status === "ready" ? client : await connected();
       if (isPlainAppend(r)) {
         return streamOutcome(await unlessCutOff(c, c.xadd(r.keys.stream, "*", ...r.fields)));
       }
       return outcomeOf(await unlessCutOff(c, c.jobgenEnqueue(...enqueueArgs(r))));
     } catch (err) {
-      if (c === undefined) return { kind: "error", error: asError(err) };
+      if (c === undefined || err instanceof NotConnectedError) return { kind: "error", error: asError(err) };
       replaceOnTimeout(c, err, logger);
       return { kind: "error", error: explainFailure(c, err) };
     }

@@ -19,9 +19,10 @@ import {
   z,
 } from "@jobgen/runtime/contract";
 import type { JsonSchema } from "../../model/json-schema.js";
+import { typeValidatorName } from "../../model/naming.js";
 import { flat, type Doc } from "../layout.js";
 import type { HelperName } from "./context.js";
-import { typeValidatorName, zodExpression } from "./transform.js";
+import { zodExpression } from "./transform.js";
 
 /** The runtime's checks by the names generated validators call them. */
 const CHECKS: Readonly<Record<HelperName, unknown>> = {

@@ -1,4 +1,5 @@
 import { REF_PATTERN, type JsonSchema, type JsonType } from "../../model/json-schema.js";
+import { typeValidatorName } from "../../model/naming.js";
 import { concat, type Doc } from "../layout.js";
 import { arraySchema } from "./array.js";
 import { allOfSchema, anyOfSchema, intersect, oneOfSchema, union } from "./combinators.js";
@@ -7,11 +8,6 @@ import { numberSchema } from "./number.js";
 import { objectSchema } from "./object.js";
 import { stringSchema } from "./string.js";
 import { valuesSchema } from "./values.js";
-
-/** The name of the validator constant of a shared type (`Address` → `AddressSchema`). */
-export function typeValidatorName(typeName: string): string {
-  return `${typeName}Schema`;
-}
 
 /**
  * Builds the zod expression equivalent to a checked JSON Schema. Every part the schema

@@ -209,7 +209,7 @@ describe("schema errors: message, hint and position", () => {
     const issues = issuesOf("version: 1\ntasks:\n  a: { payload: {}\n  b: 1\n");
     expect(issues.length).toBeGreaterThan(0);
     expect(issues[0]?.line).toBeGreaterThanOrEqual(3);
-    expect(issuesOf("version: 1\nversion: 1\n")[0]?.message).toMatch(/unique/i);
+    expect(issuesOf("version: 1\nversion: 1\n")[0]?.message).toMatch(/duplicate key "version"/);
   });
 
   it("JSON schema files are accepted and located too", () => {
