@@ -7,6 +7,7 @@ const source = (path: string): string => fileURLToPath(new URL(path, import.meta
 export const workspaceAlias = [
   { find: /^@jobgen\/runtime$/, replacement: source("./runtime/index.ts") },
   { find: /^@jobgen\/runtime\/contract$/, replacement: source("./runtime/contract.ts") },
+  { find: /^@jobgen\/runtime\/zod$/, replacement: source("./runtime/zod.ts") },
   { find: /^@jobgen\/runtime\/testing$/, replacement: source("./runtime/testing.ts") },
   { find: /^@jobgen\/runtime\/prometheus$/, replacement: source("./runtime/observe/prometheus.ts") },
 ];

@@ -1,11 +1,10 @@
 /**
  * What the generator (the `jobgen` CLI) and the runtime agree on, as plain values: library
  * defaults and limits, the backoff strategies and jitters, the duration syntax, the dead-letter
- * reasons, the error codes and the zod-issue mapper, and zod with the format and keyword checks
- * validators call (the CLI evaluates the generator's validators with them). It loads no Redis
- * client, so the CLI starts fast (`@jobgen/runtime/contract`).
+ * reasons, the error codes and the zod-issue mapper, and the format and keyword checks validators
+ * call (the CLI evaluates the generator's validators with them and `@jobgen/runtime/zod`). It
+ * loads neither zod nor a Redis client, so the CLI starts fast (`@jobgen/runtime/contract`).
  */
-export { z } from "zod";
 export { BACKOFF_JITTERS, BACKOFF_STRATEGIES } from "./backoff.js";
 export type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 export * from "./defaults.js";

@@ -4,7 +4,7 @@
  * generator's own zod expression, evaluated with zod and the runtime's checks in scope. So jobgen
  * cannot judge a payload otherwise than the generated code does. Schema text never becomes code
  * in that expression: names are checked identifiers and every value is a literal, as in the file.
- * Everything comes from `@jobgen/runtime/contract`, which loads no Redis client.
+ * Everything comes from `@jobgen/runtime/contract` and `@jobgen/runtime/zod`, which load no Redis client.
  */
 import {
   codePointLength,
@@ -16,8 +16,8 @@ import {
   isUri,
   isUuid,
   jsonEquals,
-  z,
 } from "@jobgen/runtime/contract";
+import { z } from "@jobgen/runtime/zod";
 import type { JsonSchema } from "../../model/json-schema.js";
 import { typeValidatorName } from "../../model/naming.js";
 import { flat, type Doc } from "../layout.js";
