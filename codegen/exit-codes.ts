@@ -12,7 +12,8 @@ export const EXIT_REDIS = 4;
 export const EXIT_CODES_HELP = [
   "Exit codes:",
   `  ${EXIT_OK}  success`,
-  `  ${EXIT_FAILED}  the schema has errors, (check) the generated files are stale, (enqueue) an invalid`,
+  `  ${EXIT_FAILED}  the schema has errors, (check) the generated files are stale, (diff) a change breaks`,
+  `     compatibility, (enqueue) an invalid`,
   `     payload, (dlq) entries refused by replay or no such entry`,
   `  ${EXIT_USAGE}  bad arguments, unreadable file, or init refusing to overwrite`,
   `  ${EXIT_INTERNAL}  internal error in jobgen (please report it)`,

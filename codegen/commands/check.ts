@@ -1,8 +1,9 @@
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_RUNTIME_SPECIFIER } from "../emit/file.js";
 import { failed } from "./cli-error.js";
+import { compatibilityGate, modeOption, type DiffFlags } from "./diff.js";
 import { DEFAULT_OUT_DIR, DEFAULT_SCHEMA_FILE, readSchemaFile } from "./files.js";
 import type { GenerateFlags } from "./generate.js";
 
@@ -23,11 +24,21 @@ export function registerCheck(program: Command): void {
       "module specifier generated code imports the runtime from",
       DEFAULT_RUNTIME_SPECIFIER,
     )
+    .option(
+      "--against <git-ref>",
+      "also fail when the schema breaks compatibility with its version in <git-ref> (jobgen diff)",
+    )
+    .addOption(modeOption())
     .addHelpText(
       "after",
-      "\nExample (CI):\n  $ jobgen check jobs.yaml --out src/jobs || echo 'run jobgen generate and commit'",
+      "\nExamples (CI):\n  $ jobgen check jobs.yaml --out src/jobs || echo 'run jobgen generate and commit'\n" +
+        "  $ jobgen check jobs.yaml --against origin/main --mode full",
     )
-    .action(async (schema: string, flags: GenerateFlags) => {
+    .action(async (schema: string, flags: GenerateFlags & DiffFlags & { against?: string }) => {
+      if (flags.against !== undefined) {
+        const path = relative(process.cwd(), resolve(schema)).split("\\").join("/");
+        await compatibilityGate(`${flags.against}:./${path}`, schema, { mode: flags.mode, json: false });
+      }
       const { generate } = await import("../generate.js");
       const files = await generate(schema, await readSchemaFile(schema), { runtime: flags.runtime });
       const expected = new Set(files.map((file) => file.path));

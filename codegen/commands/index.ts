@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerCheck } from "./check.js";
 import { registerDlq } from "../operations/dlq.js";
 import { registerEnqueue } from "../operations/enqueue.js";
+import { registerDiff } from "./diff.js";
 import { registerGenerate } from "./generate.js";
 import { registerInit } from "./init.js";
 import { registerStats } from "../operations/stats.js";
@@ -15,6 +16,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerGenerate,
   registerCheck,
   registerValidate,
+  registerDiff,
   registerInit,
   registerStats,
   registerDlq,
