@@ -10,7 +10,7 @@ import type {
   ChargePaymentPayload,
   GenerateReportPayload,
   ProcessOrderPayload,
-  ResizeImagePayload,
+  ResizeImageInput,
   SendEmailPayload,
   SyncInventoryPayload,
   WebhookDeliverPayload,
@@ -34,7 +34,7 @@ export type BulkItem =
       readonly payload: ProcessOrderPayload;
       readonly options?: EnqueueOptions;
     }
-  | { readonly task: "resizeImage"; readonly payload: ResizeImagePayload; readonly options?: EnqueueOptions }
+  | { readonly task: "resizeImage"; readonly payload: ResizeImageInput; readonly options?: EnqueueOptions }
   | { readonly task: "sendEmail"; readonly payload: SendEmailPayload; readonly options?: EnqueueOptions }
   | {
       readonly task: "syncInventory";
@@ -72,7 +72,7 @@ export interface Enqueue {
    *
    * Produce thumbnails of an uploaded image
    */
-  resizeImage(payload: ResizeImagePayload, options?: EnqueueOptions): Promise<EnqueuedTask>;
+  resizeImage(payload: ResizeImageInput, options?: EnqueueOptions): Promise<EnqueuedTask>;
   /**
    * Validates and enqueues `send_email` (queue `default`).
    *

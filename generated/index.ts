@@ -25,9 +25,11 @@ export type {
   GenerateReportPayload,
   Money,
   ProcessOrderPayload,
+  ResizeImageInput,
   ResizeImagePayload,
   SendEmailPayload,
   SyncInventoryPayload,
+  TaskInputs,
   TaskPayloads,
   WebhookDeliverPayload,
 } from "./payloads.js";

@@ -62,7 +62,7 @@ export interface ProcessOrderPayload {
 
 /** Produce thumbnails of an uploaded image */
 export interface ResizeImagePayload {
-  format?: "jpeg" | "png" | "webp";
+  format: "jpeg" | "png" | "webp";
   quality?: number;
   sizes: { height: number; width: number; [key: string]: unknown }[];
   sourceUrl: string;
@@ -98,4 +98,24 @@ export interface WebhookDeliverPayload {
     [key: string]: unknown;
   };
   secret?: string;
+}
+
+/** What a producer passes for every task, by wire name: properties with a default may be left out. */
+export interface TaskInputs {
+  charge_payment: ChargePaymentPayload;
+  generate_report: GenerateReportPayload;
+  process_order: ProcessOrderPayload;
+  resize_image: ResizeImageInput;
+  send_email: SendEmailPayload;
+  sync_inventory: SyncInventoryPayload;
+  "webhook.deliver": WebhookDeliverPayload;
+}
+
+/** Produce thumbnails of an uploaded image */
+export interface ResizeImageInput {
+  format?: "jpeg" | "png" | "webp";
+  quality?: number;
+  sizes: { height: number; width: number; [key: string]: unknown }[];
+  sourceUrl: string;
+  [key: string]: unknown;
 }

@@ -69,6 +69,7 @@ export const registry: TaskRegistry = {
       maxDepth: 32,
       sensitivePaths: [],
       validator: ResizeImagePayloadSchema,
+      fillsDefaults: true,
     },
     "send_email": {
       name: "send_email",

@@ -84,7 +84,7 @@ export const ProcessOrderPayloadSchema = z.looseObject({
 
 /** Validates the payload of `resize_image`. */
 export const ResizeImagePayloadSchema = z.looseObject({
-  "format": z.enum(["jpeg", "png", "webp"]).optional(),
+  "format": z.enum(["jpeg", "png", "webp"]).default("webp"),
   "quality": z.number().gt(0).lte(1).optional(),
   "sizes": z.array(z.looseObject({
     "height": z.number().refine(Number.isInteger, { error: "Expected an integer" }).gte(16).lte(4096),

@@ -53,8 +53,13 @@ export interface TaskDefinition<Payload = unknown> {
   readonly maxDepth?: number | undefined;
   /** Paths of payload fields marked `x-sensitive: true`, redacted from logs and the DLQ view. */
   readonly sensitivePaths?: readonly (readonly string[])[] | undefined;
-  /** The zod validator, equivalent to the payload's JSON Schema. */
+  /** The zod validator, equivalent to the payload's JSON Schema; it fills in defaulted properties. */
   readonly validator: ZodType<Payload>;
+  /**
+   * The payload has properties with a default: the producer stores what the validator returns
+   * (defaults filled in) rather than the payload as given. @defaultValue false
+   */
+  readonly fillsDefaults?: boolean | undefined;
 }
 
 /** What a generated client hands the runtime: every queue and every task of the schema. */

@@ -1,5 +1,4 @@
 import { REF_PATTERN, type JsonSchema } from "../model/json-schema.js";
-import type { SchemaModel } from "../model/model.js";
 
 /** Rewrites `#/types/X` references to `#/$defs/X` throughout a schema (schema positions only). */
 export function rewriteRefs(schema: JsonSchema): JsonSchema {
@@ -18,9 +17,4 @@ export function rewriteRefs(schema: JsonSchema): JsonSchema {
     if (branches !== undefined) copy[key] = branches.map(rewriteRefs);
   }
   return copy as JsonSchema;
-}
-
-/** Shared types under `$defs` (references rewritten), by name. */
-export function sharedDefinitions(model: SchemaModel): Record<string, JsonSchema> {
-  return Object.fromEntries(model.types.map((type) => [type.name, rewriteRefs(type.schema)]));
 }

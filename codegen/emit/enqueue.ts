@@ -1,5 +1,7 @@
 import type { SchemaModel, TaskModel } from "../model/model.js";
-import { payloadTypeName } from "../model/naming.js";
+import { hasDefaults } from "../model/defaults.js";
+import type { JsonSchema } from "../model/json-schema.js";
+import { inputTypeName, payloadTypeName } from "../model/naming.js";
 import {
   functionDeclaration,
   importDeclaration,
@@ -13,6 +15,11 @@ import type { EmitOptions, GeneratedFile } from "./file.js";
 import { block, call, concat, objectDoc, typeList, typeMembers } from "./layout.js";
 import { commentText, literal } from "./literal.js";
 
+/** The type a producer passes: `SendEmailInput` when the payload has defaults, else the payload type. */
+export function producerTypeName(task: TaskModel, types: ReadonlyMap<string, JsonSchema>): string {
+  return hasDefaults(task.payload, types) ? inputTypeName(task.pascal) : payloadTypeName(task.pascal);
+}
+
 /** What a task's doc comment says: its wire name, queue and description. */
 export function taskDoc(task: TaskModel, verb: string): string {
   const head = `${verb} \`${task.wireName}\` (queue \`${task.queue}\`).`;
@@ -21,12 +28,14 @@ export function taskDoc(task: TaskModel, verb: string): string {
 
 /** enqueue.ts: `createEnqueue(options)`, one typed member per task, `bulk` and `close`. */
 export function emitEnqueue(model: SchemaModel, header: string, options: EmitOptions): GeneratedFile {
-  const payloadTypes = model.tasks.map((task) => payloadTypeName(task.pascal));
+  const types = new Map(model.types.map((type) => [type.name, type.schema]));
+  const input = (task: TaskModel): string => producerTypeName(task, types);
+  const payloadTypes = [...new Set(model.tasks.map(input))];
   const members = model.tasks.map((task) =>
     member(
       methodSignature(
         task.camel,
-        [`payload: ${payloadTypeName(task.pascal)}`, "options?: EnqueueOptions"],
+        [`payload: ${input(task)}`, "options?: EnqueueOptions"],
         "Promise<EnqueuedTask>",
       ),
       taskDoc(task, "Validates and enqueues"),
@@ -42,7 +51,7 @@ export function emitEnqueue(model: SchemaModel, header: string, options: EmitOpt
   const bulkItems = model.tasks.map((task) =>
     typeMembers([
       `readonly task: ${literal(task.camel)}`,
-      `readonly payload: ${payloadTypeName(task.pascal)}`,
+      `readonly payload: ${input(task)}`,
       "readonly options?: EnqueueOptions",
     ]),
   );

@@ -1,12 +1,16 @@
 import type { SchemaModel } from "../model/model.js";
 import {
   handlerTypeName,
+  INPUT_MAP_TYPE,
+  inputTypeName,
   PAYLOAD_MAP_TYPE,
   payloadTypeName,
   payloadValidatorName,
   queueHandlersName,
+  sharedInputName,
   typeValidatorName,
 } from "../model/naming.js";
+import { hasDefaults } from "../model/defaults.js";
 import { exportFrom, printFile } from "./declarations.js";
 import type { GeneratedFile } from "./file.js";
 
@@ -26,15 +30,7 @@ export function emitIndex(model: SchemaModel, header: string): GeneratedFile {
         "./handlers.js",
         true,
       ),
-      exportFrom(
-        [
-          PAYLOAD_MAP_TYPE,
-          ...model.types.map((type) => type.name),
-          ...model.tasks.map((task) => payloadTypeName(task.pascal)),
-        ],
-        "./payloads.js",
-        true,
-      ),
+      exportFrom(payloadNames(model), "./payloads.js", true),
       exportFrom(["registry", "wireNames"], "./registry.js"),
       exportFrom(
         [
@@ -47,4 +43,25 @@ export function emitIndex(model: SchemaModel, header: string): GeneratedFile {
       exportFrom(["HandlersFor", "QueueName", "TypedWorkerOptions"], "./worker.js", true),
     ],
   ]);
+}
+
+/** The types of payloads.ts: handler payloads, and producer inputs where a payload has defaults. */
+function payloadNames(model: SchemaModel): string[] {
+  const types = new Map(model.types.map((type) => [type.name, type.schema]));
+  const names = [
+    PAYLOAD_MAP_TYPE,
+    ...model.types.map((type) => type.name),
+    ...model.tasks.map((task) => payloadTypeName(task.pascal)),
+  ];
+  if (!model.tasks.some((task) => hasDefaults(task.payload, types))) return names;
+  return [
+    ...names,
+    INPUT_MAP_TYPE,
+    ...model.types
+      .filter((type) => hasDefaults(type.schema, types))
+      .map((type) => sharedInputName(type.name)),
+    ...model.tasks
+      .filter((task) => hasDefaults(task.payload, types))
+      .map((task) => inputTypeName(task.pascal)),
+  ];
 }

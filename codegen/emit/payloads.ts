@@ -1,18 +1,38 @@
 import { REF_PATTERN, type JsonSchema, type JsonType, type JsonValue } from "../model/json-schema.js";
 import type { SchemaModel } from "../model/model.js";
-import { PAYLOAD_MAP_TYPE, payloadTypeName } from "../model/naming.js";
+import { hasDefaults, inputForm, outputForm } from "../model/defaults.js";
+import {
+  INPUT_MAP_TYPE,
+  inputTypeName,
+  PAYLOAD_MAP_TYPE,
+  payloadTypeName,
+  sharedInputName,
+} from "../model/naming.js";
+import { producerTypeName } from "./enqueue.js";
 import { interfaceDeclaration, member, printFile, typeAlias } from "./declarations.js";
 import type { GeneratedFile } from "./file.js";
 import { assignedType, concat, group, isTypeList, typeList, typeMembers, type Doc } from "./layout.js";
 import { commentText, literal } from "./literal.js";
 
+/** The type name a `$ref` to a shared type becomes. */
+type RefNames = (typeName: string) => string;
+
 /**
  * payloads.ts: the TypeScript type of every payload and shared type, and {@link PAYLOAD_MAP_TYPE},
  * the payload of every task by wire name. An object schema becomes an interface, anything else a
  * type alias; descriptions become doc comments. Objects that allow extra keys carry an index
- * signature, as JSON Schema keeps those keys.
+ * signature, as JSON Schema keeps those keys. `XxxPayload` is what a handler receives (a property
+ * with a default is always there); when payloads have defaults, `XxxInput` is what a producer
+ * passes (those properties optional), with {@link INPUT_MAP_TYPE} and `<Type>Input` for shared types.
  */
 export function emitPayloads(model: SchemaModel, header: string): GeneratedFile {
+  const types = new Map(model.types.map((type) => [type.name, type.schema]));
+  const asIs: RefNames = (name) => name;
+  const defaulted = new Set(
+    model.types.filter((type) => hasDefaults(type.schema, types)).map((type) => type.name),
+  );
+  const inputs: RefNames = (name) => (defaulted.has(name) ? sharedInputName(name) : name);
+  const withDefaults = model.tasks.filter((task) => hasDefaults(task.payload, types));
   return printFile("payloads.ts", header, [
     interfaceDeclaration({
       doc: "The payload of every task, by wire name.",
@@ -20,20 +40,52 @@ export function emitPayloads(model: SchemaModel, header: string): GeneratedFile 
       name: PAYLOAD_MAP_TYPE,
       members: model.tasks.map((task) => `${propertyKey(task.wireName)}: ${payloadTypeName(task.pascal)}`),
     }),
-    ...model.types.map((type) => namedType(type.name, type.schema, type.schema.description)),
-    ...model.tasks.map((task) =>
-      namedType(payloadTypeName(task.pascal), task.payload, task.payload.description ?? task.description),
+    ...model.types.map((type) =>
+      namedType(type.name, outputForm(type.schema), type.schema.description, asIs),
     ),
+    ...model.tasks.map((task) =>
+      namedType(
+        payloadTypeName(task.pascal),
+        outputForm(task.payload),
+        task.payload.description ?? task.description,
+        asIs,
+      ),
+    ),
+    ...(withDefaults.length === 0
+      ? []
+      : [
+          interfaceDeclaration({
+            doc: "What a producer passes for every task, by wire name: properties with a default may be left out.",
+            exported: true,
+            name: INPUT_MAP_TYPE,
+            members: model.tasks.map(
+              (task) => `${propertyKey(task.wireName)}: ${producerTypeName(task, types)}`,
+            ),
+          }),
+          ...model.types
+            .filter((type) => defaulted.has(type.name))
+            .map((type) =>
+              namedType(sharedInputName(type.name), inputForm(type.schema), type.schema.description, inputs),
+            ),
+          ...withDefaults.map((task) =>
+            namedType(
+              inputTypeName(task.pascal),
+              inputForm(task.payload),
+              task.payload.description ?? task.description,
+              inputs,
+            ),
+          ),
+        ]),
   ]);
 }
 
 /** `export interface Name { ... }` for a plain object schema, else `export type Name = ...;`. */
-function namedType(name: string, schema: JsonSchema, description: string | undefined): Doc {
+function namedType(name: string, schema: JsonSchema, description: string | undefined, refs: RefNames): Doc {
   const doc = description === undefined ? undefined : commentText(description);
   if (isPlainObjectSchema(schema)) {
-    return interfaceDeclaration({ doc, exported: true, name, members: objectMembers(schema) });
+    return interfaceDeclaration({ doc, exported: true, name, members: objectMembers(schema, refs) });
   }
-  return typeAlias({ doc, exported: true, name, type: typeOf(schema) });
+  return typeAlias({ doc, exported: true, name, type: typeOf(schema, refs) });
 }
 
 function isPlainObjectSchema(schema: JsonSchema): boolean {
@@ -49,32 +101,38 @@ function isPlainObjectSchema(schema: JsonSchema): boolean {
 }
 
 /** The type of a schema: every part it has (type, enum/const, $ref, oneOf, anyOf, allOf) holds. */
-function typeOf(schema: JsonSchema): Doc {
+function typeOf(schema: JsonSchema, refs: RefNames): Doc {
   const parts: Doc[] = [];
   if (schema.enum !== undefined) parts.push(typeList("|", schema.enum.map(valueType)));
   else if (schema.const !== undefined) parts.push(valueType(schema.const));
-  else if (schema.type !== undefined) parts.push(typeOfTypes(schema));
-  if (schema.$ref !== undefined) parts.push(REF_PATTERN.exec(schema.$ref)?.[1] ?? "unknown");
+  else if (schema.type !== undefined) parts.push(typeOfTypes(schema, refs));
+  if (schema.$ref !== undefined) parts.push(refs(REF_PATTERN.exec(schema.$ref)?.[1] ?? "unknown"));
   for (const [keyword, operator] of [
     ["oneOf", "|"],
     ["anyOf", "|"],
     ["allOf", "&"],
   ] as const) {
     const branches = schema[keyword];
-    if (branches !== undefined) parts.push(typeList(operator, branches.map(typeOf)));
+    if (branches !== undefined)
+      parts.push(
+        typeList(
+          operator,
+          branches.map((branch) => typeOf(branch, refs)),
+        ),
+      );
   }
   return parts.length === 0 ? "unknown" : typeList("&", parts);
 }
 
-function typeOfTypes(schema: JsonSchema): Doc {
+function typeOfTypes(schema: JsonSchema, refs: RefNames): Doc {
   const types: readonly JsonType[] = typeof schema.type === "string" ? [schema.type] : (schema.type ?? []);
   return typeList(
     "|",
-    types.map((type) => typeOfType(type, schema)),
+    types.map((type) => typeOfType(type, schema, refs)),
   );
 }
 
-function typeOfType(type: JsonType, schema: JsonSchema): Doc {
+function typeOfType(type: JsonType, schema: JsonSchema, refs: RefNames): Doc {
   switch (type) {
     case "string":
       return "string";
@@ -86,32 +144,32 @@ function typeOfType(type: JsonType, schema: JsonSchema): Doc {
     case "null":
       return "null";
     case "array":
-      return concat(grouped(schema.items === undefined ? "unknown" : typeOf(schema.items)), "[]");
+      return concat(grouped(schema.items === undefined ? "unknown" : typeOf(schema.items, refs)), "[]");
     case "object": {
-      const members = objectMembers(schema);
+      const members = objectMembers(schema, refs);
       return members.length === 0 ? "Record<string, never>" : typeMembers(members);
     }
   }
 }
 
 /** The members of an object schema: its properties (sorted), then an index signature for extra keys. */
-function objectMembers(schema: JsonSchema): Doc[] {
+function objectMembers(schema: JsonSchema, refs: RefNames): Doc[] {
   const required = new Set(schema.required ?? []);
   const properties = Object.entries(schema.properties ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const members = properties.map(([name, property]) =>
     member(
-      concat(propertyKey(name), required.has(name) ? "" : "?", assignedType(typeOf(property), ":")),
+      concat(propertyKey(name), required.has(name) ? "" : "?", assignedType(typeOf(property, refs), ":")),
       property.description === undefined ? undefined : commentText(property.description),
     ),
   );
   const extra = schema.additionalProperties;
   if (extra !== false) {
     // Named properties must fit the index signature too, so it admits their types as well.
-    const extraType = extra === undefined || extra === true ? "unknown" : typeOf(extra);
+    const extraType = extra === undefined || extra === true ? "unknown" : typeOf(extra, refs);
     const admitted =
       extraType === "unknown"
         ? [extraType]
-        : [extraType, ...properties.map(([, property]) => typeOf(property))];
+        : [extraType, ...properties.map(([, property]) => typeOf(property, refs))];
     members.push(concat("[key: string]", assignedType(typeList("|", dedupe(admitted)), ":")));
   }
   return members;

@@ -1,3 +1,4 @@
+import { hasDefaults } from "../model/defaults.js";
 import type { BackoffModel, QueueModel, SchemaModel, TaskModel } from "../model/model.js";
 import { payloadValidatorName } from "../model/naming.js";
 import { constDeclaration, importDeclaration, printFile } from "./declarations.js";
@@ -7,9 +8,18 @@ import { concat, group, objectDoc, type Doc } from "./layout.js";
 
 /** registry.ts: the TaskRegistry the runtime reads, and the wire name of each client member. */
 export function emitRegistry(model: SchemaModel, header: string, options: EmitOptions): GeneratedFile {
+  const types = new Map(model.types.map((type) => [type.name, type.schema]));
   const registry = objectDoc([
     ["queues", objectDoc(model.queues.map((queue) => [literal(queue.name), queueLiteral(queue)]))],
-    ["tasks", objectDoc(model.tasks.map((task) => [literal(task.wireName), taskLiteral(task)]))],
+    [
+      "tasks",
+      objectDoc(
+        model.tasks.map((task) => [
+          literal(task.wireName),
+          taskLiteral(task, hasDefaults(task.payload, types)),
+        ]),
+      ),
+    ],
   ]);
   const wireNames = objectDoc(model.tasks.map((task) => [task.camel, literal(task.wireName)]));
   return printFile("registry.ts", header, [
@@ -46,7 +56,7 @@ function queueLiteral(queue: QueueModel): Doc {
   ]);
 }
 
-function taskLiteral(task: TaskModel): Doc {
+function taskLiteral(task: TaskModel, fillsDefaults: boolean): Doc {
   const entries: [string, Doc][] = [["name", literal(task.wireName)]];
   if (task.description !== undefined) entries.push(["description", literal(task.description)]);
   entries.push(["queue", literal(task.queue)]);
@@ -64,6 +74,7 @@ function taskLiteral(task: TaskModel): Doc {
     ),
   ]);
   entries.push(["validator", payloadValidatorName(task.pascal)]);
+  if (fillsDefaults) entries.push(["fillsDefaults", "true"]);
   return objectDoc(entries);
 }
 

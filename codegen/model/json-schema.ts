@@ -109,8 +109,16 @@ export interface SchemaCheckContext {
   readonly refs: { name: string; path: DocumentPath }[];
 }
 
-/** Checks a JSON Schema against the supported subset; pushes an issue for every problem. */
-export function checkJsonSchema(value: unknown, path: DocumentPath, context: SchemaCheckContext): void {
+/**
+ * Checks a JSON Schema against the supported subset; pushes an issue for every problem.
+ * @param isProperty the schema of a property (under `properties`), the one place `default` applies
+ */
+export function checkJsonSchema(
+  value: unknown,
+  path: DocumentPath,
+  context: SchemaCheckContext,
+  isProperty = false,
+): void {
   const issue = (where: DocumentPath, message: string, hint?: string, atKey = false): void => {
     context.issues.push({
       path: where,
@@ -189,6 +197,14 @@ export function checkJsonSchema(value: unknown, path: DocumentPath, context: Sch
   }
   if ("description" in value && typeof value.description !== "string") {
     issue([...path, "description"], "description must be text");
+  }
+  if ("default" in value && !isProperty) {
+    issue(
+      [...path, "default"],
+      "default only applies to a property: it fills the property in when a payload lacks it",
+      "move it to the property's own schema (under properties), next to its type or $ref",
+      true,
+    );
   }
   if ("examples" in value && !Array.isArray(value.examples)) {
     issue([...path, "examples"], "examples must be a list");
@@ -334,7 +350,7 @@ function checkObject(
           );
           continue;
         }
-        checkJsonSchema(schema, [...path, "properties", name], context);
+        checkJsonSchema(schema, [...path, "properties", name], context, true);
       }
     }
   }

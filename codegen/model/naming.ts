@@ -128,6 +128,7 @@ export const GENERATED_NAMES: readonly string[] = [
   "HandlersFor",
   "QueueHandlers",
   "QueueName",
+  "TaskInputs",
   "TaskPayloads",
   "TypedWorkerOptions",
 ];
@@ -138,6 +139,19 @@ export const PAYLOAD_MAP_TYPE = "TaskPayloads";
 /** A task's payload type (`SendEmail` → `SendEmailPayload`). */
 export function payloadTypeName(taskPascal: string): string {
   return `${taskPascal}Payload`;
+}
+
+/** A task's producer input type, when its payload has defaults (`SendEmail` → `SendEmailInput`). */
+export function inputTypeName(taskPascal: string): string {
+  return `${taskPascal}Input`;
+}
+
+/** The interface of what producers pass for every task, by wire name (when a payload has defaults). */
+export const INPUT_MAP_TYPE = "TaskInputs";
+
+/** A shared type's producer form, when it has defaults (`Address` → `AddressInput`). */
+export function sharedInputName(typeName: string): string {
+  return `${typeName}Input`;
 }
 
 /** A task's payload validator constant (`SendEmail` → `SendEmailPayloadSchema`). */
@@ -160,18 +174,19 @@ export function typeValidatorName(typeName: string): string {
   return `${typeName}Schema`;
 }
 
-/** Every identifier a task adds to generated code: its client member and its three type-level names. */
+/** Every identifier a task adds to generated code: its client member and its type-level names. */
 export function taskIdentifiers(wireName: string): readonly string[] {
   const pascal = toPascalCase(wireName);
   return [
     toCamelCase(wireName),
     payloadTypeName(pascal),
     payloadValidatorName(pascal),
+    inputTypeName(pascal),
     handlerTypeName(pascal),
   ];
 }
 
-/** Every identifier a shared type adds to generated code: the type and its validator. */
+/** Every identifier a shared type adds to generated code: the type, its validator and its producer form. */
 export function typeIdentifiers(typeName: string): readonly string[] {
-  return [typeName, typeValidatorName(typeName)];
+  return [typeName, typeValidatorName(typeName), sharedInputName(typeName)];
 }

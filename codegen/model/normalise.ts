@@ -10,6 +10,7 @@ import {
   parseDurationText,
 } from "@jobgen/runtime/contract";
 import type { DocumentPath, SchemaIssue } from "../load/issue.js";
+import { fillDefaults } from "./defaults.js";
 import { checkJsonSchema, isPlainObject, sensitivePaths, type JsonSchema } from "./json-schema.js";
 import { DEFAULT_DLQ_SUFFIX, DEFAULT_GROUP, DEFAULT_QUEUE_NAME } from "./limits.js";
 import type { BackoffModel, QueueModel, SchemaModel, SharedTypeModel, TaskModel } from "./model.js";
@@ -203,7 +204,19 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
     claim([queueHandlersName(queue.pascal)], `queue "${queue.name}"`, ["queues", queue.name]);
 
   if (issues.length > 0) return { issues };
-  const normalised = { queues, types: orderedTypes, tasks };
+  const withDefaults = <T>(schema: JsonSchema, path: DocumentPath, rebuild: (filled: JsonSchema) => T): T => {
+    const result = fillDefaults(schema, path, typeMap);
+    issues.push(...result.issues);
+    return rebuild(result.schema);
+  };
+  const filledTypes = orderedTypes.map((type) =>
+    withDefaults(type.schema, ["types", type.name], (schema) => ({ ...type, schema })),
+  );
+  const filledTasks = tasks.map((task) =>
+    withDefaults(task.payload, ["tasks", task.wireName, "payload"], (payload) => ({ ...task, payload })),
+  );
+  if (issues.length > 0) return { issues };
+  const normalised = { queues, types: filledTypes, tasks: filledTasks };
   return { model: { sourceName, schemaSha256: schemaHash(normalised), ...normalised }, issues: [] };
 }
 

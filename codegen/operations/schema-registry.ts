@@ -5,10 +5,12 @@
  */
 import type { QueueDefinition, TaskDefinition, TaskRegistry } from "@jobgen/runtime";
 import { zodValidators } from "../emit/zod/evaluate.js";
+import { hasDefaults } from "../model/defaults.js";
 import type { SchemaModel } from "../model/model.js";
 
 export function registryFromModel(model: SchemaModel): TaskRegistry {
-  const validatorOf = zodValidators(new Map(model.types.map((type) => [type.name, type.schema])));
+  const types = new Map(model.types.map((type) => [type.name, type.schema]));
+  const validatorOf = zodValidators(types);
   const queues = model.queues.map((queue): [string, QueueDefinition] => [
     queue.name,
     {
@@ -32,6 +34,7 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
       maxDepth: task.maxDepth,
       sensitivePaths: task.sensitivePaths,
       validator: validatorOf(task.payload),
+      ...(hasDefaults(task.payload, types) ? { fillsDefaults: true } : {}),
     },
   ]);
   // Object.fromEntries defines keys as data, whatever the names are.

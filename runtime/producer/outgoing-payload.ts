@@ -13,8 +13,9 @@ import { unsafeIntegerIssues } from "../wire/exact-integers.js";
  * overflowing the stack in JSON.stringify or zod), JSON size, the task's zod validator, forbidden
  * keys (`__proto__`, `constructor`, `prototype`, which workers refuse; found by the same walk as
  * the depth) and integers outside ±(2^53 − 1) in the JSON text (which workers refuse, as a JSON
- * reader may round them). Returns the
- * payload's JSON text; throws `PayloadTooLargeError` or `ValidationError` (every issue, with paths).
+ * reader may round them). Returns the payload's JSON text, with the defaults of a task that has
+ * them filled in (the stored task is complete); throws `PayloadTooLargeError` or
+ * `ValidationError` (every issue, with paths).
  */
 export function checkOutgoingPayload(type: string, task: TaskDefinition, payload: unknown): string {
   const maxDepth = task.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -32,7 +33,10 @@ export function checkOutgoingPayload(type: string, task: TaskDefinition, payload
   }
   const refused = [...walk.issues, ...unsafeIntegerIssues(json)];
   if (refused.length > 0) throw new ValidationError(type, refused);
-  return json;
+  if (task.fillsDefaults !== true) return json;
+  const filled = toJson(type, result.data);
+  checkSize(type, filled, task.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
+  return filled;
 }
 
 /** Throws `PayloadTooLargeError` when `json` is over `maxBytes` bytes of UTF-8. */

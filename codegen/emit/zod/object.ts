@@ -7,6 +7,8 @@ import type { ZodContext } from "./context.js";
  * `type: object` with properties, required and additionalProperties: `false` → strictObject
  * (extra keys rejected), a schema → catchall (extra keys validated), absent/`true` → looseObject
  * (extra keys kept as they are, as JSON Schema allows them). Keys are emitted as string literals.
+ * A property with a `default` is filled in when absent (`.default`), required or not: its output is
+ * always present.
  */
 export function objectSchema(schema: JsonSchema, context: ZodContext): Doc[] {
   const required = new Set(schema.required ?? []);
@@ -14,7 +16,10 @@ export function objectSchema(schema: JsonSchema, context: ZodContext): Doc[] {
     Object.keys(schema.properties ?? {})
       .sort()
       .map((name) => {
-        const value = context.transform(schema.properties?.[name] ?? {});
+        const property = schema.properties?.[name] ?? {};
+        const value = context.transform(property);
+        if (property.default !== undefined)
+          return [literal(name), concat(value, defaultCall(property.default))] as const;
         return [literal(name), required.has(name) ? value : concat(value, ".optional()")] as const;
       }),
   );
@@ -22,4 +27,18 @@ export function objectSchema(schema: JsonSchema, context: ZodContext): Doc[] {
   if (extra === false) return [call("z.strictObject", [shape])];
   if (extra === undefined || extra === true) return [call("z.looseObject", [shape])];
   return [call("z.object", [shape]), call(".catchall", [context.transform(extra)])];
+}
+
+/**
+ * `.default(value)`. zod hands out a shallow copy of an object or array default; one that nests
+ * objects or arrays is parsed from its JSON text on each use, so no two payloads share a part of it.
+ */
+function defaultCall(value: unknown): string {
+  const nested =
+    typeof value === "object" &&
+    value !== null &&
+    Object.values(value).some((v) => typeof v === "object" && v !== null);
+  return nested
+    ? `.default(() => JSON.parse(${literal(JSON.stringify(value))}))`
+    : `.default(${literal(value)})`;
 }

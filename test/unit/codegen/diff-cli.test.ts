@@ -1,4 +1,4 @@
-// `jobgen diff` and `jobgen check --against` as a user runs them: positioned lines with fixes, JSON,
+// `jobgen diff` and `jobgen check --against` as a user runs them (the compiled CLI): positioned lines with fixes, JSON,
 // git revisions as inputs, and the exit codes 0 (compatible), 1 (breaking) and 2 (usage).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-const BIN = resolve(import.meta.dirname, "../../../bin/jobgen.js");
+const BIN = resolve(import.meta.dirname, "../../../codegen/bin/jobgen.js");
 
 const V1 = `version: 1
 tasks:
