@@ -22,6 +22,18 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576;
 /** Deepest nesting of objects and arrays in a payload when the schema sets no cap. */
 export const DEFAULT_MAX_DEPTH = 32;
 
+/**
+ * How many times a worker hands back an entry of a payload version newer than it reads (for a
+ * newer worker to take) before dead-lettering it as `unknown_version`.
+ */
+export const DEFAULT_MAX_VERSION_DEFERRALS = 10;
+
+/** The delay before such an entry is offered again: 1s, doubled each time, up to 32 times this. */
+export const DEFAULT_VERSION_DEFERRAL_DELAY_MS = 1000;
+
+/** The growth cap of the deferral delay, as a multiple of the first delay. */
+export const VERSION_DEFERRAL_DELAY_CAP = 32;
+
 /** How long an idempotency key remembers its task: 24h. */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 

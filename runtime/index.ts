@@ -3,6 +3,7 @@
 export { z } from "zod";
 export type {
   AnyHandler,
+  AnyUpcasts,
   BackoffPolicy,
   BulkEnqueueItem,
   EnqueueOptions,
@@ -10,6 +11,7 @@ export type {
   Handler,
   HandlerFunction,
   HandlerObject,
+  PayloadVersionDefinition,
   QueueDefinition,
   RedisTarget,
   TaskContext,

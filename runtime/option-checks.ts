@@ -14,6 +14,15 @@ export function positiveInteger(value: number | undefined, name: string, where: 
   return value;
 }
 
+/** A whole number ≥ 0 (0 turns the behaviour off). */
+export function wholeNumber(value: number | undefined, name: string, where: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigError(`${where} \`${name}\` must be a whole number ≥ 0, got ${value}`);
+  }
+  return value;
+}
+
 /** A duration in milliseconds (0 allowed). */
 export function duration(value: Duration | undefined, name: string, where: string): number | undefined {
   if (value === undefined) return undefined;

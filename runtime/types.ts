@@ -60,7 +60,27 @@ export interface TaskDefinition<Payload = unknown> {
    * (defaults filled in) rather than the payload as given. @defaultValue false
    */
   readonly fillsDefaults?: boolean | undefined;
+  /** The payload version producers write (`payload_version` on the wire). @defaultValue 1 */
+  readonly version?: number | undefined;
+  /** Fingerprint of the payload schema, written as `payload_schema` (tells version skew from bad data). */
+  readonly schemaHash?: string | undefined;
+  /** Earlier payload versions workers still read and upcast, by version number. @defaultValue none */
+  readonly previousVersions?: Readonly<Record<number, PayloadVersionDefinition>> | undefined;
 }
+
+/** An earlier payload version of a task, kept so that its queued tasks are still read. */
+export interface PayloadVersionDefinition {
+  /** The zod validator of that version's schema. */
+  readonly validator: ZodType;
+  /** Fingerprint of that version's schema. */
+  readonly schemaHash?: string | undefined;
+}
+
+/**
+ * The upcasts of one task, as the runtime stores them: `fromV1` turns a version-1 payload into
+ * version 2, and so on (the generated `XxxUpcasts` interfaces type each one).
+ */
+export type AnyUpcasts = Readonly<Record<string, (old: never) => unknown>>;
 
 /** What a generated client hands the runtime: every queue and every task of the schema. */
 export interface TaskRegistry {

@@ -7,22 +7,22 @@ import { breaksIn, type Change, type Mode } from "./change.js";
 import { comparePayloads } from "./payload.js";
 import { diffQueues } from "./rules/queues.js";
 import { diffTasks } from "./rules/tasks.js";
+import { diffVersions } from "./rules/versions.js";
 
 /** Every change from `old` to `next`: queues first, then tasks by wire name. */
 export function diffSchemas(old: SchemaModel, next: SchemaModel): Change[] {
-  const scope = (task: TaskModel) => ({
-    task: task.wireName,
-    oldTypes: new Map(old.types.map((type) => [type.name, type.schema])),
-    newTypes: new Map(next.types.map((type) => [type.name, type.schema])),
-    upcastFix: "declare version 2 with an upcast (keep the old payload under previous)",
+  const oldTypes = new Map(old.types.map((type) => [type.name, type.schema]));
+  const newTypes = new Map(next.types.map((type) => [type.name, type.schema]));
+  const scope = (before: TaskModel, after: TaskModel) => ({
+    task: after.wireName,
+    oldTypes,
+    newTypes,
+    upcastFix: `declare version ${Math.max(before.version, after.version) + 1} with an upcast (keep the old payload under previous)`,
   });
   return [
     ...diffQueues(old, next),
     ...diffTasks(old, next, (before, after) =>
-      comparePayloads(scope(after), before.payload, after.payload, {
-        path: ["tasks", after.wireName, "payload"],
-        field: "payload",
-      }),
+      diffVersions(before, after, (from, to, at) => comparePayloads(scope(before, after), from, to, at)),
     ),
   ];
 }

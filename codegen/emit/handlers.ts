@@ -10,10 +10,14 @@ import {
 import { taskDoc } from "./enqueue.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { literal } from "./literal.js";
+import { upcastDeclarations, versionTypeNames } from "./versions.js";
 
 /** handlers.ts: a handler interface per task, the map of each queue, `Handlers` and `QueueHandlers`. */
 export function emitHandlers(model: SchemaModel, header: string, options: EmitOptions): GeneratedFile {
-  const payloadTypes = model.tasks.map((task) => payloadTypeName(task.pascal));
+  const payloadTypes = [
+    ...model.tasks.map((task) => payloadTypeName(task.pascal)),
+    ...versionTypeNames(model),
+  ];
   const handlerInterfaces = model.tasks.map((task) =>
     interfaceDeclaration({
       doc: taskDoc(task, "Handles"),
@@ -65,5 +69,6 @@ export function emitHandlers(model: SchemaModel, header: string, options: EmitOp
         (queue) => `readonly ${literal(queue.name)}: ${queueHandlersName(queue.pascal)}`,
       ),
     }),
+    ...upcastDeclarations(model),
   ]);
 }

@@ -9,7 +9,10 @@ import {
   queueHandlersName,
   sharedInputName,
   typeValidatorName,
+  upcastsTypeName,
+  versionValidatorName,
 } from "../model/naming.js";
+import { versionedTasks, versionTypeNames } from "./versions.js";
 import { hasDefaults } from "../model/defaults.js";
 import { exportFrom, printFile } from "./declarations.js";
 import type { GeneratedFile } from "./file.js";
@@ -26,6 +29,9 @@ export function emitIndex(model: SchemaModel, header: string): GeneratedFile {
           "QueueHandlers",
           ...model.queues.map((queue) => queueHandlersName(queue.pascal)),
           ...model.tasks.map((task) => handlerTypeName(task.pascal)),
+          ...(versionedTasks(model).length === 0
+            ? []
+            : ["QueueUpcasts", ...versionedTasks(model).map((task) => upcastsTypeName(task.pascal))]),
         ],
         "./handlers.js",
         true,
@@ -36,11 +42,23 @@ export function emitIndex(model: SchemaModel, header: string): GeneratedFile {
         [
           ...model.types.map((type) => typeValidatorName(type.name)),
           ...model.tasks.map((task) => payloadValidatorName(task.pascal)),
+          ...model.tasks.flatMap((task) =>
+            task.previous.map((kept) => versionValidatorName(task.pascal, kept.version)),
+          ),
         ],
         "./validators.js",
       ),
       exportFrom(["createWorker"], "./worker.js"),
-      exportFrom(["HandlersFor", "QueueName", "TypedWorkerOptions"], "./worker.js", true),
+      exportFrom(
+        [
+          "HandlersFor",
+          "QueueName",
+          "TypedWorkerOptions",
+          ...(versionedTasks(model).length === 0 ? [] : ["UpcastsFor"]),
+        ],
+        "./worker.js",
+        true,
+      ),
     ],
   ]);
 }
@@ -52,6 +70,7 @@ function payloadNames(model: SchemaModel): string[] {
     PAYLOAD_MAP_TYPE,
     ...model.types.map((type) => type.name),
     ...model.tasks.map((task) => payloadTypeName(task.pascal)),
+    ...versionTypeNames(model),
   ];
   if (!model.tasks.some((task) => hasDefaults(task.payload, types))) return names;
   return [

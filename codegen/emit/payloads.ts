@@ -7,6 +7,7 @@ import {
   PAYLOAD_MAP_TYPE,
   payloadTypeName,
   sharedInputName,
+  versionTypeName,
 } from "../model/naming.js";
 import { producerTypeName } from "./enqueue.js";
 import { interfaceDeclaration, member, printFile, typeAlias } from "./declarations.js";
@@ -43,14 +44,22 @@ export function emitPayloads(model: SchemaModel, header: string): GeneratedFile 
     ...model.types.map((type) =>
       namedType(type.name, outputForm(type.schema), type.schema.description, asIs),
     ),
-    ...model.tasks.map((task) =>
+    ...model.tasks.flatMap((task) => [
       namedType(
         payloadTypeName(task.pascal),
         outputForm(task.payload),
         task.payload.description ?? task.description,
         asIs,
       ),
-    ),
+      ...task.previous.map((kept) =>
+        namedType(
+          versionTypeName(task.pascal, kept.version),
+          outputForm(kept.payload),
+          `A payload of \`${task.wireName}\` at its earlier version ${kept.version}.`,
+          asIs,
+        ),
+      ),
+    ]),
     ...(withDefaults.length === 0
       ? []
       : [

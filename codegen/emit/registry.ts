@@ -1,6 +1,6 @@
 import { hasDefaults } from "../model/defaults.js";
 import type { BackoffModel, QueueModel, SchemaModel, TaskModel } from "../model/model.js";
-import { payloadValidatorName } from "../model/naming.js";
+import { payloadValidatorName, versionValidatorName } from "../model/naming.js";
 import { constDeclaration, importDeclaration, printFile } from "./declarations.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { literal } from "./literal.js";
@@ -26,7 +26,10 @@ export function emitRegistry(model: SchemaModel, header: string, options: EmitOp
     [
       importDeclaration(["TaskRegistry"], options.runtime, true),
       importDeclaration(
-        model.tasks.map((task) => payloadValidatorName(task.pascal)),
+        model.tasks.flatMap((task) => [
+          payloadValidatorName(task.pascal),
+          ...task.previous.map((kept) => versionValidatorName(task.pascal, kept.version)),
+        ]),
         "./validators.js",
       ),
     ],
@@ -75,6 +78,22 @@ function taskLiteral(task: TaskModel, fillsDefaults: boolean): Doc {
   ]);
   entries.push(["validator", payloadValidatorName(task.pascal)]);
   if (fillsDefaults) entries.push(["fillsDefaults", "true"]);
+  if (task.version !== 1) entries.push(["version", literal(task.version)]);
+  entries.push(["schemaHash", literal(task.schemaHash)]);
+  if (task.previous.length > 0) {
+    entries.push([
+      "previousVersions",
+      objectDoc(
+        task.previous.map((kept) => [
+          literal(String(kept.version)),
+          objectDoc([
+            ["validator", versionValidatorName(task.pascal, kept.version)],
+            ["schemaHash", literal(kept.schemaHash)],
+          ]),
+        ]),
+      ),
+    ]);
+  }
   return objectDoc(entries);
 }
 

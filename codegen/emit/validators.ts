@@ -1,5 +1,5 @@
 import type { SchemaModel } from "../model/model.js";
-import { payloadValidatorName, typeValidatorName } from "../model/naming.js";
+import { payloadValidatorName, typeValidatorName, versionValidatorName } from "../model/naming.js";
 import { constDeclaration, importDeclaration, printFile } from "./declarations.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import type { Doc } from "./layout.js";
@@ -28,9 +28,16 @@ export function emitValidators(model: SchemaModel, header: string, options: Emit
   for (const task of model.tasks) {
     constant(
       payloadValidatorName(task.pascal),
-      `Validates the payload of \`${task.wireName}\`.`,
+      `Validates the payload of \`${task.wireName}\`${task.version === 1 ? "" : ` (version ${task.version})`}.`,
       zodExpression(task.payload, helpers),
     );
+    for (const kept of task.previous) {
+      constant(
+        versionValidatorName(task.pascal, kept.version),
+        `Validates a payload of \`${task.wireName}\` at its earlier version ${kept.version}.`,
+        zodExpression(kept.payload, helpers),
+      );
+    }
   }
   return printFile("validators.ts", header, [
     importDeclaration([...helpers, "z"], options.runtime),

@@ -27,6 +27,14 @@ export interface SharedTypeModel {
   readonly schema: JsonSchema;
 }
 
+/** An earlier payload version a task keeps, so that workers still read (and upcast) its tasks. */
+export interface PayloadVersionModel {
+  readonly version: number;
+  readonly payload: JsonSchema;
+  /** {@link TaskModel.schemaHash} of this version's schema. */
+  readonly schemaHash: string;
+}
+
 export interface TaskModel {
   /** The wire name, as written (`send_email`); the stable identifier of the task. */
   readonly wireName: string;
@@ -44,6 +52,12 @@ export interface TaskModel {
   /** Paths of `x-sensitive: true` fields; `*` stands for any array item. */
   readonly sensitivePaths: readonly (readonly string[])[];
   readonly payload: JsonSchema;
+  /** The payload version producers write (`payload_version` on the wire); 1 unless the schema says. */
+  readonly version: number;
+  /** Earlier payload versions still read and upcast, oldest first, contiguous up to `version - 1`. */
+  readonly previous: readonly PayloadVersionModel[];
+  /** Fingerprint of the payload schema (8 hex digits), written on each entry as `payload_schema`. */
+  readonly schemaHash: string;
 }
 
 export interface SchemaModel {

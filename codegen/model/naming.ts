@@ -128,9 +128,11 @@ export const GENERATED_NAMES: readonly string[] = [
   "HandlersFor",
   "QueueHandlers",
   "QueueName",
+  "QueueUpcasts",
   "TaskInputs",
   "TaskPayloads",
   "TypedWorkerOptions",
+  "UpcastsFor",
 ];
 
 /** The interface of the payload of every task, by wire name (payloads.ts). */
@@ -152,6 +154,21 @@ export const INPUT_MAP_TYPE = "TaskInputs";
 /** A shared type's producer form, when it has defaults (`Address` → `AddressInput`). */
 export function sharedInputName(typeName: string): string {
   return `${typeName}Input`;
+}
+
+/** The type of a kept payload version (`SendEmail`, 1 → `SendEmailPayloadV1`). */
+export function versionTypeName(taskPascal: string, version: number): string {
+  return `${payloadTypeName(taskPascal)}V${version}`;
+}
+
+/** The validator of a kept payload version (`SendEmail`, 1 → `SendEmailPayloadV1Schema`). */
+export function versionValidatorName(taskPascal: string, version: number): string {
+  return `${versionTypeName(taskPascal, version)}Schema`;
+}
+
+/** The interface of a task's upcasts (`SendEmail` → `SendEmailUpcasts`). */
+export function upcastsTypeName(taskPascal: string): string {
+  return `${taskPascal}Upcasts`;
 }
 
 /** A task's payload validator constant (`SendEmail` → `SendEmailPayloadSchema`). */
@@ -183,6 +200,7 @@ export function taskIdentifiers(wireName: string): readonly string[] {
     payloadValidatorName(pascal),
     inputTypeName(pascal),
     handlerTypeName(pascal),
+    upcastsTypeName(pascal),
   ];
 }
 

@@ -11,6 +11,7 @@ import {
 } from "@jobgen/runtime/contract";
 import type { DocumentPath, SchemaIssue } from "../load/issue.js";
 import { fillDefaults } from "./defaults.js";
+import { payloadFingerprint } from "./fingerprint.js";
 import { checkJsonSchema, isPlainObject, sensitivePaths, type JsonSchema } from "./json-schema.js";
 import { DEFAULT_DLQ_SUFFIX, DEFAULT_GROUP, DEFAULT_QUEUE_NAME } from "./limits.js";
 import type { BackoffModel, QueueModel, SchemaModel, SharedTypeModel, TaskModel } from "./model.js";
@@ -25,10 +26,13 @@ import {
   toCamelCase,
   toPascalCase,
   typeIdentifiers,
+  versionTypeName,
+  versionValidatorName,
 } from "./naming.js";
 import { schemaHash } from "./schema-hash.js";
 import { parseSize } from "./sizes.js";
 import { didYouMean } from "./suggest.js";
+import { readVersions } from "./versions.js";
 
 /** The schema versions this jobgen reads. */
 export const SUPPORTED_VERSION = 1;
@@ -44,7 +48,9 @@ const TASK_KEYS = [
   "backoff",
   "maxPayloadSize",
   "maxDepth",
+  "version",
   "payload",
+  "previous",
 ];
 const BACKOFF_KEYS = ["strategy", "base", "max", "jitter"];
 
@@ -182,6 +188,13 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
     } else {
       checkJsonSchema(task.payload, [...path, "payload"], { typeNames, issues, refs: [] });
     }
+    const versions = readVersions(task, path, { typeNames, issues });
+    for (const kept of versions.previous) {
+      claim([versionTypeName(pascal, kept.version), versionValidatorName(pascal, kept.version)], owner, [
+        ...path,
+        "previous",
+      ]);
+    }
     const policy = readPolicy(task, path, report);
     const payload = (task.payload ?? {}) as JsonSchema;
     const backoff = { ...defaultPolicy.backoff, ...policy.backoff };
@@ -198,6 +211,9 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       maxDepth: policy.maxDepth ?? defaultPolicy.maxDepth ?? DEFAULT_MAX_DEPTH,
       sensitivePaths: issues.length === 0 ? sensitivePaths(payload, typeMap) : [],
       payload,
+      version: versions.version,
+      previous: versions.previous.map((kept) => ({ ...kept, schemaHash: "" })),
+      schemaHash: "",
     });
   }
   for (const queue of queues)
@@ -212,9 +228,22 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
   const filledTypes = orderedTypes.map((type) =>
     withDefaults(type.schema, ["types", type.name], (schema) => ({ ...type, schema })),
   );
-  const filledTasks = tasks.map((task) =>
-    withDefaults(task.payload, ["tasks", task.wireName, "payload"], (payload) => ({ ...task, payload })),
-  );
+  const filledTasks = tasks.map((task) => {
+    const path = ["tasks", task.wireName];
+    const previous = task.previous.map((kept) =>
+      withDefaults(kept.payload, [...path, "previous", String(kept.version)], (payload) => ({
+        ...kept,
+        payload,
+        schemaHash: payloadFingerprint(payload, typeMap),
+      })),
+    );
+    return withDefaults(task.payload, [...path, "payload"], (payload) => ({
+      ...task,
+      payload,
+      previous,
+      schemaHash: payloadFingerprint(payload, typeMap),
+    }));
+  });
   if (issues.length > 0) return { issues };
   const normalised = { queues, types: filledTypes, tasks: filledTasks };
   return { model: { sourceName, schemaSha256: schemaHash(normalised), ...normalised }, issues: [] };

@@ -35,6 +35,18 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
       sensitivePaths: task.sensitivePaths,
       validator: validatorOf(task.payload),
       ...(hasDefaults(task.payload, types) ? { fillsDefaults: true } : {}),
+      ...(task.version === 1 ? {} : { version: task.version }),
+      schemaHash: task.schemaHash,
+      ...(task.previous.length === 0
+        ? {}
+        : {
+            previousVersions: Object.fromEntries(
+              task.previous.map((kept) => [
+                kept.version,
+                { validator: jsonSchemaValidator(kept.payload, types), schemaHash: kept.schemaHash },
+              ]),
+            ),
+          }),
     },
   ]);
   // Object.fromEntries defines keys as data, whatever the names are.

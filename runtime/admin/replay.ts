@@ -1,10 +1,13 @@
 /**
  * `dlq replay`: moves DLQ entries back to their task's stream with the retry count reset, each in
- * one atomic step, after re-validating the payload against the current registry.
+ * one atomic step, after re-validating the payload against the current registry. An entry of an
+ * earlier payload version the schema keeps is checked against that version's schema and goes back
+ * as it is: the worker upcasts it when it runs it.
  */
 import { toValidationIssues, type ValidationIssue } from "../errors.js";
 import { DEAD_LETTER_FIELD_PREFIX } from "../wire/dead-letter.js";
 import { unsafeIntegerIssues } from "../wire/exact-integers.js";
+import { payloadVersionOf, schemaOfVersion, versionsRead } from "../wire/payload-versions.js";
 import type { AdminContext } from "./context.js";
 import {
   findDeadLetter,
@@ -62,14 +65,22 @@ export async function replayDeadLetters(
     } else if (!parsed.ok) {
       refuse(entry, `the payload is not JSON: ${parsed.error}`);
     } else {
-      const result = task.validator.safeParse(parsed.value);
+      const version = payloadVersionOf(entry.fields);
+      const schema = version === undefined ? undefined : schemaOfVersion(task, version);
+      const result = schema?.validator.safeParse(parsed.value);
       // The worker refuses integers JSON.parse would round, before its validator: so does replay.
       const issues = [
-        ...(result.success ? [] : toValidationIssues(result.error.issues)),
+        ...(result === undefined || result.success ? [] : toValidationIssues(result.error.issues)),
         ...unsafeIntegerIssues(entry.fields.payload ?? ""),
       ];
-      if (issues.length > 0) {
-        refuse(entry, "the payload is still invalid against the current schema", issues);
+      if (result === undefined) {
+        refuse(
+          entry,
+          `the entry is payload version ${entry.fields.payload_version ?? 1}; the current schema reads ${versionsRead(task)}`,
+        );
+      } else if (issues.length > 0) {
+        const at = version === (task.version ?? 1) ? "" : ` (version ${version})`;
+        refuse(entry, `the payload is still invalid against the current schema${at}`, issues);
       } else {
         const replayed = await ctx.store.replayDeadLetter(
           ctx.keysOf(ctx.queueNamed(entry.queue)).dlq,
@@ -92,11 +103,21 @@ async function* singleEntry(
   if (entry !== undefined && matches(entry, filter)) yield entry;
 }
 
-/** The task entry to write back: every field but `dlq_*` and `last_error`, with the retry count reset. */
+/**
+ * The task entry to write back: every field but `dlq_*`, `last_error` and `deferrals`, with the
+ * retry count reset.
+ */
 function replayFields(fields: Readonly<Record<string, string>>): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(fields)) {
-    if (name.startsWith(DEAD_LETTER_FIELD_PREFIX) || name === "retry" || name === "last_error") continue;
+    if (
+      name.startsWith(DEAD_LETTER_FIELD_PREFIX) ||
+      name === "retry" ||
+      name === "last_error" ||
+      name === "deferrals"
+    ) {
+      continue;
+    }
     out.push(name, value);
   }
   out.push("retry", "0");

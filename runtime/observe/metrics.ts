@@ -14,7 +14,7 @@ import type { MiddlewareContext } from "../worker/middleware/compose.js";
  *   transition failed on Redis), to be reclaimed and retried;
  * - `reclaimed`: another consumer took the entry over before this one could settle it.
  */
-export type TaskOutcome = "success" | "retry" | "dead_letter" | "abandoned" | "reclaimed";
+export type TaskOutcome = "success" | "retry" | "deferred" | "dead_letter" | "abandoned" | "reclaimed";
 
 /** Upper bounds (ms) of the duration buckets. */
 export const DURATION_BUCKETS_MS: readonly number[] = [

@@ -4,7 +4,7 @@
  *
  * | metric | type | labels |
  * | --- | --- | --- |
- * | `jobgen_tasks_processed_total` | counter | `type`, `outcome` (success, retry, dead_letter, abandoned, reclaimed) |
+ * | `jobgen_tasks_processed_total` | counter | `type`, `outcome` (success, retry, deferred, dead_letter, abandoned, reclaimed) |
  * | `jobgen_tasks_dead_lettered_total` | counter | `reason` |
  * | `jobgen_task_duration_seconds` | histogram | `type` |
  * | `jobgen_tasks_in_flight` | gauge | |
@@ -53,7 +53,7 @@ export function registerWorkerMetrics(source: MetricsSource, options: Prometheus
 
   new Counter({
     name: `${prefix}tasks_processed_total`,
-    help: "Tasks by type and outcome (success, retry, dead_letter, abandoned, reclaimed).",
+    help: "Tasks by type and outcome (success, retry, deferred, dead_letter, abandoned, reclaimed).",
     labelNames: ["type", "outcome"],
     registers: [registry],
     collect() {

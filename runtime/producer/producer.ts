@@ -154,6 +154,8 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       timeoutMs: timeoutOf(opts.timeout, task.timeoutMs),
       metadata: metadataOf(opts.metadata),
       correlationId: opts.correlationId,
+      payloadVersion: task.version,
+      payloadSchema: task.schemaHash,
     });
     return {
       type,

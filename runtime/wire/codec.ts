@@ -4,7 +4,9 @@
  * `metadata` (JSON object text, carrying `type` as the Go consumer routes on it), every metadata
  * key also flattened into a field unless the name is reserved, and jobgen's own fields `id`,
  * `correlation_id` (only when one was given; the worker otherwise uses the task id), `traceparent`,
- * `last_error`. `enqueued_at_ms` (written by earlier versions) is still read; `created_at` has ms precision.
+ * `last_error`, `payload_version` (absent: version 1), `payload_schema` (the fingerprint of the producer's
+ * schema of that version) and `deferrals` (times a worker handed the entry back for a newer one).
+ * `enqueued_at_ms` (written by earlier versions) is still read; `created_at` has ms precision.
  * An entry written without `id` (the Go producer, another language, a hand-written XADD) gets the
  * task id `<stream>/<entry id>` ({@link derivedTaskId}), written into its retries and dead letter.
  *
@@ -30,6 +32,9 @@ export const RESERVED_FIELDS: ReadonlySet<string> = new Set([
   "traceparent",
   "enqueued_at_ms",
   "last_error",
+  "payload_version",
+  "payload_schema",
+  "deferrals",
 ]);
 
 function isReserved(name: string): boolean {
@@ -50,6 +55,10 @@ export interface WireTask {
   readonly metadata: Readonly<Record<string, string>>;
   readonly correlationId?: string | undefined;
   readonly traceparent?: string | undefined;
+  /** The payload's version. @defaultValue 1 */
+  readonly payloadVersion?: number | undefined;
+  /** The fingerprint of the payload's schema, when the producer has one. */
+  readonly payloadSchema?: string | undefined;
 }
 
 /**
@@ -77,7 +86,10 @@ export function encodeTaskArgs(task: WireTask): string[] {
       : JSON.stringify({ ...task.metadata, type: task.type }),
     "id",
     task.id,
+    "payload_version",
+    versionText(task.payloadVersion ?? 1),
   ];
+  if (task.payloadSchema !== undefined) args.push("payload_schema", task.payloadSchema);
   // No correlation id given: the worker uses the task id, so none is written (less memory per task).
   if (task.correlationId !== undefined) args.push("correlation_id", task.correlationId);
   if (task.traceparent !== undefined) args.push("traceparent", task.traceparent);
@@ -94,6 +106,9 @@ export function encodeTaskFields(task: WireTask): Record<string, string> {
 
 /** RFC 3339 text of an instant in ms. */
 const isoTime = rememberingLast((ms: number) => new Date(ms).toISOString());
+
+/** The text of a payload version. */
+const versionText = rememberingLast((version: number) => String(version));
 
 /** Go duration text of a timeout in ms. */
 const goDuration = rememberingLast(formatGoDuration);
@@ -219,6 +234,16 @@ export function decodeTask(
  */
 export function retryFields(task: DeliveredTask, error: string): Record<string, string> {
   return { ...task.fields, id: task.id, retry: String(task.retry + 1), last_error: error };
+}
+
+/** The fields of an entry handed back for a newer worker: `deferrals` + 1, retries untouched, the task id kept. */
+export function deferralFields(task: DeliveredTask): Record<string, string> {
+  return { ...task.fields, id: task.id, deferrals: String(deferralsOf(task.fields) + 1) };
+}
+
+/** Times the entry was handed back for a newer worker (`deferrals`; absent: 0). */
+export function deferralsOf(fields: Readonly<Record<string, string>>): number {
+  return decodeCount(own(fields, "deferrals")) ?? 0;
 }
 
 /** The dead-letter record: every field of the entry plus the `dlq_*` fields. */

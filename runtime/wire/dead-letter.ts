@@ -7,6 +7,12 @@ export const DEAD_LETTER_REASONS = [
   "max_retries",
   "permanent",
   "poison",
+  // The entry's payload version is one this worker does not read: newer (after it was handed back
+  // for newer workers, maxVersionDeferrals times) or older than every version the schema keeps.
+  "unknown_version",
+  // The payload was refused, and the entry was written against another schema of its version than
+  // the worker's (its `payload_schema` fingerprint differs): a producer and a worker out of step.
+  "version_skew",
 ] as const;
 
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];

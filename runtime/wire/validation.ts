@@ -183,11 +183,26 @@ export function parsePayloadText(text: string, limits: PayloadLimits): unknown {
   return value;
 }
 
+/** The task's zod validator over a parsed payload: its output, or `validation` with every issue. */
+export function validatePayload(definition: TaskDefinition, value: unknown): unknown {
+  const result = definition.validator.safeParse(value);
+  if (!result.success) {
+    const issues = toValidationIssues(result.error.issues);
+    throw new TaskRejectedError(
+      "validation",
+      `payload does not match task "${definition.name}": ${formatIssues(issues)}`,
+      { issues },
+    );
+  }
+  return result.data;
+}
+
 /**
  * The validated payload of a delivered task, or a {@link TaskRejectedError}: no type →
  * `malformed`; a type without definition (or handler) → `unknown_type`; no payload, or payload
  * bytes that are not valid UTF-8 → `malformed`; then the payload checks
- * of {@link parsePayloadText}; finally the task's zod validator → `validation` with every issue.
+ * of {@link parsePayloadText}; finally `validate` (the task's zod validator, {@link validatePayload},
+ * unless the caller reads payload versions) → `validation` with every issue.
  */
 export function validateDeliveredPayload(
   type: string | undefined,
@@ -195,6 +210,7 @@ export function validateDeliveredPayload(
   definition: TaskDefinition | undefined,
   limits: PayloadLimits,
   payloadIsValidUtf8 = true,
+  validate: (definition: TaskDefinition, value: unknown) => unknown = validatePayload,
 ): unknown {
   if (type === undefined || type === "") {
     throw new TaskRejectedError("malformed", "entry has no task type (no `type` field or metadata key)");
@@ -208,15 +224,5 @@ export function validateDeliveredPayload(
   if (!payloadIsValidUtf8) {
     throw new TaskRejectedError("malformed", "payload bytes are not valid UTF-8 text");
   }
-  const value = parsePayloadText(payloadText, limits);
-  const result = definition.validator.safeParse(value);
-  if (!result.success) {
-    const issues = toValidationIssues(result.error.issues);
-    throw new TaskRejectedError(
-      "validation",
-      `payload does not match task "${type}": ${formatIssues(issues)}`,
-      { issues },
-    );
-  }
-  return result.data;
+  return validate(definition, parsePayloadText(payloadText, limits));
 }

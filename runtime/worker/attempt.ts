@@ -9,7 +9,7 @@ import type { TaskStep } from "./middleware/compose.js";
 import { toError } from "./middleware/recovery.js";
 import type { Provider } from "./provider.js";
 import { failureDisposition } from "./retry-policy.js";
-import { ackStep, deadLetterStep, retryStep, settle } from "./settle.js";
+import { ackStep, deadLetterStep, retryStep, deferStep, settle } from "./settle.js";
 import type { TaskRun, WorkerState } from "./state.js";
 import { resolveTaskSettings } from "./task-settings.js";
 import type { TaskDefinition } from "../types.js";
@@ -76,6 +76,10 @@ async function attempt(
   if (disposition.kind === "retry") {
     await settle(worker, run, ctx, typeLabel, () =>
       retryStep(worker, provider, task, ctx, typeLabel, disposition.delayMs, failure),
+    );
+  } else if (disposition.kind === "defer") {
+    await settle(worker, run, ctx, typeLabel, () =>
+      deferStep(worker, provider, task, typeLabel, disposition.delayMs),
     );
   } else {
     await settle(worker, run, ctx, typeLabel, () =>

@@ -23,9 +23,18 @@ import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_MAX_VERSION_DEFERRALS,
+  DEFAULT_VERSION_DEFERRAL_DELAY_MS,
 } from "../defaults.js";
 import type { Duration } from "../duration.js";
-import { duration, oneOf, positiveDuration, positiveInteger, queueNames } from "../option-checks.js";
+import {
+  duration,
+  oneOf,
+  positiveDuration,
+  positiveInteger,
+  queueNames,
+  wholeNumber,
+} from "../option-checks.js";
 import { resolveProviderOptions, type ResolvedProviderOptions } from "../redis/provider/options.js";
 import type { Middleware } from "./middleware/compose.js";
 import { openTelemetryTraceHook } from "../observe/otel.js";
@@ -99,6 +108,14 @@ export interface WorkerOptions {
   /** Payload nesting cap (objects and arrays) for tasks whose schema sets none. @defaultValue 32 */
   readonly maxPayloadDepth?: number | undefined;
   /**
+   * An entry of a payload version newer than this worker reads (a producer deployed before the
+   * workers) is handed back, for a newer worker to take, this many times without counting a retry;
+   * then it goes to the DLQ as `unknown_version`. @defaultValue 10
+   */
+  readonly maxVersionDeferrals?: number | undefined;
+  /** Delay before such an entry is offered again; doubled each time, up to 32 times this. @defaultValue `"1s"` */
+  readonly versionDeferralDelay?: Duration | undefined;
+  /**
    * Runs around each attempt inside the tracing scope, with `ctx.traceparent` from the producer:
    * the place for an OpenTelemetry adapter to start a span. @defaultValue
    * {@link openTelemetryTraceHook}: a CONSUMER span per attempt when `@opentelemetry/api` is installed
@@ -121,6 +138,8 @@ export interface ResolvedWorkerOptions {
   readonly maxDeliveries: number;
   readonly maxPayloadBytes: number;
   readonly maxPayloadDepth: number;
+  readonly maxVersionDeferrals: number;
+  readonly versionDeferralDelayMs: number;
   /** Checked against `provider.claimMinIdleMs` when the worker starts. */
   readonly leaseIntervalMs: number;
   readonly traceHook: Middleware | undefined;
@@ -171,6 +190,11 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
     maxPayloadBytes:
       positiveInteger(options.maxPayloadBytes, "maxPayloadBytes", WHERE) ?? DEFAULT_MAX_PAYLOAD_BYTES,
     maxPayloadDepth: positiveInteger(options.maxPayloadDepth, "maxPayloadDepth", WHERE) ?? DEFAULT_MAX_DEPTH,
+    maxVersionDeferrals:
+      wholeNumber(options.maxVersionDeferrals, "maxVersionDeferrals", WHERE) ?? DEFAULT_MAX_VERSION_DEFERRALS,
+    versionDeferralDelayMs:
+      positiveDuration(options.versionDeferralDelay, "versionDeferralDelay", WHERE) ??
+      DEFAULT_VERSION_DEFERRAL_DELAY_MS,
     leaseIntervalMs:
       positiveDuration(options.leaseInterval, "leaseInterval", WHERE) ??
       Math.floor(provider.claimMinIdleMs / LEASE_EXTENSIONS_PER_CLAIM_IDLE),

@@ -63,6 +63,11 @@ export interface Provider {
   ack(task: DeliveredTask): Promise<boolean>;
   /** Atomically: schedule the task again after `delayMs` (retry counter + 1) and ack this entry. */
   retry(task: DeliveredTask, delayMs: number, error: string): Promise<boolean>;
+  /**
+   * Atomically: schedule the task again after `delayMs` without counting a retry (its `deferrals`
+   * + 1) and ack this entry; for an entry of a payload version only a newer worker reads.
+   */
+  defer(task: DeliveredTask, delayMs: number): Promise<boolean>;
   /** Atomically: write the task to its queue's DLQ with the details and ack this entry. */
   deadLetter(task: DeliveredTask, details: DeadLetterDetails): Promise<boolean>;
   /**

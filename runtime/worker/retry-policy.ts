@@ -1,5 +1,7 @@
 /**
  * What happens to a task after a failed attempt, decided from the error alone:
+ * - a {@link DeferTaskError} (an entry of a newer payload version) → handed back after its delay,
+ *   without counting a retry;
  * - a {@link TaskRejectedError} (validation middleware) → DLQ with its reason, never retried;
  * - a {@link PermanentError} → DLQ `permanent` at once;
  * - any other error (a {@link TaskTimeoutError} included) while `retry < maxRetries` → retry after
@@ -10,10 +12,12 @@ import { backoffDelay } from "../backoff.js";
 import { PermanentError, RetryAfterError } from "../errors.js";
 import type { DeadLetterDetails } from "./provider.js";
 import type { TaskSettings } from "./task-settings.js";
+import { DeferTaskError } from "../wire/payload-versions.js";
 import { TaskRejectedError } from "../wire/validation.js";
 
 export type FailureDisposition =
   | { readonly kind: "retry"; readonly delayMs: number }
+  | { readonly kind: "defer"; readonly delayMs: number }
   | { readonly kind: "dead_letter"; readonly details: DeadLetterDetails };
 
 /** `retry`: retries already done (the entry's `retry` field). */
@@ -23,6 +27,7 @@ export function failureDisposition(
   settings: TaskSettings,
   random: () => number = Math.random,
 ): FailureDisposition {
+  if (error instanceof DeferTaskError) return { kind: "defer", delayMs: error.delayMs };
   if (error instanceof TaskRejectedError) {
     return {
       kind: "dead_letter",

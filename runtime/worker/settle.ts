@@ -1,5 +1,5 @@
 /**
- * Settling a task: one atomic provider step (ack, retry or dead-letter), counted and logged. A
+ * Settling a task: one atomic provider step (ack, retry, hand-back or dead-letter), counted and logged. A
  * step that fails (Redis down) or finds the entry owned by another consumer leaves the entry to
  * the group: pending, to be reclaimed.
  */
@@ -54,6 +54,19 @@ export async function retryStep(
   const owned = await provider.retry(task, delayMs, failure.message);
   worker.metrics.recordOutcome(typeLabel, owned ? "retry" : "reclaimed");
   if (owned) ctx.logger.info({ delayMs, retry: task.retry + 1 }, "task retry scheduled");
+  return owned;
+}
+
+/** An entry of a newer payload version: handed back for a newer worker, without counting a retry. */
+export async function deferStep(
+  worker: WorkerState,
+  provider: Provider,
+  task: DeliveredTask,
+  typeLabel: string,
+  delayMs: number,
+): Promise<boolean> {
+  const owned = await provider.defer(task, delayMs);
+  worker.metrics.recordOutcome(typeLabel, owned ? "deferred" : "reclaimed");
   return owned;
 }
 

@@ -44,8 +44,9 @@ import type { Lifecycle, TaskRun, WorkerState } from "./state.js";
 import { loadOpenTelemetry } from "../observe/otel.js";
 import { openRedisProvider } from "../redis/provider/provider.js";
 import { DEFAULT_STOP_SIGNALS } from "./signals.js";
-import type { AnyHandler, TaskRegistry } from "../types.js";
+import type { AnyHandler, AnyUpcasts, TaskRegistry } from "../types.js";
 import { callHandler, checkHandlers } from "./handlers.js";
+import { checkUpcasts } from "./upcasts.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 
 export type { WorkerOptions } from "./options.js";
@@ -75,15 +76,21 @@ export interface Worker {
   readonly metrics: MetricsCollector;
 }
 
-/** Creates a worker; generated `createWorker` calls this. Throws {@link ConfigError} on bad options. */
+/**
+ * Creates a worker; generated `createWorker` calls this. `upcasts` are those of the tasks that keep
+ * earlier payload versions, by wire name. Throws {@link ConfigError} on bad options, or when a
+ * handler or an upcast of a consumed task is missing.
+ */
 export function createWorkerRuntime(
   registry: TaskRegistry,
   options: WorkerOptions,
   handlers: Readonly<Record<string, AnyHandler>>,
+  upcasts: Readonly<Record<string, AnyUpcasts>> = {},
 ): Worker {
   const resolved = resolveWorkerOptions(registry, options);
   checkHandlers(registry, resolved.queues, handlers);
-  return new QueueWorker(registry, resolved, handlers);
+  checkUpcasts(registry, resolved.queues, upcasts);
+  return new QueueWorker(registry, resolved, handlers, upcasts);
 }
 
 class QueueWorker implements Worker, WorkerState {
@@ -106,6 +113,7 @@ class QueueWorker implements Worker, WorkerState {
     readonly registry: TaskRegistry,
     readonly options: ResolvedWorkerOptions,
     readonly handlers: Readonly<Record<string, AnyHandler>>,
+    private readonly upcasts: Readonly<Record<string, AnyUpcasts>>,
   ) {
     this.logger = options.logger.child({ component: "worker" });
   }
@@ -175,7 +183,11 @@ class QueueWorker implements Worker, WorkerState {
         metricsMiddleware(this.metrics),
         tracingMiddleware(options.traceHook),
         timeoutMiddleware(),
-        validationMiddleware({ maxBytes: options.maxPayloadBytes, maxDepth: options.maxPayloadDepth }),
+        validationMiddleware(
+          { maxBytes: options.maxPayloadBytes, maxDepth: options.maxPayloadDepth },
+          this.upcasts,
+          { maxDeferrals: options.maxVersionDeferrals, delayMs: options.versionDeferralDelayMs },
+        ),
         ...this.custom,
       ],
       (ctx) => callHandler(this.handlers, ctx),

@@ -63,6 +63,9 @@ describe("generated client: compile-time guarantees", () => {
         "unknown-member.ts",
         "worker-missing-handler.ts",
         "worker-critical-missing-handler.ts",
+        "worker-missing-upcast.ts",
+        "upcast-wrong-result.ts",
+        "handler-default-is-required.ts",
       ]),
     );
   });

@@ -39,13 +39,16 @@ describe("wire format", () => {
       timeout: "1m30s",
       metadata: '{"tenant":"acme","type":"send_email","retry":"99"}',
       id: task.id,
+      payload_version: "1",
       correlation_id: "corr-1",
       tenant: "acme",
     });
   });
 
   it("lists the fields as XADD takes them, Go fields first, flattened metadata last", () => {
-    expect(encodeTaskArgs({ ...task, traceparent: "00-tp" })).toEqual([
+    expect(
+      encodeTaskArgs({ ...task, traceparent: "00-tp", payloadVersion: 3, payloadSchema: "a1b2c3d4" }),
+    ).toEqual([
       "payload",
       task.payload,
       "type",
@@ -62,6 +65,10 @@ describe("wire format", () => {
       '{"tenant":"acme","type":"send_email","retry":"99"}',
       "id",
       task.id,
+      "payload_version",
+      "3",
+      "payload_schema",
+      "a1b2c3d4",
       "correlation_id",
       "corr-1",
       "traceparent",

@@ -10,6 +10,7 @@
  * | read new entries (blocking, bounded) | read.ts | XREADGROUP |
  * | ack (batched per event-loop turn) | ack.ts | ACK_MANY |
  * | retry | retry.ts | RETRY |
+ * | defer: hand an entry of a newer payload version back | defer.ts | RETRY |
  * | dead-letter | dead-letter.ts | DEAD_LETTER |
  * | extend the lease of held entries | extend-lease.ts | EXTEND_LEASE |
  *
@@ -28,6 +29,7 @@ import {
 } from "./options.js";
 import { AckBatcher } from "./ack.js";
 import { deadLetter } from "./dead-letter.js";
+import { defer } from "./defer.js";
 import { extendLease } from "./extend-lease.js";
 import { fetch } from "./fetch.js";
 import { start } from "./groups.js";
@@ -70,6 +72,10 @@ class RedisProvider implements Provider {
 
   retry(task: DeliveredTask, delayMs: number, error: string): Promise<boolean> {
     return retry(this.state, task, delayMs, error);
+  }
+
+  defer(task: DeliveredTask, delayMs: number): Promise<boolean> {
+    return defer(this.state, task, delayMs);
   }
 
   deadLetter(task: DeliveredTask, details: DeadLetterDetails): Promise<boolean> {

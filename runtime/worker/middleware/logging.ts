@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
 import { attemptBindings } from "../attempt-context.js";
 import type { Middleware } from "./compose.js";
+import { DeferTaskError } from "../../wire/payload-versions.js";
 import { TaskRejectedError } from "../../wire/validation.js";
 
 export function loggingMiddleware(logger: Logger): Middleware {
@@ -30,7 +31,12 @@ export function loggingMiddleware(logger: Logger): Middleware {
       },
       (error: unknown) => {
         const durationMs = Math.round(performance.now() - started);
-        if (error instanceof TaskRejectedError) {
+        if (error instanceof DeferTaskError) {
+          logger.info(
+            { ...attemptBindings(ctx), delayMs: error.delayMs, reason: error.message, durationMs },
+            "task handed back for a newer worker",
+          );
+        } else if (error instanceof TaskRejectedError) {
           logger.warn(
             { ...attemptBindings(ctx), reason: error.reason, error: error.message, durationMs },
             "task rejected",

@@ -79,6 +79,7 @@ describe("producer", () => {
       "timeout",
       "metadata",
       "id",
+      "payload_version",
       "correlation_id",
       "tenant",
     ]);
