@@ -1,17 +1,17 @@
 /**
- * Whether a schema accepts one scalar value (an enum or const value of the other schema). The
- * answer is `true`, `false`, or why it cannot be decided here (formats are checked by the
- * generated validators, not by the diff).
+ * Whether a schema accepts one value (an enum or const value of the other schema). The answer is
+ * `true`, `false`, or why it cannot be decided here: formats, and the object and array keywords
+ * on an object or array value, are left to the generated validators.
  */
-import { REF_PATTERN, type JsonPrimitive, type JsonSchema } from "../model/json-schema.js";
-import { isMultipleOf } from "./decimal.js";
+import { isMultipleOf, jsonEquals } from "@jobgen/runtime/contract";
+import { REF_PATTERN, type JsonSchema, type JsonValue } from "../model/json-schema.js";
 import { typeSet } from "./walk.js";
 
 export type Acceptance = boolean | { readonly undecided: string };
 
 export function acceptsValue(
   schema: JsonSchema,
-  value: JsonPrimitive,
+  value: JsonValue,
   types: ReadonlyMap<string, JsonSchema>,
 ): Acceptance {
   const checks: Acceptance[] = [];
@@ -19,11 +19,16 @@ export function acceptsValue(
     const target = types.get(REF_PATTERN.exec(schema.$ref)?.[1] ?? "");
     checks.push(target === undefined ? false : acceptsValue(target, value, types));
   }
-  if (schema.enum !== undefined) checks.push(schema.enum.some((item) => item === value));
-  if (schema.const !== undefined) checks.push(schema.const === value);
+  if (schema.enum !== undefined) checks.push(schema.enum.some((item) => jsonEquals(item, value)));
+  if (schema.const !== undefined) checks.push(jsonEquals(schema.const, value));
   checks.push(matchesTypes(schema, value));
   if (typeof value === "string") checks.push(...stringChecks(schema, value));
   if (typeof value === "number") checks.push(...numberChecks(schema, value));
+  if (typeof value === "object" && value !== null && CONTAINER_KEYWORDS.some((key) => key in schema)) {
+    checks.push({
+      undecided: `whether ${JSON.stringify(value)} meets the object and array keywords is not checked by jobgen diff`,
+    });
+  }
   for (const branches of [schema.allOf, schema.anyOf, schema.oneOf]) {
     if (branches === undefined) continue;
     const results = branches.map((branch) => acceptsValue(branch, value, types));
@@ -39,9 +44,22 @@ export function acceptsValue(
   return checks.find((check) => typeof check === "object") ?? true;
 }
 
-function matchesTypes(schema: JsonSchema, value: JsonPrimitive): boolean {
+/** Keywords on objects and arrays, which the diff does not evaluate on a value. */
+const CONTAINER_KEYWORDS = [
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+] as const;
+
+function matchesTypes(schema: JsonSchema, value: JsonValue): boolean {
   const types = typeSet(schema);
   if (value === null) return types.has("null");
+  if (Array.isArray(value)) return types.has("array");
+  if (typeof value === "object") return types.has("object");
   if (typeof value === "string") return types.has("string");
   if (typeof value === "boolean") return types.has("boolean");
   return types.has("number") || (types.has("integer") && Number.isInteger(value));

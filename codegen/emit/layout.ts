@@ -160,8 +160,13 @@ export function render(doc: Doc, column = 0, indent = 0, trailing = 0): string {
         return `${doc.open}${render(only, column + doc.open.length, indent, doc.close.length + trailing)}${doc.close}`;
       }
       const inner = pad(indent + 1);
+      // No comma after a rest element (`...upcasts: X`): TypeScript refuses one in a parameter list.
+      const separatorAfter = (item: Doc, i: number): string =>
+        i === doc.items.length - 1 && flat(item).startsWith("...") && doc.separator === ","
+          ? ""
+          : doc.separator;
       const items = doc.items
-        .map((item) => `\n${inner}${render(item, inner.length, indent + 1, 1)}${doc.separator}`)
+        .map((item, i) => `\n${inner}${render(item, inner.length, indent + 1, 1)}${separatorAfter(item, i)}`)
         .join("");
       return `${doc.open}${items}\n${pad(indent)}${doc.close}`;
     }

@@ -43,7 +43,7 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
             previousVersions: Object.fromEntries(
               task.previous.map((kept) => [
                 kept.version,
-                { validator: jsonSchemaValidator(kept.payload, types), schemaHash: kept.schemaHash },
+                { validator: validatorOf(kept.payload), schemaHash: kept.schemaHash },
               ]),
             ),
           }),

@@ -6,7 +6,8 @@
  * (a required property whose enum/const values differ); without a proof the change is breaking.
  * Adding a combinator only adds a constraint (narrows); removing one only widens.
  */
-import { REF_PATTERN, type JsonPrimitive, type JsonSchema } from "../../model/json-schema.js";
+import { jsonEquals } from "@jobgen/runtime/contract";
+import { REF_PATTERN, type JsonValue, type JsonSchema } from "../../model/json-schema.js";
 import { breaking, DEPLOY_WORKERS_FIRST, SAFE, type Effect } from "../change.js";
 import { typeSet, type At, type PayloadWalk } from "../walk.js";
 
@@ -150,7 +151,11 @@ function disjoint(a: JsonSchema, b: JsonSchema, resolve: (schema: JsonSchema) =>
   if (![...typesA].some((type) => typesB.has(type))) return true;
   const valuesA = values(a);
   const valuesB = values(b);
-  if (valuesA !== undefined && valuesB !== undefined && !valuesA.some((value) => valuesB.includes(value)))
+  if (
+    valuesA !== undefined &&
+    valuesB !== undefined &&
+    !valuesA.some((value) => valuesB.some((item) => jsonEquals(item, value)))
+  )
     return true;
   // A discriminator: a property both require, whose listed values never meet.
   for (const name of a.required ?? []) {
@@ -160,7 +165,9 @@ function disjoint(a: JsonSchema, b: JsonSchema, resolve: (schema: JsonSchema) =>
     if (left === undefined || right === undefined) continue;
     const l = values(resolve(left));
     const r = values(resolve(right));
-    if (l !== undefined && r !== undefined && !l.some((value) => r.includes(value))) return true;
+    if (l !== undefined && r !== undefined && !l.some((value) => r.some((item) => jsonEquals(item, value)))) {
+      return true;
+    }
   }
   return false;
 }
@@ -170,6 +177,6 @@ function widen(types: ReadonlySet<string>): Set<string> {
   return new Set([...types].map((type) => (type === "integer" ? "number" : type)));
 }
 
-function values(schema: JsonSchema): readonly JsonPrimitive[] | undefined {
+function values(schema: JsonSchema): readonly JsonValue[] | undefined {
   return schema.enum ?? (schema.const === undefined ? undefined : [schema.const]);
 }

@@ -5,7 +5,7 @@
  */
 import type { JsonSchema } from "../../model/json-schema.js";
 import { breaking, DEPLOY_WORKERS_FIRST, SAFE, type Effect } from "../change.js";
-import { isMultipleOf } from "../decimal.js";
+import { isMultipleOf } from "@jobgen/runtime/contract";
 import { acceptsFractions, typeSet, type At, type PayloadWalk } from "../walk.js";
 
 interface Bound {

@@ -2,7 +2,8 @@
  * `enum` and `const`: the listed values decide what is accepted. A value taken out narrows, a value
  * added widens; an enum added or removed is checked value by value against the other side.
  */
-import type { JsonPrimitive, JsonSchema } from "../../model/json-schema.js";
+import type { JsonValue, JsonSchema } from "../../model/json-schema.js";
+import { jsonEquals } from "@jobgen/runtime/contract";
 import { acceptsValue } from "../accepts.js";
 import { breaking, DEPLOY_WORKERS_FIRST, SAFE, type Effect } from "../change.js";
 import { show, typeSet, type At, type PayloadWalk } from "../walk.js";
@@ -34,8 +35,8 @@ export function compareValues(old: JsonSchema, next: JsonSchema, at: At, walk: P
  * `refuse(values)` naming the written values the reader refuses.
  */
 function narrowing(
-  writerValues: readonly JsonPrimitive[] | undefined,
-  readerValues: readonly JsonPrimitive[] | undefined,
+  writerValues: readonly JsonValue[] | undefined,
+  readerValues: readonly JsonValue[] | undefined,
   writerSchema: JsonSchema,
   readerSchema: JsonSchema,
   readerTypes: ReadonlyMap<string, JsonSchema>,
@@ -50,7 +51,7 @@ function narrowing(
   for (const value of written) {
     const verdict =
       readerValues !== undefined
-        ? readerValues.includes(value)
+        ? readerValues.some((item) => jsonEquals(item, value))
         : acceptsValue(readerSchema, value, readerTypes);
     if (verdict === false) refused.push(show(value));
     else if (verdict !== true) refused.push(`${show(value)} (undecided: ${verdict.undecided})`);
@@ -58,24 +59,26 @@ function narrowing(
   return refused.length === 0 ? SAFE : refuse(refused.join(", "));
 }
 
-function valuesOf(schema: JsonSchema): readonly JsonPrimitive[] | undefined {
+function valuesOf(schema: JsonSchema): readonly JsonValue[] | undefined {
   if (schema.enum !== undefined) return schema.enum;
   if (schema.const !== undefined) return [schema.const];
   return undefined;
 }
 
 /** The values of a schema that only accepts true, false and/or null; `undefined` when unbounded. */
-function finiteValues(schema: JsonSchema): JsonPrimitive[] | undefined {
+function finiteValues(schema: JsonSchema): JsonValue[] | undefined {
   const types = typeSet(schema);
   if ([...types].some((type) => type !== "boolean" && type !== "null")) return undefined;
   return [...(types.has("boolean") ? [true, false] : []), ...(types.has("null") ? [null] : [])];
 }
 
-function sameValues(
-  a: readonly JsonPrimitive[] | undefined,
-  b: readonly JsonPrimitive[] | undefined,
-): boolean {
-  return a !== undefined && b !== undefined && a.length === b.length && a.every((value) => b.includes(value));
+function sameValues(a: readonly JsonValue[] | undefined, b: readonly JsonValue[] | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.length === b.length &&
+    a.every((value) => b.some((item) => jsonEquals(item, value)))
+  );
 }
 
 function describe(schema: JsonSchema): string {
