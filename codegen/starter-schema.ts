@@ -25,6 +25,7 @@ types:
   Recipient:
     type: object
     required: [email]
+    additionalProperties: false # a misspelled property is refused (jobgen validate warns otherwise)
     properties:
       email: { type: string, format: email, x-sensitive: true } # redacted from logs and the DLQ view
       name: { type: string }

@@ -14,5 +14,6 @@ export * from "./errors.js";
 export { DEAD_LETTER_REASONS } from "./wire/dead-letter.js";
 export type { DeadLetterReason } from "./wire/dead-letter.js";
 export { unsafeIntegerIssues } from "./wire/exact-integers.js";
+export { FORBIDDEN_KEYS } from "./wire/validation.js";
 export { isDate, isDateTime, isEmail, isUri, isUuid } from "./wire/formats.js";
 export { codePointLength, hasUniqueItems, isMultipleOf, jsonEquals } from "./wire/keyword-checks.js";

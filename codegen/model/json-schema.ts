@@ -2,7 +2,7 @@
  * The JSON Schema subset jobgen honours (draft 2020-12 keywords). Every keyword outside it is an
  * error: the generator never drops a keyword it cannot turn into an equivalent zod validator.
  */
-import { hasUniqueItems } from "@jobgen/runtime/contract";
+import { FORBIDDEN_KEYS, hasUniqueItems } from "@jobgen/runtime/contract";
 import type { DocumentPath, SchemaIssue } from "../load/issue.js";
 import { closest, didYouMean } from "./suggest.js";
 
@@ -341,10 +341,10 @@ function checkObject(
       issue([...path, "properties"], "properties must be a mapping of property name to schema");
     } else {
       for (const [name, schema] of Object.entries(properties)) {
-        if (name === "__proto__") {
+        if (FORBIDDEN_KEYS.has(name)) {
           issue(
             [...path, "properties", name],
-            'a property cannot be named "__proto__"',
+            `a property cannot be named "${name}": workers refuse payloads carrying that key anywhere (it can pollute prototypes)`,
             "rename the property",
             true,
           );

@@ -7,6 +7,13 @@ export const NAME_PATTERN = /^[a-z][a-z0-9_.-]*$/;
 export const TYPE_NAME_PATTERN = /^[A-Z][A-Za-z0-9]*$/;
 
 /**
+ * The members every object inherits from `Object.prototype` (`toString`, `hasOwnProperty`, ...):
+ * `value.toString` of a plain object is one of them, so a property of that name is read as the
+ * object's own only.
+ */
+export const INHERITED_MEMBERS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
  * camelCase members that cannot be task names: JavaScript reserved words, members of every
  * object, `then` (it would make the client a thenable) and the client's own members.
  */
@@ -62,17 +69,9 @@ export const RESERVED_MEMBERS: ReadonlySet<string> = new Set([
     "with",
     "yield",
   ],
-  ...[
-    "constructor",
-    "hasOwnProperty",
-    "isPrototypeOf",
-    "propertyIsEnumerable",
-    "prototype",
-    "toLocaleString",
-    "toString",
-    "valueOf",
-    "then",
-  ],
+  ...INHERITED_MEMBERS,
+  "prototype",
+  "then",
   ...["bulk", "close"],
 ]);
 

@@ -10,7 +10,7 @@ import type { TaskDefinition } from "../types.js";
 import { unsafeIntegerIssues } from "./exact-integers.js";
 
 /** Keys refused anywhere in a payload: merging such an object into another can pollute prototypes. */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /** A delivered task that must not reach its handler; it goes to the DLQ with `reason`, without retries. */
 export class TaskRejectedError extends JobgenError {

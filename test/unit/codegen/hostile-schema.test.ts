@@ -60,7 +60,9 @@ describe("hostile names are schema errors", () => {
     const document = JSON.parse(
       '{"version":1,"tasks":{"t":{"payload":{"type":"object","properties":{"__proto__":{"type":"string"}}}}}}',
     ) as unknown;
-    expect(schemaErrors(document)).toEqual(['a property cannot be named "__proto__"']);
+    expect(schemaErrors(document)).toEqual([
+      'a property cannot be named "__proto__": workers refuse payloads carrying that key anywhere (it can pollute prototypes)',
+    ]);
   });
 });
 
@@ -79,7 +81,7 @@ describe("hostile text is inert", () => {
           additionalProperties: false,
           properties: {
             [EVIL_KEY]: { type: "string", description: EVIL, default: EVIL, examples: [EVIL] },
-            constructor: { type: "string", const: EVIL },
+            valueOf: { type: "string", const: EVIL },
             toString: { $ref: "#/types/Evil", description: EVIL },
             pattern: { type: "string", pattern: '^["`$\\\\/{}*]+$' },
             list: { type: "array", items: { type: "string", enum: [EVIL] }, default: [EVIL] },
@@ -135,13 +137,13 @@ describe("hostile text is inert", () => {
       const client = await import(${JSON.stringify(`${dir}/index.ts`)});
       const task = client.registry.tasks["evil.task"];
       const queue = client.registry.queues.default;
-      const good = { [${JSON.stringify(EVIL_KEY)}]: "x", constructor: ${JSON.stringify(EVIL)}, toString: ${JSON.stringify(EVIL)}, list: [${JSON.stringify(EVIL)}] };
+      const good = { [${JSON.stringify(EVIL_KEY)}]: "x", valueOf: ${JSON.stringify(EVIL)}, toString: ${JSON.stringify(EVIL)}, list: [${JSON.stringify(EVIL)}] };
       console.log(JSON.stringify({
         pwned: globalThis.__pwned ?? null,
         description: task.description,
         stream: queue.stream,
         accepts: task.validator.safeParse(good).success,
-        rejectsOther: !task.validator.safeParse({ ...good, constructor: "other" }).success,
+        rejectsOther: !task.validator.safeParse({ ...good, valueOf: "other" }).success,
         wire: client.wireNames,
       }));
     `;

@@ -237,7 +237,10 @@ describe("schema errors: message, hint and position", () => {
       base('  a:\n    payload: { type: object, properties: { "__proto__": { type: string } } }\n'),
     );
     expect(issues).toEqual([
-      expect.objectContaining({ line: 9, message: 'a property cannot be named "__proto__"' }),
+      expect.objectContaining({
+        line: 9,
+        message: expect.stringContaining('a property cannot be named "__proto__"'),
+      }),
     ]);
   });
 
