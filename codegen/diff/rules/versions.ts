@@ -70,8 +70,17 @@ export function diffVersions(
       }),
     );
   }
-  const covered = (effect: Effect): Effect =>
-    effect.breaking ? safe(`covered by the version ${before.version} → ${after.version} upcast`) : effect;
+  // With the version raised, no worker reads an old-version task against the new schema (it is
+  // upcast, or dead-lettered as VERSION_CHANGED says) and no old worker reads a new-version task
+  // against the old one (it hands it back): the payload changes themselves break nothing.
+  const moot = (effect: Effect): Effect =>
+    effect.breaking
+      ? safe(
+          upcast
+            ? `covered by the version ${before.version} → ${after.version} upcast`
+            : `judged by the version ${before.version} → ${after.version} change`,
+        )
+      : effect;
   const current = payloads(before.payload, after.payload, { path: [...path, "payload"], field: "payload" });
   changes.push({
     rule: "VERSION_CHANGED",
@@ -97,10 +106,9 @@ export function diffVersions(
         )
       : breaking(`old workers read version ${after.version} only if they kept it`, DEPLOY_WORKERS_FIRST),
   });
-  // The payload changes that came with the new version: safe when the old version is upcast.
   changes.push(
     ...current.map((change) =>
-      upcast ? { ...change, backward: covered(change.backward), forward: covered(change.forward) } : change,
+      raised ? { ...change, backward: moot(change.backward), forward: moot(change.forward) } : change,
     ),
   );
   return changes;
