@@ -8,6 +8,7 @@
  *    one task fails once then succeeds, one always fails and ends in the dead-letter stream;
  * 4. prints what happened to each, and a few lines of the Prometheus scrape; cleans up its keys
  *    (`--keep` leaves them, to try `jobgen stats` and `jobgen dlq` on them).
+ * 5. shows a schema change and `jobgen diff`'s verdict on it (demo-schema-change.ts).
  *
  * Exit codes: 0 every task ended as expected, 1 one did not, 4 Redis unreachable (see docs/operations.md).
  */
@@ -23,6 +24,7 @@ import { queueKeys } from "../runtime/redis/keys.js";
 import { serveMetrics } from "@jobgen/runtime/prometheus";
 import type { TaskContext } from "../runtime/types.js";
 import { DEFAULT_REDIS_URL, pingRedis, startRedisServer } from "../test/support/ensure-redis.js";
+import { showSchemaChange } from "./demo-schema-change.js";
 // Types only (erased at run time): the values are imported after `jobgen generate` ran.
 import type {
   DefaultQueueHandlers,
@@ -248,4 +250,6 @@ function summariseIssues(details: unknown): string {
   return issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
 }
 
-process.exitCode = await main();
+const code = await main();
+if (code === 0) showSchemaChange(ROOT, say);
+process.exitCode = code;

@@ -39,6 +39,13 @@ describe("npm run demo", () => {
         /send_email\s+raw XADD\s+\w+ {2}dead-lettered \(validation\) after 0 handler attempts: subject: .*; to: Invalid email/,
       );
       expect(summary).toMatch(/jobgen_tasks_processed_total\{type="resize_image",outcome="success"\} 1/);
+      const change = run.stdout.slice(run.stdout.indexOf("6. a schema change"));
+      expect(change).toContain(
+        "breaking (backward): send_email: payload.locale added as required: an old task",
+      );
+      expect(change).toContain(
+        'breaking (full): send_email: payload.locale added as required (default "en"): forward:',
+      );
     },
   );
 
