@@ -1,7 +1,7 @@
 /**
- * The walk over two payload schemas that the payload rules share: where it is, what it has
- * found, and the dispatcher that hands each pair of nodes to the rule families (one file each
- * under rules/). Rules call {@link PayloadWalk.compare} to go deeper, never each other.
+ * What every payload rule (one file per family under rules/) gets from the walk over two payload
+ * schemas (payload.ts): where it is, how to report a change, and how to go deeper. Rules call
+ * {@link PayloadWalk.compare} to go deeper, never each other.
  */
 import type { DocumentPath } from "../load/issue.js";
 import type { JsonSchema, JsonType } from "../model/json-schema.js";
@@ -33,11 +33,6 @@ export interface PayloadWalk {
 
 /** A change as a probe returns it (the task is the walk's). */
 export type Finding = Omit<Change, "task">;
-
-/** `at` one level down. */
-export function below(at: At, segments: DocumentPath, field: string): At {
-  return { path: [...at.path, ...segments], field };
-}
 
 /** Every type the node accepts: its `type` keyword, or all of them when it has none. */
 export function typeSet(schema: JsonSchema): ReadonlySet<JsonType> {
