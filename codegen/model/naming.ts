@@ -127,12 +127,16 @@ export const GENERATED_NAMES: readonly string[] = [
   "HandlersFor",
   "QueueHandlers",
   "QueueName",
-  "QueueUpcasts",
-  "TaskInputs",
   "TaskPayloads",
   "TypedWorkerOptions",
-  "UpcastsFor",
 ];
+
+/**
+ * The identifiers generated code declares when a payload has defaults (`TaskInputs`) or a task keeps
+ * earlier payload versions (`QueueUpcasts`, `UpcastsFor`): reserved always, so that adding a default
+ * or a version never makes a name of the schema collide.
+ */
+export const SOMETIMES_GENERATED_NAMES: readonly string[] = ["QueueUpcasts", "TaskInputs", "UpcastsFor"];
 
 /** The interface of the payload of every task, by wire name (payloads.ts). */
 export const PAYLOAD_MAP_TYPE = "TaskPayloads";
@@ -190,20 +194,32 @@ export function typeValidatorName(typeName: string): string {
   return `${typeName}Schema`;
 }
 
-/** Every identifier a task adds to generated code: its client member and its type-level names. */
+/** Every identifier a task adds to generated code: its client member and its three type-level names. */
 export function taskIdentifiers(wireName: string): readonly string[] {
   const pascal = toPascalCase(wireName);
   return [
     toCamelCase(wireName),
     payloadTypeName(pascal),
     payloadValidatorName(pascal),
-    inputTypeName(pascal),
     handlerTypeName(pascal),
-    upcastsTypeName(pascal),
   ];
 }
 
-/** Every identifier a shared type adds to generated code: the type, its validator and its producer form. */
+/**
+ * The identifiers a task adds when its payload has defaults (`SendEmailInput`) or it keeps earlier
+ * versions (`SendEmailUpcasts`): reserved always, like {@link SOMETIMES_GENERATED_NAMES}.
+ */
+export function taskSometimesIdentifiers(wireName: string): readonly string[] {
+  const pascal = toPascalCase(wireName);
+  return [inputTypeName(pascal), upcastsTypeName(pascal)];
+}
+
+/** Every identifier a shared type adds to generated code: the type and its validator. */
 export function typeIdentifiers(typeName: string): readonly string[] {
-  return [typeName, typeValidatorName(typeName), sharedInputName(typeName)];
+  return [typeName, typeValidatorName(typeName)];
+}
+
+/** The identifier a shared type adds when it has defaults (`AddressInput`): reserved always. */
+export function typeSometimesIdentifiers(typeName: string): readonly string[] {
+  return [sharedInputName(typeName)];
 }

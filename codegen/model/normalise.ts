@@ -17,6 +17,7 @@ import { DEFAULT_DLQ_SUFFIX, DEFAULT_GROUP, DEFAULT_QUEUE_NAME } from "./limits.
 import type { BackoffModel, QueueModel, SchemaModel, SharedTypeModel, TaskModel } from "./model.js";
 import {
   GENERATED_NAMES,
+  SOMETIMES_GENERATED_NAMES,
   NAME_PATTERN,
   RESERVED_MEMBERS,
   RESERVED_TYPE_NAMES,
@@ -26,6 +27,8 @@ import {
   toCamelCase,
   toPascalCase,
   typeIdentifiers,
+  typeSometimesIdentifiers,
+  taskSometimesIdentifiers,
   versionTypeName,
   versionValidatorName,
 } from "./naming.js";
@@ -111,7 +114,8 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
     for (const identifier of wanted) identifiers.set(identifier, owner);
     return true;
   };
-  for (const name of GENERATED_NAMES) identifiers.set(name, "jobgen's generated code");
+  for (const name of [...GENERATED_NAMES, ...SOMETIMES_GENERATED_NAMES])
+    identifiers.set(name, "jobgen's generated code");
 
   const types: { name: string; schema: JsonSchema; refs: { name: string; path: DocumentPath }[] }[] = [];
   for (const name of Object.keys(typeSchemas).sort()) {
@@ -127,7 +131,7 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       );
       continue;
     }
-    claim(typeIdentifiers(name), `type "${name}"`, path);
+    claim([...typeIdentifiers(name), ...typeSometimesIdentifiers(name)], `type "${name}"`, path);
     const refs: { name: string; path: DocumentPath }[] = [];
     checkJsonSchema(typeSchemas[name], path, { typeNames, issues, refs });
     types.push({ name, schema: typeSchemas[name] as JsonSchema, refs });
@@ -163,7 +167,7 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       continue;
     }
     const owner = `task "${wireName}"`;
-    claim(taskIdentifiers(wireName), owner, path);
+    claim([...taskIdentifiers(wireName), ...taskSometimesIdentifiers(wireName)], owner, path);
 
     const task = taskSection[wireName];
     if (!isPlainObject(task)) {

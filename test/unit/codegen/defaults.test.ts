@@ -65,11 +65,11 @@ describe("schema defaults", () => {
     const payloads = files.find((file) => file.path === "payloads.ts")?.contents ?? "";
     const block = (name: string): string =>
       payloads.slice(payloads.indexOf(`export interface ${name} {`)).split("\n}")[0] ?? "";
-    expect(block("NotifyPayload")).toMatch(/\n {2}prio: number\n/);
-    expect(block("NotifyPayload")).toMatch(/\n {2}window: Window\n/);
-    expect(block("NotifyInput")).toMatch(/\n {2}prio\?: number\n/);
-    expect(block("NotifyInput")).toMatch(/\n {2}window\?: WindowInput\n/);
-    expect(block("WindowInput")).toMatch(/\n {2}from\?: string\n/);
+    expect(block("NotifyPayload")).toMatch(/\n {2}prio: number;/);
+    expect(block("NotifyPayload")).toMatch(/\n {2}window: Window;/);
+    expect(block("NotifyInput")).toMatch(/\n {2}prio\?: number;/);
+    expect(block("NotifyInput")).toMatch(/\n {2}window\?: WindowInput;/);
+    expect(block("WindowInput")).toMatch(/\n {2}from\?: string;/);
     const enqueue = files.find((file) => file.path === "enqueue.ts")?.contents ?? "";
     expect(enqueue).toContain("notify(payload: NotifyInput, options?: EnqueueOptions)");
   });
