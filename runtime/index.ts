@@ -13,13 +13,16 @@ export type {
   HandlerObject,
   PayloadVersionDefinition,
   QueueDefinition,
+  RateLimitDefinition,
   RedisTarget,
+  ScheduleDefinition,
   TaskContext,
   TaskDefinition,
   TaskRegistry,
   TlsOptions,
 } from "./types.js";
 export type { Duration } from "./duration.js";
+export type { CatchUpPolicy } from "./policy/schedule-rules.js";
 export {
   ClosedError,
   ConfigError,

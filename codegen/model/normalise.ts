@@ -35,12 +35,14 @@ import {
 import { schemaHash } from "./schema-hash.js";
 import { parseSize } from "./sizes.js";
 import { didYouMean } from "./suggest.js";
+import { readSchedules } from "./schedules.js";
+import { readTaskLimits } from "./task-limits.js";
 import { readVersions } from "./versions.js";
 
 /** The schema versions this jobgen reads. */
 export const SUPPORTED_VERSION = 1;
 
-const TOP_KEYS = ["version", "defaults", "queues", "types", "tasks"];
+const TOP_KEYS = ["version", "defaults", "queues", "types", "tasks", "schedules"];
 const DEFAULTS_KEYS = ["queue", "maxRetries", "timeout", "backoff", "maxPayloadSize", "maxDepth"];
 const QUEUE_KEYS = ["stream", "group", "dlq", "maxLen"];
 const TASK_KEYS = [
@@ -54,6 +56,8 @@ const TASK_KEYS = [
   "version",
   "payload",
   "previous",
+  "rateLimit",
+  "concurrency",
 ];
 const BACKOFF_KEYS = ["strategy", "base", "max", "jitter"];
 
@@ -200,6 +204,7 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       ]);
     }
     const policy = readPolicy(task, path, report);
+    const limits = readTaskLimits(task, path, typeMap, issues);
     const payload = (task.payload ?? {}) as JsonSchema;
     const backoff = { ...defaultPolicy.backoff, ...policy.backoff };
     tasks.push({
@@ -218,6 +223,7 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       version: versions.version,
       previous: versions.previous.map((kept) => ({ ...kept, schemaHash: "" })),
       schemaHash: "",
+      ...limits,
     });
   }
   for (const queue of queues)
@@ -248,8 +254,9 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       schemaHash: payloadFingerprint(payload, typeMap),
     }));
   });
+  const schedules = readSchedules(section(document, "schedules", report), filledTasks, typeMap, issues);
   if (issues.length > 0) return { issues };
-  const normalised = { queues, types: filledTypes, tasks: filledTasks };
+  const normalised = { queues, types: filledTypes, tasks: filledTasks, schedules };
   return { model: { sourceName, schemaSha256: schemaHash(normalised), ...normalised }, issues: [] };
 }
 

@@ -27,6 +27,12 @@ export interface QueueKeys {
   readonly dlq: string;
   /** Prefix of idempotency keys: `<idempotency><key>`. */
   readonly idempotency: string;
+  /** Hash of the queue's schedules: schedule name → its last enqueued tick (ms). */
+  readonly schedules: string;
+  /** Prefix of rate-limit buckets: `<rate><type>:<bucket>` and `…:reserved` (policy/rate-limit.ts). */
+  readonly rate: string;
+  /** Prefix of concurrency caps: `<slots><type>:running` and `<slots><type>:parked` (policy/concurrency-cap.ts). */
+  readonly slots: string;
 }
 
 export function queueKeys(queue: QueueDefinition, keyPrefix = ""): QueueKeys {
@@ -40,6 +46,9 @@ export function queueKeys(queue: QueueDefinition, keyPrefix = ""): QueueKeys {
     delayed: `${head}:delayed`,
     dlq: `${head}${dlqSuffix}`,
     idempotency: `${head}:idem:`,
+    schedules: `${head}:schedules`,
+    rate: `${head}:rate:`,
+    slots: `${head}:slots:`,
   };
 }
 

@@ -86,7 +86,7 @@ describe("schema errors: message, hint and position", () => {
         file: "jobs.yaml",
         ...pos(text, "maxRetry"),
         message: 'unknown key "maxRetry" in task "send_email"; did you mean "maxRetries"?',
-        hint: "allowed keys: description, queue, maxRetries, timeout, backoff, maxPayloadSize, maxDepth, version, payload, previous",
+        hint: "allowed keys: description, queue, maxRetries, timeout, backoff, maxPayloadSize, maxDepth, version, payload, previous, rateLimit, concurrency",
       },
     ]);
   });
