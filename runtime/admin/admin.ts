@@ -19,11 +19,13 @@ import {
 import { purgeDeadLetters } from "./purge.js";
 import { replayDeadLetters, type ReplayProgress, type ReplayReport } from "./replay.js";
 import { queueStats, type QueueStats } from "./stats.js";
+import { scheduleStats, type ScheduleStats } from "./schedules.js";
 
 export type { ConsumerStats } from "../redis/admin-store.js";
 export type { DeadLetterEntry, DeadLetterFilter, DeadLetterPage, DeadLetterView } from "./dead-letters.js";
 export type { RefusedReplay, ReplayProgress, ReplayReport } from "./replay.js";
 export type { QueueStats } from "./stats.js";
+export type { ScheduleStats } from "./schedules.js";
 
 /** Options of {@link createAdmin}. */
 export interface AdminOptions {
@@ -45,6 +47,8 @@ export const DEFAULT_ADMIN_CONNECT_TIMEOUT_MS = 3_000;
 export interface Admin {
   /** Per queue of the registry: length, pending, delayed, DLQ size, consumers, lag. */
   stats(): Promise<QueueStats[]>;
+  /** Every schedule of the registry, by name: its timing, last enqueued tick and next run. */
+  schedules(): Promise<ScheduleStats[]>;
   /** DLQ entries matching `filter`, oldest first, `count` at a time from `cursor`. */
   listDeadLetters(
     filter?: DeadLetterFilter,
@@ -78,6 +82,7 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
   return {
     ping: () => store.ping(),
     stats: () => queueStats(ctx),
+    schedules: () => scheduleStats(registry, ctx),
     listDeadLetters: (filter = {}, page = {}) => listDeadLetters(ctx, filter, page),
     showDeadLetter: (ref) => showDeadLetter(ctx, ref),
     replayDeadLetters: (filter = {}, onProgress) => replayDeadLetters(ctx, filter, onProgress),

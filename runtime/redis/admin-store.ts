@@ -61,6 +61,8 @@ export interface AdminStore {
   deleteDeadLetterStream(dlq: string): Promise<number>;
   /** Deletes these entries of a DLQ; returns how many were there. */
   deleteDeadLetters(dlq: string, entryIds: readonly string[]): Promise<number>;
+  /** The last enqueued tick (ms) of each schedule of a queue, from its schedule state hash. */
+  lastTicks(schedules: string): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -173,6 +175,10 @@ export function createAdminStore(target: RedisTarget, connectTimeoutMs: number):
 
     async deleteDeadLetters(dlq, entryIds) {
       return (await connected()).xdel(dlq, ...entryIds);
+    },
+
+    async lastTicks(schedules) {
+      return (await connected()).hgetall(schedules);
     },
 
     async close() {
