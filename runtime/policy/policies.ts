@@ -5,6 +5,7 @@
  */
 import type { Provider } from "../worker/provider.js";
 import type { WorkerState } from "../worker/state.js";
+import { sweepParked } from "./concurrency-cap.js";
 import { startScheduler } from "./scheduler.js";
 
 /** Starts them; resolves with a function that stops them. */
@@ -16,7 +17,9 @@ export async function startPolicies(worker: WorkerState, provider: Provider): Pr
     store: provider.policy,
     logger: worker.logger.child({ component: "scheduler" }),
   });
+  const stopSweep = sweepParked(worker, provider, worker.options.leaseIntervalMs);
   return async () => {
+    stopSweep();
     await stopScheduler();
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Lease extension: every `leaseInterval`, the worker extends the lease of every entry whose handler
  * still runs (settling ones are being acked), so a live worker's long task is never reclaimed and
- * run twice.
+ * run twice; it renews the concurrency slots those tasks hold as well (policy/concurrency-cap.ts).
  */
+import { renewSlots } from "../policy/concurrency-cap.js";
 import type { WorkerState } from "./state.js";
 
 /** One round; skipped while the previous one is still on its way. */
@@ -12,6 +13,7 @@ export async function extendLeases(worker: WorkerState): Promise<void> {
   worker.extendingLeases = true;
   try {
     const extended = await worker.provider.extendLease(handling.map((run) => run.task));
+    await renewSlots(worker, handling);
     const stillHandling = handling.filter((run) => worker.running.has(run) && run.phase === "handling");
     if (extended < stillHandling.length) {
       worker.logger.warn(

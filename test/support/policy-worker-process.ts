@@ -5,7 +5,7 @@
  * - JOBGEN_TEST_SCHEDULE=1: with the `every_second` schedule;
  * - JOBGEN_TEST_WORK_MS: how long each handler works (default 0);
  * - JOBGEN_TEST_CLAIM_IDLE_MS: the claim idle time (leases of entries and of concurrency slots).
- * Each handler pushes `{ type, id, tenant, pid, event: "start" | "end", at }` as JSON onto the list
+ * Each handler pushes `{ type, id, tenant, attempt, pid, event: "start" | "end", at }` as JSON onto the list
  * `<prefix>log`, and the worker logs pino JSON lines to stdout.
  */
 import { Redis } from "ioredis";
@@ -25,6 +25,7 @@ async function record(ctx: TaskContext, payload: { tenant?: string }): Promise<v
       type: ctx.type,
       id: ctx.taskId,
       tenant: payload.tenant,
+      attempt: ctx.attempt,
       pid: process.pid,
       event,
       at: Date.now(),
