@@ -11,8 +11,9 @@ export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
 /**
  * croner's options for every cron schedule: 5 fields (minute precision) or 6 (a leading seconds
  * field); day-of-month and day-of-week combine with OR, as in Vixie cron. DST follows the timezone:
- * a time that a spring-forward skips runs at the first valid time after the gap, a time that a
- * fall-back repeats runs once.
+ * a fixed time (`30 2 * * *`) that a spring-forward skips runs right after the gap, and once when a
+ * fall-back repeats it; a pattern stepping through the hours (every 30 minutes) skips the gap and
+ * runs in both repeated hours.
  */
 export const CRON_OPTIONS = { mode: "5-or-6-parts", legacyMode: true } as const;
 

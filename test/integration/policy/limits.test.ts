@@ -10,6 +10,7 @@ import { POLICY_CAP, POLICY_RATE, policyRegistry } from "../../support/policy-re
 import { eventually } from "../../support/provider.js";
 import { connect, deleteKeys, testRedisUrl, uniquePrefix } from "../../support/redis.js";
 import { quietLogger } from "../../support/provider.js";
+import { workerTestBed } from "../../support/worker.js";
 
 const SCRIPT = fileURLToPath(new URL("../../support/policy-worker-process.ts", import.meta.url));
 
@@ -147,4 +148,43 @@ describe("rate limits and the concurrency cap, 3 worker processes", () => {
     const reruns = log.filter((l) => l.event === "start" && l.attempt > 1);
     expect(reruns.length).toBeLessThanOrEqual(POLICY_CAP);
   }, 90_000);
+});
+
+describe("throttled tasks in the worker's metrics", () => {
+  it("counts rate-limit waits with their time, and parked tasks", async () => {
+    const bed = workerTestBed(policyRegistry(), "limits-metrics");
+    try {
+      const worker = bed.worker(
+        {
+          tick: async () => {},
+          limited: async () => {},
+          capped: () => new Promise((resolve) => setTimeout(resolve, 200)),
+        },
+        { concurrency: 10 },
+      );
+      const producer = createProducer(policyRegistry(), {
+        redis: testRedisUrl(),
+        keyPrefix: bed.prefix,
+        logger: quietLogger,
+      });
+      await producer.enqueueBulk([
+        ...Array.from({ length: 4 }, (_, n) => ({ type: "limited", payload: { tenant: "acme", n } })),
+        ...Array.from({ length: 5 }, (_, n) => ({ type: "capped", payload: { n } })),
+      ]);
+      await producer.close();
+      await worker.start();
+      await eventually(async () => {
+        const processed = worker.metrics.snapshot().processed;
+        return processed.limited?.success === 4 && processed.capped?.success === 5;
+      }, "every task done");
+      const { throttled } = worker.metrics.snapshot();
+      // 4 starts 50 ms apart: 3 waited, for about 50, 100 and 150 ms.
+      expect(throttled.limited?.rate_limit?.count).toBe(3);
+      expect(throttled.limited?.rate_limit?.waitMs).toBeGreaterThan(200);
+      expect(throttled.capped?.concurrency?.count).toBeGreaterThanOrEqual(2);
+      expect(worker.metrics.snapshot().processed.capped).toEqual({ success: 5 });
+    } finally {
+      await bed.cleanup();
+    }
+  });
 });
