@@ -123,8 +123,16 @@ function scheduleLiteral(schedule: ScheduleModel): Doc {
   if (schedule.timezone !== undefined) entries.push(["timezone", literal(schedule.timezone)]);
   if (schedule.everyMs !== undefined) entries.push(["everyMs", literal(schedule.everyMs)]);
   entries.push(["catchUp", literal(schedule.catchUp)]);
-  entries.push(["payload", literal(schedule.payload)]);
+  entries.push(["payload", valueDoc(schedule.payload)]);
   return objectDoc(entries);
+}
+
+/** A JSON value laid out like the rest of the file: objects and lists break across lines when long. */
+function valueDoc(value: unknown): Doc {
+  if (Array.isArray(value)) return group("[", value.map(valueDoc), "]");
+  if (typeof value === "object" && value !== null)
+    return objectDoc(Object.entries(value).map(([key, item]) => [literal(key), valueDoc(item)]));
+  return literal(value);
 }
 
 function backoffLiteral(backoff: BackoffModel): Doc {

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import {
   CATCH_UP_POLICIES,
   CRON_OPTIONS,
+  FORBIDDEN_KEYS,
   MIN_SCHEDULE_EVERY_MS,
   parseDurationText,
   type CatchUpPolicy,
@@ -87,6 +88,12 @@ export function readSchedules(
         `schedule "${name}" has no payload`,
         "add payload: the task's payload, such as payload: {}",
         true,
+      );
+    } else if (forbiddenKey(value.payload) !== undefined) {
+      report(
+        [...path, "payload"],
+        `the payload holds the key "${forbiddenKey(value.payload) ?? ""}", which payloads may not have`,
+        "rename that key",
       );
     } else if (task !== undefined) {
       const result = validatorOf(task.payload).safeParse(value.payload);
@@ -175,6 +182,17 @@ function readCatchUp(value: Record<string, unknown>, path: DocumentPath, report:
     `catchUp is one of ${CATCH_UP_POLICIES.join(", ")} (ticks missed while no worker ran)`,
   );
   return "none";
+}
+
+/** A key of `value`, at any depth, that payloads may not have (`__proto__`, ...). */
+function forbiddenKey(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (FORBIDDEN_KEYS.has(key)) return key;
+    const inner = forbiddenKey(item);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 function isTimeZone(zone: string): boolean {

@@ -110,8 +110,8 @@ export function registerWorkerMetrics(source: MetricsSource, options: Prometheus
     collect() {
       this.reset();
       for (const [type, byPolicy] of Object.entries(snapshot().throttled)) {
-        for (const [policy, summary] of Object.entries(byPolicy))
-          this.inc({ type, policy }, summary.waitMs / 1000);
+        const waited = byPolicy.rate_limit;
+        if (waited !== undefined) this.inc({ type, policy: "rate_limit" }, waited.waitMs / 1000);
       }
     },
   });

@@ -98,6 +98,19 @@ describe("policy errors: message, hint and position", () => {
     ]);
   });
 
+  it("a schedule payload with a __proto__ key", () => {
+    const text = schema(
+      "",
+      "schedules:\n  s: { task: report, every: 1m, payload: { kind: sales, __proto__: { x: 1 } } }\n",
+    );
+    expect(issuesOf(text)).toEqual([
+      expect.objectContaining({
+        ...pos(text, "{ kind: sales, __proto__"),
+        message: 'the payload holds the key "__proto__", which payloads may not have',
+      }),
+    ]);
+  });
+
   it("good policies reach the model, the schedule's payload with its defaults filled in", () => {
     const model = loadSchema(
       "jobs.yaml",
