@@ -7,11 +7,16 @@
  * throttled time (metrics).
  *
  * Buckets: one per task type, or, with `key`, one per value of that payload field (per-tenant
- * limits); a payload without the field (or one that is not JSON) uses the bucket `null`.
+ * limits); a payload without the field (or one that is not JSON) uses the bucket `null`; a value
+ * whose JSON is longer than 64 characters is named by its sha256.
  */
+import { createHash } from "node:crypto";
 import type { TaskDefinition } from "../types.js";
 import type { Provider } from "../worker/provider.js";
 import type { TaskRun, WorkerState } from "../worker/state.js";
+
+/** The longest bucket name kept as it is. */
+const MAX_BUCKET_NAME = 64;
 
 /** The bucket of a task: `*` without a key, else the key's value as JSON (`"acme"`, `42`, `null`). */
 export function rateBucket(definition: TaskDefinition, payload: string | undefined): string {
@@ -29,9 +34,12 @@ export function rateBucket(definition: TaskDefinition, payload: string | undefin
         ? (value as Record<string, unknown>)[name]
         : undefined;
   }
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
-    ? JSON.stringify(value)
-    : "null";
+  const bucket =
+    typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+      ? JSON.stringify(value)
+      : "null";
+  // A long value would make a long key: such buckets are named by a digest of the value.
+  return bucket.length <= MAX_BUCKET_NAME ? bucket : `#${createHash("sha256").update(bucket).digest("hex")}`;
 }
 
 /** `true` when the task must wait for a later start (it now waits in the delayed set). */
