@@ -188,3 +188,36 @@ describe("throttled tasks in the worker's metrics", () => {
     }
   });
 });
+
+describe("parked tasks", () => {
+  it("go back to the stream when the schema drops the cap of their type", async () => {
+    const capped = policyRegistry();
+    const uncapped = {
+      ...capped,
+      tasks: { ...capped.tasks, capped: { ...capped.tasks.capped!, concurrency: undefined } },
+    };
+    const bed = workerTestBed(uncapped, "limits-uncapped");
+    try {
+      const ran: string[] = [];
+      // A task parked by a worker of the schema that still had the cap.
+      await bed.redis.rpush(
+        `${bed.keys.slots}capped:parked`,
+        JSON.stringify({ id: "parked-1", type: "capped", payload: JSON.stringify({ n: 1 }), retry: "0" }),
+      );
+      const worker = bed.worker(
+        {
+          tick: async () => {},
+          limited: async () => {},
+          capped: async (_p: unknown, ctx) => void ran.push(ctx.taskId),
+        },
+        { leaseInterval: 200, claimMinIdle: 1_000 },
+      );
+      await worker.start();
+      await eventually(async () => ran.length === 1, "the parked task ran");
+      expect(ran).toEqual(["parked-1"]);
+      expect(await bed.redis.exists(`${bed.keys.slots}capped:parked`)).toBe(0);
+    } finally {
+      await bed.cleanup();
+    }
+  });
+});
