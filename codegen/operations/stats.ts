@@ -15,16 +15,16 @@ export function registerStats(program: Command): void {
     program
       .command("stats")
       .description(
-        "show each queue: length, pending, delayed, dead letters, lag and consumers; each schedule's last and next run",
+        "show each queue: length, pending, delayed, dead letters, lag and consumers; capped tasks running and parked; each schedule's last and next run",
       ),
   )
     .addHelpText("after", "\nExample:\n  $ jobgen stats --schema jobs.yaml --redis redis://127.0.0.1:6379")
     .action(async (flags: OperationsFlags) => {
       const registry = await registryOf(flags);
-      const [stats, schedules] = await withAdmin(flags, registry, (admin) =>
-        Promise.all([admin.stats(), admin.schedules()]),
+      const [stats, schedules, caps] = await withAdmin(flags, registry, (admin) =>
+        Promise.all([admin.stats(), admin.schedules(), admin.concurrencyCaps()]),
       );
-      if (flags.json) return printJson({ queues: stats, schedules });
+      if (flags.json) return printJson({ queues: stats, schedules, concurrencyCaps: caps });
       const rows: (string | number)[][] = [
         ["queue", "stream", "length", "pending", "delayed", "dlq", "lag", "consumers"],
       ];
@@ -50,6 +50,15 @@ export function registerStats(program: Command): void {
           table([
             ["  consumer", "pending", "idle"],
             ...s.consumers.map((c) => [`  ${c.name}`, c.pending, shortDuration(c.idleMs)]),
+          ]),
+        );
+      }
+      if (caps.length > 0) {
+        console.log("\nconcurrency caps:");
+        console.log(
+          table([
+            ["  task", "queue", "cap", "running", "parked"],
+            ...caps.map((c) => [`  ${c.task}`, c.queue, c.cap, c.running, c.parked]),
           ]),
         );
       }

@@ -63,6 +63,8 @@ export interface AdminStore {
   deleteDeadLetters(dlq: string, entryIds: readonly string[]): Promise<number>;
   /** The last enqueued tick (ms) of each schedule of a queue, from its schedule state hash. */
   lastTicks(schedules: string): Promise<Record<string, string>>;
+  /** Of a capped task type: slots held (leases not yet expired) and tasks parked for a slot. */
+  slotCounts(running: string, parked: string): Promise<{ running: number; parked: number }>;
   close(): Promise<void>;
 }
 
@@ -179,6 +181,15 @@ export function createAdminStore(target: RedisTarget, connectTimeoutMs: number):
 
     async lastTicks(schedules) {
       return (await connected()).hgetall(schedules);
+    },
+
+    async slotCounts(running, parked) {
+      const client = await connected();
+      const [held, waiting] = await Promise.all([
+        client.zcount(running, `(${Date.now()}`, "+inf"),
+        client.llen(parked),
+      ]);
+      return { running: held, parked: waiting };
     },
 
     async close() {

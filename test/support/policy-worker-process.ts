@@ -8,7 +8,7 @@
  * Each handler pushes `{ type, id, tenant, attempt, pid, event: "start" | "end", at }` as JSON onto the list
  * `<prefix>log`, and the worker logs pino JSON lines to stdout.
  */
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { pino } from "pino";
 import { createWorkerRuntime } from "../../runtime/worker/worker.js";
 import type { TaskContext } from "../../runtime/types.js";
@@ -17,7 +17,9 @@ import { policyRegistry } from "./policy-registry.js";
 const prefix = process.env.JOBGEN_TEST_PREFIX ?? "";
 const workMs = Number(process.env.JOBGEN_TEST_WORK_MS ?? 0);
 const claimMinIdle = Number(process.env.JOBGEN_TEST_CLAIM_IDLE_MS ?? 30_000);
-const log = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+const seeds = (process.env.REDIS_URL ?? "redis://127.0.0.1:6379").split(",");
+// Under `npm run test:cluster` REDIS_URL lists the Cluster's seed nodes.
+const log = seeds.length > 1 ? new Cluster(seeds) : new Redis(seeds[0] ?? "");
 
 async function record(ctx: TaskContext, payload: { tenant?: string }): Promise<void> {
   const entry = (event: string) =>

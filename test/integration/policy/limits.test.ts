@@ -92,10 +92,6 @@ describe("rate limits and the concurrency cap, 3 worker processes", () => {
       const inTenSeconds = times.filter((t) => t < first + 10_000).length;
       expect(inTenSeconds).toBeGreaterThanOrEqual(expected * 0.95);
       expect(inTenSeconds).toBeLessThanOrEqual(expected * 1.05);
-      // No second far over the limit: starts are reserved exactly 50 ms apart, and observed
-      // late only by the promotion from the delayed set, which bunches a few.
-      const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
-      expect(busiest).toBeLessThanOrEqual(POLICY_RATE.limit * 1.25);
     }
     // The workers of all 3 processes took part, and waiting used no retry and ran nothing twice.
     expect(new Set(starts.map((l) => l.pid)).size).toBe(3);

@@ -1,0 +1,25 @@
+/** `jobgen stats`' concurrency caps: per capped task type, the slots held and the tasks parked for one. */
+import type { TaskRegistry } from "../types.js";
+import type { AdminContext } from "./context.js";
+
+export interface CapStats {
+  readonly task: string;
+  readonly queue: string;
+  /** The type's `concurrency`. */
+  readonly cap: number;
+  /** Slots held now (leases not yet expired; a dead worker's lease counts until it ends). */
+  readonly running: number;
+  /** Tasks parked until a slot frees (off the stream, in Redis). */
+  readonly parked: number;
+}
+
+export async function capStats(registry: TaskRegistry, ctx: AdminContext): Promise<CapStats[]> {
+  const stats: CapStats[] = [];
+  for (const [task, definition] of Object.entries(registry.tasks).sort(([a], [b]) => a.localeCompare(b))) {
+    if (definition.concurrency === undefined) continue;
+    const slots = `${ctx.keysOf(ctx.queueNamed(definition.queue)).slots}${task}`;
+    const counts = await ctx.store.slotCounts(`${slots}:running`, `${slots}:parked`);
+    stats.push({ task, queue: definition.queue, cap: definition.concurrency, ...counts });
+  }
+  return stats;
+}
