@@ -6,6 +6,7 @@
  *
  * - Catch-up, at start: a schedule with `catchUp: last` whose latest tick passed while no worker
  *   ran enqueues that tick; `none` skips it. A schedule that never ran has missed nothing.
+ * - A tick whose write fails (Redis down) is tried again every second until the next tick is due.
  * - Removed schedules: at start and every {@link FORGET_INTERVAL_MS}, the state of schedules the
  *   schema no longer declares is deleted from each consumed queue, so no key is left behind.
  */
@@ -19,6 +20,9 @@ import type { PolicyStore } from "./store.js";
 
 /** How often a worker deletes the state of schedules the schema no longer declares. */
 const FORGET_INTERVAL_MS = 60_000;
+
+/** How long a worker waits before it tries a tick whose write failed (Redis down) again. */
+const TICK_RETRY_MS = 1_000;
 
 /** The longest single timer wait; a later tick is waited for in several steps (timers hold 2^31 − 1 ms). */
 const MAX_WAIT_MS = 3_600_000;
@@ -57,6 +61,17 @@ export async function startScheduler(input: SchedulerInput): Promise<() => Promi
   if (declared.length === 0 && byQueue.size === 0) return () => Promise.resolve();
 
   let stopped = false;
+  const halt = new AbortController();
+  /** Waits `ms`; resolves `false` at once when the scheduler stops. */
+  const pause = (ms: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(!stopped), ms);
+      const onStop = (): void => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      halt.signal.addEventListener("abort", onStop, { once: true });
+    });
   const inFlight = new Set<Promise<void>>();
   const track = (work: Promise<void>): void => {
     inFlight.add(work);
@@ -92,7 +107,14 @@ export async function startScheduler(input: SchedulerInput): Promise<() => Promi
       if (outcome === "full")
         logger.warn({ schedule: name, tick: tickMs }, "schedule tick skipped: the queue is full");
     } catch (error) {
-      logger.error({ err: error, schedule: name, tick: tickMs }, "schedule tick failed");
+      // The tick script is idempotent: try again, until the next tick is due.
+      const next = run.clock.next(tickMs) ?? Number.POSITIVE_INFINITY;
+      const again = !stopped && Date.now() + TICK_RETRY_MS < next;
+      logger.error(
+        { err: error, schedule: name, tick: tickMs, retryInMs: again ? TICK_RETRY_MS : null },
+        "schedule tick failed",
+      );
+      if (again && (await pause(TICK_RETRY_MS))) await fire(run, tickMs);
     }
   };
 
@@ -150,6 +172,7 @@ export async function startScheduler(input: SchedulerInput): Promise<() => Promi
 
   return async () => {
     stopped = true;
+    halt.abort();
     clearInterval(forgetTimer);
     for (const run of mine) clearTimeout(run.timer);
     await Promise.all(inFlight);
