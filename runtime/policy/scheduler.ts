@@ -58,18 +58,20 @@ export async function startScheduler(input: SchedulerInput): Promise<() => Promi
     if (byQueue.has(queue) && input.handled.has(schedule.task))
       mine.push({ name, schedule, queue, clock: await scheduleClock(schedule), timer: undefined });
   }
-  if (declared.length === 0 && byQueue.size === 0) return () => Promise.resolve();
 
   let stopped = false;
   const halt = new AbortController();
   /** Waits `ms`; resolves `false` at once when the scheduler stops. */
   const pause = (ms: number): Promise<boolean> =>
     new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(!stopped), ms);
       const onStop = (): void => {
         clearTimeout(timer);
         resolve(false);
       };
+      const timer = setTimeout(() => {
+        halt.signal.removeEventListener("abort", onStop);
+        resolve(!stopped);
+      }, ms);
       halt.signal.addEventListener("abort", onStop, { once: true });
     });
   const inFlight = new Set<Promise<void>>();
