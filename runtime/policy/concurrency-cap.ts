@@ -4,7 +4,7 @@
  * renews; a worker that dies (SIGKILL) renews nothing, so its slots free when their leases end,
  * without its goodbye. A task that finds every slot held is parked (SLOT_PARK: off the stream into
  * its type's parked list, no retry or delivery counted) until a slot frees: the worker releasing a
- * slot puts the oldest parked task back on the stream, and every worker sweeps its types'
+ * slot puts the oldest parked task back on the stream, and every worker sweeps its capped types'
  * parked lists each lease interval, for slots freed by expired leases.
  */
 import type { TaskDefinition } from "../types.js";
@@ -60,30 +60,37 @@ export async function renewSlots(worker: WorkerState, runs: readonly TaskRun[]):
 }
 
 /**
- * Every `intervalMs`, puts parked tasks of the types this worker handles into slots freed by
- * expired leases (a type whose cap the schema dropped gets all its parked tasks back); returns a stop function.
+ * Puts parked tasks back into slots freed without a release: every `intervalMs` for the capped
+ * types this worker handles (slots of dead workers free when their leases end), and once at start
+ * for its uncapped types (all their parked tasks: the schema dropped their cap). Returns a stop function.
  */
 export function sweepParked(worker: WorkerState, provider: Provider, intervalMs: number): () => void {
-  const types = Object.keys(worker.handlers).flatMap((type) => {
+  const handled = Object.keys(worker.handlers).flatMap((type) => {
     const definition = Object.hasOwn(worker.registry.tasks, type) ? worker.registry.tasks[type] : undefined;
     return definition !== undefined && worker.options.queues.includes(definition.queue) ? [definition] : [];
   });
+  const capped = handled.filter((definition) => definition.concurrency !== undefined);
+  const sweep = async (types: readonly TaskDefinition[]): Promise<void> => {
+    const moved = await Promise.all(
+      types.map((definition) =>
+        provider.policy.sweepSlots(definition.queue, definition.name, definition.concurrency ?? 0),
+      ),
+    );
+    types.forEach((definition, i) => {
+      if ((moved[i] ?? 0) > 0)
+        worker.logger.info({ type: definition.name, moved: moved[i] }, "parked tasks back in free slots");
+    });
+  };
+  const onError = (error: unknown): void =>
+    worker.logger.warn({ err: error }, "could not sweep parked tasks");
+  void sweep(handled.filter((definition) => definition.concurrency === undefined)).catch(onError);
+  if (capped.length === 0) return () => {};
   let sweeping = false;
   const timer = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    void (async () => {
-      for (const definition of types) {
-        const moved = await provider.policy.sweepSlots(
-          definition.queue,
-          definition.name,
-          definition.concurrency ?? 0,
-        );
-        if (moved > 0)
-          worker.logger.info({ type: definition.name, moved }, "parked tasks back in free slots");
-      }
-    })()
-      .catch((error: unknown) => worker.logger.warn({ err: error }, "could not sweep parked tasks"))
+    void sweep(capped)
+      .catch(onError)
       .finally(() => (sweeping = false));
   }, intervalMs);
   timer.unref();
