@@ -77,6 +77,13 @@ export const ACK_BATCH_MAX = 500;
 export const PROMOTE_BATCH = 100;
 
 /**
+ * The longest a worker's promoter sleeps between two promotions when no delayed task is due
+ * sooner (announcements of new due times wake it earlier; this bounds the lateness of a task
+ * whose announcement was lost, or that a foreign producer put in the delayed set): 1s.
+ */
+export const PROMOTER_IDLE_CHECK_MS = 1_000;
+
+/**
  * Least time between two promotion + reclaim steps of one provider (each fetch runs one at most
  * this often, or sooner when a delayed task it knows of falls due): 100ms.
  */

@@ -21,7 +21,10 @@ import { hashedPart, keySlot, tagForSlot } from "./slot.js";
 export interface QueueKeys {
   /** The task stream (Go-compatible name). */
   readonly stream: string;
-  /** Sorted set of delayed tasks (retries and delayed enqueues), scored by due time in ms. */
+  /**
+   * Sorted set of delayed tasks (retries and delayed enqueues), scored by due time in ms; also the
+   * pub/sub channel on which a new earliest due time is announced (scripts.ts).
+   */
   readonly delayed: string;
   /** The dead-letter stream. */
   readonly dlq: string;

@@ -2,7 +2,8 @@
  * Promotion of due delayed tasks (PROMOTE) and reclaim of stale entries of dead consumers
  * (CLAIM, XAUTOCLAIM), for every queue, in one pipeline (on a Cluster, one per hash slot, sent in
  * parallel): at most every HOUSEKEEPING_INTERVAL_MS, or sooner when a delayed task it knows of falls
- * due.
+ * due, or at the next fetch when the last reclaim took a full batch (a backlog of stale entries
+ * drains as fast as the worker handles it).
  */
 import { HOUSEKEEPING_INTERVAL_MS, PROMOTE_BATCH } from "../../defaults.js";
 import type { RedisError } from "../../errors.js";
@@ -16,6 +17,7 @@ import { commands, errorMessage, failure, type ProviderState } from "./state.js"
 export async function housekeeping(state: ProviderState, max: number): Promise<DeliveredTask[]> {
   const { queues, consumer } = state;
   const { enableAutoClaim, claimMinIdleMs, claimCount } = state.options;
+  const asked = Math.min(max, claimCount);
   const replies = await pipelineBySlot(
     commands(state),
     queues,
@@ -29,7 +31,7 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
           consumer,
           claimMinIdleMs,
           q.claimCursor,
-          Math.min(max, claimCount),
+          asked,
         );
       }
     },
@@ -37,6 +39,7 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
     throw failure(state, "promoting and reclaiming", err);
   });
   const claimed: DeliveredTask[] = [];
+  let backlog = false;
   let lostGroup: unknown;
   let failed: RedisError | undefined;
   const now = Date.now();
@@ -62,6 +65,7 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
       } else {
         const [cursor, entries] = reply as [Buffer, [Buffer, Buffer[], number][]];
         q.claimCursor = cursor.toString();
+        if (entries.length >= asked) backlog = true;
         for (const [entryId, pairs, deliveries] of entries) {
           const { fields, invalidUtf8 } = bufferArgsToFields(pairs);
           claimed.push(decodeTask(q.definition, entryId.toString(), fields, Number(deliveries), invalidUtf8));
@@ -69,7 +73,8 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
       }
     }
   });
-  state.nextHousekeepingAt = Math.min(state.nextHousekeepingAt, state.nextDueAt);
+  // A full reclaim batch means more stale entries wait: the next fetch reclaims again at once.
+  state.nextHousekeepingAt = backlog ? now : Math.min(state.nextHousekeepingAt, state.nextDueAt);
   if (lostGroup !== undefined) await recoverLostGroups(state, lostGroup);
   // Entries reclaimed from one queue are handed out even when another queue's step failed.
   if (failed && claimed.length === 0) throw failed;

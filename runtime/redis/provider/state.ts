@@ -12,6 +12,7 @@ import { queueKeys, type QueueKeys } from "../keys.js";
 import { readGroupsOf } from "../read-groups.js";
 import { describeTarget, parseTarget, type ResolvedTarget } from "../target.js";
 import type { ResolvedProviderOptions } from "./options.js";
+import type { Promoter } from "./promoter.js";
 
 export interface QueueState {
   readonly definition: QueueDefinition;
@@ -36,6 +37,10 @@ export interface ProviderState {
   readonly queues: readonly QueueState[];
   readonly byName: ReadonlyMap<string, QueueState>;
   readonly byStream: ReadonlyMap<string, QueueState>;
+  /** The keys of every queue of the registry, consumed or not: the promoter promotes them all. */
+  readonly promoted: readonly QueueKeys[];
+  /** Made by `start` (promoter.ts), stopped by `close`. */
+  promoter: Promoter | undefined;
   /** What one XREADGROUP reads: the queues of one group (and, on a Cluster, of one slot). */
   groups: readonly [string, QueueState[]][];
   closed: boolean;
@@ -74,6 +79,8 @@ export function createProviderState(registry: TaskRegistry, options: ResolvedPro
     queues,
     byName: new Map(queues.map((q) => [q.definition.name, q])),
     byStream: new Map(queues.map((q) => [q.keys.stream, q])),
+    promoted: Object.values(registry.queues).map((definition) => queueKeys(definition, options.keyPrefix)),
+    promoter: undefined,
     groups: readGroupsOf(queues, false),
     closed: false,
     started: false,
