@@ -133,6 +133,15 @@ export const DEFAULT_ERROR_BACKOFF_MS = 5_000;
 /** Poison limit: an entry delivered more often than this (its worker keeps dying) goes to the DLQ. */
 export const DEFAULT_MAX_DELIVERIES = 5;
 
+/**
+ * A settle step (ack, retry, dead-letter) that Redis refused or could not take is sent again after
+ * this long, doubling each time up to SETTLE_RETRY_MAX_MS, while the worker keeps the lease: 100ms.
+ */
+export const SETTLE_RETRY_BASE_MS = 100;
+
+/** Longest wait between two tries of a settle step: 1s, so a settle lands soon after an outage. */
+export const SETTLE_RETRY_MAX_MS = 1_000;
+
 /** Lease extension runs this many times per claim idle time (every claimMinIdle / 3). */
 export const LEASE_EXTENSIONS_PER_CLAIM_IDLE = 3;
 
