@@ -7,6 +7,7 @@ import {
   BACKOFF_STRATEGIES,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_PAYLOAD_BYTES,
+  PRIORITY_LEVELS,
   parseDurationText,
 } from "@jobgen/runtime/contract";
 import type { DocumentPath, SchemaIssue } from "../load/issue.js";
@@ -51,6 +52,7 @@ const TASK_KEYS = [
   "backoff",
   "maxPayloadSize",
   "maxDepth",
+  "priority",
   "version",
   "payload",
   "previous",
@@ -200,6 +202,7 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       ]);
     }
     const policy = readPolicy(task, path, report);
+    const priority = readChoice(task, "priority", PRIORITY_LEVELS, path, report);
     const payload = (task.payload ?? {}) as JsonSchema;
     const backoff = { ...defaultPolicy.backoff, ...policy.backoff };
     tasks.push({
@@ -210,6 +213,7 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       queue: readQueueRef(task, path, queueNames, defaultQueue, report),
       ...optional("maxRetries", policy.maxRetries ?? defaultPolicy.maxRetries),
       ...optional("timeoutMs", policy.timeoutMs ?? defaultPolicy.timeoutMs),
+      ...optional("priority", priority),
       ...(Object.keys(backoff).length > 0 ? { backoff } : {}),
       maxPayloadBytes: policy.maxPayloadBytes ?? defaultPolicy.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       maxDepth: policy.maxDepth ?? defaultPolicy.maxDepth ?? DEFAULT_MAX_DEPTH,
@@ -249,11 +253,20 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
     }));
   });
   if (issues.length > 0) return { issues };
-  const normalised = { queues, types: filledTypes, tasks: filledTasks };
+  const normalised = { queues: withPriorities(queues, filledTasks), types: filledTypes, tasks: filledTasks };
   return { model: { sourceName, schemaSha256: schemaHash(normalised), ...normalised }, issues: [] };
 }
 
 type Report = (path: DocumentPath, message: string, hint?: string, atKey?: boolean) => void;
+
+/** A queue has priority levels when one of its tasks declares a `priority`. */
+function withPriorities(queues: readonly QueueModel[], tasks: readonly TaskModel[]): QueueModel[] {
+  return queues.map((queue) =>
+    tasks.some((task) => task.queue === queue.name && task.priority !== undefined)
+      ? { ...queue, priorities: true }
+      : queue,
+  );
+}
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

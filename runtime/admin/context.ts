@@ -3,14 +3,16 @@
  * order, and lookups by name that refuse what the schema does not have.
  */
 import type { AdminStore } from "../redis/admin-store.js";
-import { queueKeys, type QueueKeys } from "../redis/keys.js";
+import type { Priority } from "../policy/priority.js";
+import { levelKeys, queueKeys, type QueueKeys } from "../redis/keys.js";
 import type { QueueDefinition, TaskDefinition, TaskRegistry } from "../types.js";
 
 export interface AdminContext {
   readonly store: AdminStore;
   /** Every queue of the registry, sorted by name. */
   readonly queues: readonly QueueDefinition[];
-  keysOf(queue: QueueDefinition): QueueKeys;
+  /** The queue's keys; with `level`, those of that priority level (keys.ts levelKeys). */
+  keysOf(queue: QueueDefinition, level?: Priority): QueueKeys;
   /** The queue of that name; a RangeError naming the known queues otherwise. */
   queueNamed(name: string): QueueDefinition;
   /** The registry's task of that wire name (own keys only: a DLQ entry's type is data). */
@@ -26,7 +28,8 @@ export function createAdminContext(
   return {
     store,
     queues,
-    keysOf: (queue) => queueKeys(queue, keyPrefix),
+    keysOf: (queue, level) =>
+      level === undefined ? queueKeys(queue, keyPrefix) : levelKeys(queue, level, keyPrefix),
     queueNamed(name) {
       const queue = Object.hasOwn(registry.queues, name) ? registry.queues[name] : undefined;
       if (queue === undefined) {

@@ -2,10 +2,13 @@
  * `dlq replay`: moves DLQ entries back to their task's stream with the retry count reset, each in
  * one atomic step, after re-validating the payload against the current registry. An entry of an
  * earlier payload version the schema keeps is checked against that version's schema and goes back
- * as it is: the worker upcasts it when it runs it.
+ * as it is: the worker upcasts it when it runs it. A task of a queue with priority levels goes back
+ * to the level it was dead-lettered from.
  */
 import { toValidationIssues, type ValidationIssue } from "../errors.js";
-import { DEAD_LETTER_FIELD_PREFIX } from "../wire/dead-letter.js";
+import { isPriority, type Priority } from "../policy/priority.js";
+import type { QueueDefinition } from "../types.js";
+import { DEAD_LETTER_FIELD_PREFIX, DEAD_LETTER_FIELDS } from "../wire/dead-letter.js";
 import { unsafeIntegerIssues } from "../wire/exact-integers.js";
 import { payloadVersionOf, schemaOfVersion, versionsRead } from "../wire/payload-versions.js";
 import type { AdminContext } from "./context.js";
@@ -84,7 +87,7 @@ export async function replayDeadLetters(
       } else {
         const replayed = await ctx.store.replayDeadLetter(
           ctx.keysOf(ctx.queueNamed(entry.queue)).dlq,
-          ctx.keysOf(ctx.queueNamed(task.queue)).stream,
+          ctx.keysOf(ctx.queueNamed(task.queue), levelOf(entry.fields, ctx.queueNamed(task.queue))).stream,
           entry.entryId,
           replayFields(entry.fields),
         );
@@ -122,4 +125,10 @@ function replayFields(fields: Readonly<Record<string, string>>): string[] {
   }
   out.push("retry", "0");
   return out;
+}
+
+/** The level a replayed entry returns to: the one it was read from, when its queue has levels. */
+function levelOf(fields: Readonly<Record<string, string>>, queue: QueueDefinition): Priority | undefined {
+  const level = fields[DEAD_LETTER_FIELDS.priority];
+  return queue.priorities === true && isPriority(level) ? level : undefined;
 }

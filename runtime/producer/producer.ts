@@ -24,7 +24,8 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "../errors.js";
-import { queueKeys, type QueueKeys } from "../redis/keys.js";
+import { enqueueLevel, type Priority } from "../policy/priority.js";
+import { levelKeys, queueKeys, type QueueKeys } from "../redis/keys.js";
 import { createRedisEnqueuer, type EnqueueOutcome, type EnqueueRequest } from "../redis/enqueuer.js";
 import type {
   BulkEnqueueItem,
@@ -124,8 +125,17 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   void loadOpenTelemetry();
   let closed = false;
   const keysByQueue = new Map<QueueDefinition, QueueKeys>();
+  const keysByLevel = new Map<QueueDefinition, Map<Priority, QueueKeys>>();
 
-  function keysOf(queue: QueueDefinition): QueueKeys {
+  /** The keys of the queue, or of its priority level for a queue with levels. */
+  function keysOf(queue: QueueDefinition, level: Priority | undefined): QueueKeys {
+    if (level !== undefined) {
+      let levels = keysByLevel.get(queue);
+      if (levels === undefined) keysByLevel.set(queue, (levels = new Map()));
+      let keys = levels.get(level);
+      if (keys === undefined) levels.set(level, (keys = levelKeys(queue, level, keyPrefix)));
+      return keys;
+    }
     let keys = keysByQueue.get(queue);
     if (keys === undefined) keysByQueue.set(queue, (keys = queueKeys(queue, keyPrefix)));
     return keys;
@@ -142,6 +152,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     if (queue === undefined) {
       throw new ConfigError(`task "${type}" names queue "${task.queue}", which the registry does not define`);
     }
+    const level = enqueueLevel(opts.priority, task, queue);
     const json = checkOutgoingPayload(type, task, payload);
     const taskId = newTaskId();
     const fields = encodeTaskArgs({
@@ -160,7 +171,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     return {
       type,
       queue,
-      keys: keysOf(queue),
+      keys: keysOf(queue, level),
       maxLen: queue.maxLen ?? 0,
       taskId,
       fields,

@@ -5,14 +5,14 @@
  */
 import type { DeliveredTask } from "../../worker/provider.js";
 import { pipelineBySlot } from "../batch.js";
-import { commands, failure, groupBy, type ProviderState } from "./state.js";
+import { commands, failure, groupBy, stateKey, type ProviderState } from "./state.js";
 
 /** Resolves with the number of entries extended. */
 export async function extendLease(state: ProviderState, inFlight: readonly DeliveredTask[]): Promise<number> {
   const tasks = [...inFlight, ...state.surplus];
   if (tasks.length === 0) return 0;
-  const perQueue = [...groupBy(tasks, (t) => t.queue)].flatMap(([name, owned]) => {
-    const q = state.byName.get(name);
+  const perQueue = [...groupBy(tasks, (t) => stateKey(t.queue, t.priority))].flatMap(([key, owned]) => {
+    const q = state.byName.get(key);
     return q ? [{ q, owned }] : [];
   });
   const replies = await pipelineBySlot(

@@ -8,15 +8,28 @@ import { ConfigError, RedisError } from "../../errors.js";
 import type { QueueDefinition, TaskRegistry } from "../../types.js";
 import type { DeliveredTask } from "../../worker/provider.js";
 import { explainFailure, replaceOnTimeout, type RedisClient } from "../connection.js";
-import { queueKeys, type QueueKeys } from "../keys.js";
+import { FairnessRound, PRIORITY_LEVELS, type Priority } from "../../policy/priority.js";
+import { levelKeys, queueKeys, type QueueKeys } from "../keys.js";
 import { readGroupsOf } from "../read-groups.js";
 import { describeTarget, parseTarget, type ResolvedTarget } from "../target.js";
 import type { ResolvedProviderOptions } from "./options.js";
 import type { Promoter } from "./promoter.js";
 
+/**
+ * One stream the provider consumes: a queue, or one priority level of a queue with levels (each
+ * level is read, reclaimed, retried and dead-lettered as a queue of its own, on its own keys).
+ */
 export interface QueueState {
   readonly definition: QueueDefinition;
   readonly keys: QueueKeys;
+  /** The level of a queue with levels; `undefined` for a queue without. */
+  readonly level: Priority | undefined;
+  /** What entries read from this stream are decoded as (codec.ts decodeTask). */
+  readonly source: {
+    readonly name: string;
+    readonly stream: string;
+    readonly priority: Priority | undefined;
+  };
   /** XAUTOCLAIM cursor; wraps to `0-0` by itself. */
   claimCursor: string;
 }
@@ -34,9 +47,16 @@ export interface ProviderState {
   command: RedisClient | undefined;
   /** XREADGROUP BLOCK only; dropped and made again after an aborted or hung read. */
   blocking: RedisClient | undefined;
+  /** Every consumed stream: each queue, or each level of a queue with levels. */
   readonly queues: readonly QueueState[];
+  /** By {@link stateKey}. */
   readonly byName: ReadonlyMap<string, QueueState>;
   readonly byStream: ReadonlyMap<string, QueueState>;
+  /** The consumed queues with priority levels, by name: each level's stream and the weighted round. */
+  readonly levelled: ReadonlyMap<
+    string,
+    { readonly levels: Readonly<Record<Priority, QueueState>>; readonly round: FairnessRound }
+  >;
   /** The keys of every queue of the registry, consumed or not: the promoter promotes them all. */
   readonly promoted: readonly QueueKeys[];
   /** Made by `start` (promoter.ts), stopped by `close`. */
@@ -62,10 +82,20 @@ export interface ProviderState {
 
 export function createProviderState(registry: TaskRegistry, options: ResolvedProviderOptions): ProviderState {
   const { consumer } = options;
-  const queues = options.queues.map((name): QueueState => {
+  const queues = options.queues.flatMap((name): QueueState[] => {
     const definition = registry.queues[name];
     if (definition === undefined) throw new ConfigError(`queue "${name}" is not in the registry`);
-    return { definition, keys: queueKeys(definition, options.keyPrefix), claimCursor: "0-0" };
+    const levels = definition.priorities === true ? PRIORITY_LEVELS : [undefined];
+    return levels.map((level) => ({
+      definition,
+      keys:
+        level === undefined
+          ? queueKeys(definition, options.keyPrefix)
+          : levelKeys(definition, level, options.keyPrefix),
+      level,
+      source: { name: definition.name, stream: definition.stream, priority: level },
+      claimCursor: "0-0",
+    }));
   });
   const logger = options.logger.child({ component: "redis-provider", consumer });
   return {
@@ -77,9 +107,14 @@ export function createProviderState(registry: TaskRegistry, options: ResolvedPro
     command: undefined,
     blocking: undefined,
     queues,
-    byName: new Map(queues.map((q) => [q.definition.name, q])),
+    byName: new Map(queues.map((q) => [stateKey(q.definition.name, q.level), q])),
     byStream: new Map(queues.map((q) => [q.keys.stream, q])),
-    promoted: Object.values(registry.queues).map((definition) => queueKeys(definition, options.keyPrefix)),
+    levelled: levelledQueues(queues, options),
+    promoted: Object.values(registry.queues).flatMap((definition) =>
+      definition.priorities === true
+        ? PRIORITY_LEVELS.map((level) => levelKeys(definition, level, options.keyPrefix))
+        : [queueKeys(definition, options.keyPrefix)],
+    ),
     promoter: undefined,
     groups: readGroupsOf(queues, false),
     closed: false,
@@ -92,9 +127,32 @@ export function createProviderState(registry: TaskRegistry, options: ResolvedPro
   };
 }
 
-/** The consumed queue of a delivered task. */
+function levelledQueues(
+  queues: readonly QueueState[],
+  options: ResolvedProviderOptions,
+): ProviderState["levelled"] {
+  const levelled = new Map<string, { levels: Record<Priority, QueueState>; round: FairnessRound }>();
+  for (const q of queues) {
+    if (q.level === undefined) continue;
+    const name = q.definition.name;
+    let entry = levelled.get(name);
+    if (entry === undefined) {
+      entry = { levels: {} as Record<Priority, QueueState>, round: new FairnessRound(options.fairness) };
+      levelled.set(name, entry);
+    }
+    entry.levels[q.level] = q;
+  }
+  return levelled;
+}
+
+/** The key of {@link ProviderState.byName}: the queue's name, and its level when it has levels. */
+export function stateKey(queue: string, level: Priority | undefined): string {
+  return level === undefined ? queue : `${queue}\u0000${level}`;
+}
+
+/** The consumed queue (or level of one) of a delivered task. */
 export function queueOf(state: ProviderState, task: DeliveredTask): QueueState {
-  const queue = state.byName.get(task.queue);
+  const queue = state.byName.get(stateKey(task.queue, task.priority));
   if (queue === undefined)
     throw new ConfigError(
       `task ${task.id} is from queue "${task.queue}", which this provider does not consume`,
