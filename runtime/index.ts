@@ -62,6 +62,7 @@ export type {
   DeadLetterFilter,
   DeadLetterPage,
   DeadLetterView,
+  LevelStats,
   QueueStats,
   RefusedReplay,
   ReplayProgress,

@@ -62,6 +62,19 @@ describe("priorities", () => {
     expect(await bed.redis.xlen(levelKeys(queue, "high", bed.prefix).stream)).toBe(1);
     expect(await bed.redis.xlen(bed.keys.stream)).toBe(1);
     expect(await bed.redis.xlen(levelKeys(queue, "low", bed.prefix).stream)).toBe(1);
+
+    const admin = createAdmin(registry, { redis: testRedisUrl(), keyPrefix: bed.prefix });
+    try {
+      const stats = (await admin.stats()).find((s) => s.queue === "default");
+      expect(stats).toMatchObject({ length: 3, stream: bed.keys.stream });
+      expect(stats?.levels?.map((l) => [l.priority, l.length])).toEqual([
+        ["high", 1],
+        ["normal", 1],
+        ["low", 1],
+      ]);
+    } finally {
+      await admin.close();
+    }
   });
 
   it("refuses a level a queue without levels cannot take, naming the fix", async () => {
