@@ -2,8 +2,8 @@
  * Promotion of due delayed tasks (PROMOTE) and reclaim of stale entries of dead consumers
  * (CLAIM, XAUTOCLAIM), for every queue, in one pipeline (on a Cluster, one per hash slot, sent in
  * parallel): at most every HOUSEKEEPING_INTERVAL_MS, or sooner when a delayed task it knows of falls
- * due, or at the next fetch when the last reclaim took a full batch (a backlog of stale entries
- * drains as fast as the worker handles it).
+ * due, or at the next fetch while a backlog of stale entries lasts (the last reclaim took a full
+ * batch, or found some before the end of the pending list), so it drains as fast as workers handle it.
  */
 import { HOUSEKEEPING_INTERVAL_MS, PROMOTE_BATCH } from "../../defaults.js";
 import type { RedisError } from "../../errors.js";
@@ -65,7 +65,9 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
       } else {
         const [cursor, entries] = reply as [Buffer, [Buffer, Buffer[], number][]];
         q.claimCursor = cursor.toString();
-        if (entries.length >= asked) backlog = true;
+        // More stale entries may wait: the batch was full, or it found some and the scan of the
+        // pending list is not through yet (the cursor wraps to 0-0 at its end).
+        if (entries.length >= asked || (entries.length > 0 && q.claimCursor !== "0-0")) backlog = true;
         for (const [entryId, pairs, deliveries] of entries) {
           const { fields, invalidUtf8 } = bufferArgsToFields(pairs);
           claimed.push(decodeTask(q.source, entryId.toString(), fields, Number(deliveries), invalidUtf8));
@@ -73,7 +75,7 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
       }
     }
   });
-  // A full reclaim batch means more stale entries wait: the next fetch reclaims again at once.
+  // While stale entries wait, the next fetch reclaims again at once.
   state.nextHousekeepingAt = backlog ? now : Math.min(state.nextHousekeepingAt, state.nextDueAt);
   if (lostGroup !== undefined) await recoverLostGroups(state, lostGroup);
   // Entries reclaimed from one queue are handed out even when another queue's step failed.
