@@ -2,8 +2,9 @@
  * Promotion of due delayed tasks (PROMOTE) and reclaim of stale entries of dead consumers
  * (CLAIM, XAUTOCLAIM), for every queue, in one pipeline (on a Cluster, one per hash slot, sent in
  * parallel): at most every HOUSEKEEPING_INTERVAL_MS, or sooner when a delayed task it knows of falls
- * due, or at the next fetch while a backlog of stale entries lasts (the last reclaim took a full
- * batch, or found some before the end of the pending list), so it drains as fast as workers handle it.
+ * due, or at the next fetch while a backlog of stale entries lasts (from a reclaim that finds some
+ * to a scan that reaches the end of the pending list without filling its batch), so a backlog
+ * drains as fast as the workers handle it.
  */
 import { HOUSEKEEPING_INTERVAL_MS, PROMOTE_BATCH } from "../../defaults.js";
 import type { RedisError } from "../../errors.js";
@@ -65,9 +66,11 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
       } else {
         const [cursor, entries] = reply as [Buffer, [Buffer, Buffer[], number][]];
         q.claimCursor = cursor.toString();
-        // More stale entries may wait: the batch was full, or it found some and the scan of the
-        // pending list is not through yet (the cursor wraps to 0-0 at its end).
-        if (entries.length >= asked || (entries.length > 0 && q.claimCursor !== "0-0")) backlog = true;
+        // A backlog starts when a reclaim finds stale entries and lasts until a scan reaches the
+        // end of the pending list (the cursor wraps to 0-0) without filling its batch.
+        if (entries.length > 0) q.reclaiming = true;
+        if (entries.length < asked && q.claimCursor === "0-0") q.reclaiming = false;
+        if (q.reclaiming) backlog = true;
         for (const [entryId, pairs, deliveries] of entries) {
           const { fields, invalidUtf8 } = bufferArgsToFields(pairs);
           claimed.push(decodeTask(q.source, entryId.toString(), fields, Number(deliveries), invalidUtf8));

@@ -32,6 +32,8 @@ export interface QueueState {
   };
   /** XAUTOCLAIM cursor; wraps to `0-0` by itself. */
   claimCursor: string;
+  /** A backlog of stale entries is being reclaimed: reclaim at every fetch (housekeeping.ts). */
+  reclaiming: boolean;
 }
 
 export interface ProviderState {
@@ -95,6 +97,7 @@ export function createProviderState(registry: TaskRegistry, options: ResolvedPro
       level,
       source: { name: definition.name, stream: definition.stream, priority: level },
       claimCursor: "0-0",
+      reclaiming: false,
     }));
   });
   const logger = options.logger.child({ component: "redis-provider", consumer });
