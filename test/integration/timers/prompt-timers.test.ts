@@ -77,7 +77,7 @@ describe("prompt timers", () => {
     }
   });
 
-  it("drains a 2,000-entry stale backlog with 6 workers within 2x a plain XAUTOCLAIM loop", async () => {
+  it("drains a 2,000-entry stale backlog with 6 workers within 2x a plain XAUTOCLAIM loop (+2s slack)", async () => {
     const entries = 2_000;
     const claimMinIdle = 200;
     const plainKeys = queueKeys(registry.queues.default!, `${bed.prefix}plain:`);
@@ -98,9 +98,11 @@ describe("prompt timers", () => {
       0,
     );
     expect(processed).toBe(entries);
-    // 2x plus slack for worker start-up (connections, groups) on a loaded machine.
+    // 2x plus 2s of slack for start-up and a loaded shared machine: a drain throttled to one batch
+    // per blocking read (the defect) takes over 30s; the 2x figure itself is measured by
+    // `npm run bench:timers` (bench/README.md).
     expect(jobgenMs, `jobgen ${jobgenMs}ms, plain XAUTOCLAIM loop ${plainMs}ms`).toBeLessThan(
-      2 * plainMs + 500,
+      2 * plainMs + 2_000,
     );
   });
 });
