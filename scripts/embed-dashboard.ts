@@ -1,5 +1,5 @@
 /**
- * Embeds the dashboard page (runtime/dashboard/page/: one HTML file, one script, one stylesheet)
+ * Embeds the dashboard page (runtime/dashboard/page/: one HTML file, one script, one stylesheet, an icon)
  * into runtime/dashboard/assets.generated.ts, so the runtime package serves it from memory and
  * nothing is fetched at run time. `npm run embed:dashboard` writes it; `-- --check` fails when the
  * embedded copy differs from the sources (test/unit/dashboard-assets.test.ts runs the same check).
@@ -16,6 +16,7 @@ const PAGE_FILES: Readonly<Record<string, string>> = {
   "index.html": "text/html; charset=utf-8",
   "app.js": "text/javascript; charset=utf-8",
   "style.css": "text/css; charset=utf-8",
+  "favicon.svg": "image/svg+xml",
 };
 
 /** The text assets.generated.ts should hold for the current page sources. */

@@ -211,7 +211,8 @@ function drawCharts() {
     const line = (key) =>
       points
         .map((p, i) => {
-          const x = (i / Math.max(1, CHART_POINTS - 1)) * width;
+          // The newest rate at the right edge; older ones scroll left.
+          const x = width - ((points.length - 1 - i) / (CHART_POINTS - 1)) * width;
           const y = height - (p[key] / max) * (height - 4) - 2;
           return `${x.toFixed(1)},${y.toFixed(1)}`;
         })
@@ -454,8 +455,9 @@ async function runReplay(body, statusEl) {
   let job = await api("replay", body);
   progress.hidden = statusEl !== undefined;
   while (true) {
-    progress.max = Math.max(1, job.total || job.seen || 1);
-    progress.value = job.seen;
+    // `total` counts the selected DLQs, not the filter's matches: a finished job fills the bar.
+    progress.max = job.done ? Math.max(1, job.seen) : Math.max(1, job.total || 0, job.seen);
+    progress.value = job.done ? progress.max : job.seen;
     status.textContent = `${job.done ? "Done" : "Replaying"}: ${job.seen} seen, ${job.replayed} replayed, ${job.refused} refused (left in the dead-letter queue).`;
     if (job.done) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_REPLAY_MS));
@@ -541,4 +543,5 @@ function wire() {
 
 takeTokenFromUrl();
 wire();
+api("overview").then((overview) => setWritable(overview.writable), showError);
 showPage();
