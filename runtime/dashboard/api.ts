@@ -96,6 +96,9 @@ export const WRITE_ROUTES: Readonly<Record<string, Route>> = {
     const body = await readJsonObject(req);
     const ref = optionalText(body.ref, "ref");
     const filter = { ...filterOf(body, ctx), ...(ref === undefined ? {} : { ref }) };
+    if (Object.keys(filter).length === 0 && body.all !== true) {
+      throw new HttpError(400, 'say what to replay: a "ref", a queue, type or reason, or "all": true');
+    }
     return ctx.jobs.start(filter, ref === undefined ? await selectedSize(ctx, filter) : 1);
   },
   purge: async (ctx, _query, req) => {

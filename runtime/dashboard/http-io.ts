@@ -23,8 +23,21 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** The request's JSON body as an object; an {@link HttpError} when it is too large or not an object. */
-export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+/**
+ * The request's JSON body as an object; an {@link HttpError} when it is too large or not an object.
+ * A body a framework parsed already (Express's `express.json()` sets `req.body`) is taken as it is;
+ * one that was read and dropped is refused, never taken as empty.
+ */
+export async function readJsonObject(
+  req: IncomingMessage & { readonly body?: unknown },
+): Promise<Record<string, unknown>> {
+  if (req.body !== undefined) return asObject(req.body);
+  if (req.readableEnded) {
+    throw new HttpError(
+      500,
+      "the request body was read before the dashboard got it; mount the dashboard before body-parsing middleware",
+    );
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -39,6 +52,10 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   } catch {
     throw new HttpError(400, "the request body is not JSON");
   }
+  return asObject(value);
+}
+
+function asObject(value: unknown): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new HttpError(400, "the request body must be a JSON object");
   }

@@ -522,7 +522,7 @@ function wire() {
     const ref = form.elements.ref.value.trim();
     runReplay(ref ? { ref } : filterFrom(form)).catch(showError);
   });
-  $("#replay-all").addEventListener("click", () => runReplay({}).catch(showError));
+  $("#replay-all").addEventListener("click", () => runReplay({ all: true }).catch(showError));
   $("#purge-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const form = event.target;

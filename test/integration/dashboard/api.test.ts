@@ -191,6 +191,10 @@ describe("dashboard API", () => {
       await post(`${base}/api/replay`, body, { "content-type": "text/plain" }),
     ];
     expect(refusals.map((r) => r.status)).toEqual([401, 401, 403, 403, 415]);
+    // An empty body is not "everything": replaying all takes "all": true.
+    const unsaid = await post(`${base}/api/replay`, {});
+    expect(unsaid.status).toBe(400);
+    expect(((await unsaid.json()) as { error: string }).error).toContain('"all": true');
     expect(await redis.xlen(keys.stream)).toBe(0);
 
     const started = (await (await post(`${base}/api/replay`, body, { origin: served!.origin })).json()) as {
