@@ -7,7 +7,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Admin, DeadLetterEntry, DeadLetterFilter } from "../admin/admin.js";
 import { DEFAULT_DLQ_PAGE_SIZE } from "../defaults.js";
-import { DEAD_LETTER_REASONS } from "../wire/dead-letter.js";
+import { DEAD_LETTER_REASONS, type DeadLetterReason } from "../wire/dead-letter.js";
 import type { DeadLetterTally } from "./dlq-tally.js";
 import { HttpError, optionalText, readJsonObject } from "./http-io.js";
 import type { ReplayJobs } from "./replay-jobs.js";
@@ -79,7 +79,7 @@ export const READ_ROUTES: Readonly<Record<string, Route>> = {
     if (ref === undefined) throw new HttpError(400, "give the entry as ?ref=<queue>/<entry id>");
     const [entry, check] = await Promise.all([ctx.admin.showDeadLetter(ref), ctx.admin.checkDeadLetter(ref)]);
     if (entry === undefined) throw new HttpError(404, `no dead-lettered task "${ref}"`);
-    return { entry, check };
+    return { entry, check, attempts: handlerAttempts(entry) };
   },
   replay: async (ctx, query) => {
     const id = query.get("id") ?? "";
@@ -137,6 +137,25 @@ async function selectedSize(ctx: ApiContext, filter: DeadLetterFilter): Promise<
   return stats
     .filter((s) => filter.queue === undefined || s.queue === filter.queue)
     .reduce((sum, s) => sum + s.deadLetters, 0);
+}
+
+/** Reasons a worker gives before the handler runs: the entry was refused as it was read. */
+const REFUSED_ON_READ: ReadonlySet<DeadLetterReason> = new Set([
+  "validation",
+  "unknown_type",
+  "malformed",
+  "too_large",
+  "unknown_version",
+  "version_skew",
+]);
+
+/**
+ * How many times a handler ran the task: none when it was refused on read, the retries plus the
+ * last attempt after a handler error; `null` when not known (`poison`: the worker died each time).
+ */
+function handlerAttempts(entry: DeadLetterEntry): number | null {
+  if (REFUSED_ON_READ.has(entry.reason as DeadLetterReason)) return 0;
+  return entry.reason === "max_retries" || entry.reason === "permanent" ? entry.retries + 1 : null;
 }
 
 /** A DLQ list row: the entry without its fields (the payload is only in the entry view). */

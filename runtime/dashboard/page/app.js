@@ -384,7 +384,7 @@ async function showEntry(ref) {
   for (const row of document.querySelectorAll("#dlq-table tbody tr")) {
     row.classList.toggle("selected", row.dataset.ref === ref);
   }
-  const { entry, check } = await api(`dlq/entry?${query({ ref })}`);
+  const { entry, check, attempts } = await api(`dlq/entry?${query({ ref })}`);
   $("#dlq-entry").hidden = false;
   $("#entry-ref").textContent = entry.ref;
   const f = entry.fields;
@@ -395,9 +395,11 @@ async function showEntry(ref) {
     ["last error", entry.error],
     [
       "attempts",
-      f.dlq_reason === "validation" || f.dlq_reason === "unknown_type"
-        ? "0 (refused before the handler)"
-        : `${entry.retries + 1} (retries: ${entry.retries} of ${f.max_retry ?? "-"})`,
+      attempts === null
+        ? "not known (the worker stopped during each delivery)"
+        : attempts === 0
+          ? "0 (refused before the handler)"
+          : `${attempts} (retries: ${entry.retries} of ${f.max_retry ?? "-"})`,
     ],
     ["correlation id", f.correlation_id],
     ["dead-lettered at", entry.deadLetteredAt],

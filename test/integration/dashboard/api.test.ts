@@ -143,10 +143,12 @@ describe("dashboard API", () => {
     const shown = (await (await fetch(`${base}/api/dlq/entry?ref=default/${bad}`)).json()) as {
       entry: { payload: { body: string }; fields: { payload: string }; details: unknown };
       check: { ok: boolean; issues: { path: string[] }[] };
+      attempts: number | null;
     };
     expect(shown.entry.payload.body).toBe(REDACTED);
     expect(shown.entry.fields.payload).not.toContain("secret text");
     expect(shown.entry.details).toEqual({ issues: [{ path: ["to"], message: "Invalid email address" }] });
+    expect(shown.attempts).toBe(0);
     expect(shown.check.ok).toBe(false);
     expect(shown.check.issues.map((i) => i.path)).toEqual([["to"]]);
 
