@@ -3,6 +3,7 @@
 // same-origin, JSON) in front of replay and purge.
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { CONTENT_SECURITY_POLICY, TOKEN_HEADER } from "../../../runtime/dashboard/index.js";
 import { REDACTED } from "../../../runtime/observe/redact.js";
 import { queueKeys } from "../../../runtime/redis/keys.js";
@@ -155,6 +156,54 @@ describe("dashboard API", () => {
     expect((await fetch(`${base}/api/dlq/entry?ref=default/1-0`)).status).toBe(404);
     expect((await fetch(`${base}/api/dlq/entry?ref=nowhere/1-0`)).status).toBe(400);
     expect((await fetch(`${base}/api/dlq?count=100000`)).status).toBe(400);
+  });
+
+  it("judges an entry of an earlier payload version against that version's schema", async () => {
+    prefix = uniquePrefix("dash-versions");
+    const base = testRegistry();
+    const sendEmail = base.tasks.send_email!;
+    const versioned: TaskRegistry = {
+      ...base,
+      tasks: {
+        ...base.tasks,
+        send_email: {
+          ...sendEmail,
+          version: 2,
+          validator: z.object({ recipient: z.email(), subject: z.string() }),
+          previousVersions: { 1: { validator: sendEmail.validator } },
+        },
+      },
+    };
+    served = await serveDashboard({ registry: versioned, redis: testRedisUrl(), keyPrefix: prefix });
+    const dlq = queueKeys(defaultQueue, prefix).dlq;
+    const write = (payload: unknown, version: string) =>
+      redis.xadd(
+        dlq,
+        "*",
+        "type",
+        "send_email",
+        "payload",
+        JSON.stringify(payload),
+        "payload_version",
+        version,
+        "dlq_reason",
+        "max_retries",
+        "dlq_error",
+        "boom",
+      );
+    const old = await write({ to: "ann@example.com", subject: "hi" }, "1");
+    const gone = await write({ to: "ann@example.com", subject: "hi" }, "7");
+    const check = async (id: string | null) =>
+      (
+        (await (await fetch(`${served!.origin}/api/dlq/entry?ref=default/${id}`)).json()) as {
+          check: unknown;
+        }
+      ).check;
+    expect(await check(old)).toEqual({ ok: true, queue: "default", version: 1, currentVersion: 2 });
+    expect(await check(gone)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("payload version 7"),
+    });
   });
 
   it("refuses every write when read-only, even with the token", async () => {
