@@ -28,6 +28,8 @@ const schema = JSON.parse(
   readFileSync(join(REPO_ROOT, "generated/schema.json"), "utf8"),
 ) as PayloadSchemaBundle;
 const defaultQueue = registry.queues.default!;
+/** Rows per DLQ page (the page's PAGE_SIZE). */
+const PAGE_SIZE = 50;
 const criticalQueue = registry.queues.critical!;
 
 describe("dashboard in Chromium", () => {
@@ -45,6 +47,7 @@ describe("dashboard in Chromium", () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     redis = connect();
     await seed();
+    await seedCriticalPages();
     const options = { registry, schema, redis: testRedisUrl(), keyPrefix: prefix, port: 0 };
     writable = await startDashboardServer({ ...options, allowWrites: true });
     readOnly = await startDashboardServer(options);
@@ -108,6 +111,18 @@ describe("dashboard in Chromium", () => {
     })}`;
   }
 
+  /** More dead letters than one page holds, on the critical queue. */
+  async function seedCriticalPages(): Promise<void> {
+    for (let i = 0; i < PAGE_SIZE + 5; i++) {
+      await addDeadLetter(redis, criticalQueue, prefix, {
+        type: "charge_payment",
+        payload: JSON.stringify({ paymentId: `pay_old_${i}`, amount: { amount: 100, currency: "EUR" } }),
+        reason: "permanent",
+        error: "card expired",
+      });
+    }
+  }
+
   function welcome(i: number) {
     return { to: `user${i}@example.com`, subject: "Welcome" };
   }
@@ -133,7 +148,11 @@ describe("dashboard in Chromium", () => {
           ">",
         )) as [string, [string, string[]][]][] | null;
         const ids = read?.[0]?.[1].map(([id]) => id) ?? [];
-        if (ids.length > 0) await redis.xack(keys.stream, criticalQueue.group, ...ids);
+        // As a worker's ack does: acknowledged and deleted.
+        if (ids.length > 0) {
+          await redis.xack(keys.stream, criticalQueue.group, ...ids);
+          await redis.xdel(keys.stream, ...ids);
+        }
         if (round % 3 === 0) {
           await addDeadLetter(redis, criticalQueue, prefix, {
             type: "charge_payment",
@@ -218,6 +237,23 @@ describe("dashboard in Chromium", () => {
     await page.screenshot({ path: join(SCREENSHOTS, "dlq.png"), fullPage: true });
   });
 
+  it("DLQ: pages forward and back through a queue with more than a page of entries", async () => {
+    await page.selectOption('#dlq-filter select[name="queue"]', "critical");
+    await page.selectOption('#dlq-filter select[name="reason"]', "");
+    await page.click('#dlq-filter button[type="submit"]');
+    const firstRow = () => page.locator("#dlq-table tbody tr").first().getAttribute("data-ref");
+    await eventually(() => page.locator("#dlq-table tbody tr").count()).toBe(PAGE_SIZE);
+    const first = await firstRow();
+    await page.click("#dlq-next");
+    await eventually(() => page.locator("#dlq-summary").innerText()).toContain("Page 2:");
+    expect(await page.locator("#dlq-table tbody tr").count()).toBeGreaterThanOrEqual(5);
+    expect(await firstRow()).not.toBe(first);
+    await page.click("#dlq-previous");
+    await eventually(() => page.locator("#dlq-summary").innerText()).toContain("Page 1:");
+    expect(await firstRow()).toBe(first);
+    await page.selectOption('#dlq-filter select[name="queue"]', "default");
+  });
+
   it("hostile payloads, error messages and task names stay text and run nothing", async () => {
     await page.selectOption('#dlq-filter select[name="reason"]', "");
     await page.click('#dlq-filter button[type="submit"]');
@@ -239,6 +275,11 @@ describe("dashboard in Chromium", () => {
     const fresh = await browser.newContext();
     const other = await fresh.newPage();
     await other.goto(`${writable.url}#dlq`);
+    await other.waitForSelector('#dlq-filter select[name="queue"] option[value="default"]', {
+      state: "attached",
+    });
+    await other.selectOption('#dlq-filter select[name="queue"]', "default");
+    await other.click('#dlq-filter button[type="submit"]');
     await other.click(`#dlq-table tr[data-ref="${refs.replayable}"]`);
     await other.waitForSelector("#dlq-entry:not([hidden])");
     await other.click("#entry-replay");

@@ -6,7 +6,7 @@
 const POLL_QUEUES_MS = 2000;
 const POLL_TASKS_MS = 5000;
 const POLL_REPLAY_MS = 400;
-const CHART_POINTS = 60;
+const CHART_POINTS = 30;
 const PAGE_SIZE = 50;
 const TOKEN_KEY = "jobgen-dashboard-token";
 const PAGES = ["queues", "tasks", "dlq", "actions"];
@@ -364,7 +364,11 @@ async function loadDeadLetters() {
         {
           class: e.ref === state.selectedRef ? "clickable selected" : "clickable",
           "data-ref": e.ref,
-          onclick: () => showEntry(e.ref),
+          tabindex: "0",
+          onclick: () => showEntry(e.ref).catch(showError),
+          onkeydown: (event) => {
+            if (event.key === "Enter") showEntry(e.ref).catch(showError);
+          },
         },
         cell(e.ref),
         cell(e.type),
@@ -377,6 +381,7 @@ async function loadDeadLetters() {
   );
   $("#dlq-next").disabled = page.nextCursor === null;
   $("#dlq-first").disabled = state.dlqCursors.length === 1;
+  $("#dlq-previous").disabled = state.dlqCursors.length === 1;
 }
 
 async function showEntry(ref) {
@@ -499,6 +504,10 @@ function wire() {
   $("#dlq-next").addEventListener("click", () => {
     if (state.dlqNext === null) return;
     state.dlqCursors.push(state.dlqNext);
+    loadDeadLetters().catch(showError);
+  });
+  $("#dlq-previous").addEventListener("click", () => {
+    if (state.dlqCursors.length > 1) state.dlqCursors.pop();
     loadDeadLetters().catch(showError);
   });
   $("#dlq-first").addEventListener("click", () => {
