@@ -58,6 +58,7 @@ export const RULES = {
   QUEUE_ADDED: ["queue", "a queue added"],
   QUEUE_REMOVED: ["queue", "a queue removed"],
   QUEUE_CHANGED: ["queue", "a queue's stream, group or dead-letter stream changed"],
+  PARTITIONS_CHANGED: ["queue", "a queue's partition count changed (refused: drain the queue first)"],
   POLICY_CHANGED: ["policy", "retries, timeout, backoff or maxLen changed"],
 } as const satisfies Record<string, readonly [Category, string]>;
 

@@ -82,9 +82,11 @@ export async function replayDeadLetters(
         const at = version === (task.version ?? 1) ? "" : ` (version ${version})`;
         refuse(entry, `the payload is still invalid against the current schema${at}`, issues);
       } else {
+        // Back to the partition it came from (its key's order, its slot); a task that moved to
+        // another queue goes to that queue's partition 0.
         const replayed = await ctx.store.replayDeadLetter(
-          ctx.keysOf(ctx.queueNamed(entry.queue)).dlq,
-          ctx.keysOf(ctx.queueNamed(task.queue)).stream,
+          ctx.keysOf(ctx.queueNamed(entry.queue), entry.partition).dlq,
+          ctx.keysOf(ctx.queueNamed(task.queue), entry.queue === task.queue ? entry.partition : 0).stream,
           entry.entryId,
           replayFields(entry.fields),
         );

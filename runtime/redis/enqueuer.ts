@@ -52,6 +52,8 @@ export interface RedisEnqueuer {
   writeOne(request: EnqueueRequest): Promise<EnqueueOutcome>;
   /** Sends all requests in one round trip; one outcome per request, in order. Rejects only when a pipeline as a whole fails. */
   write(requests: readonly EnqueueRequest[]): Promise<EnqueueOutcome[]>;
+  /** Tasks waiting (XLEN + ZCARD) in each of these queues or partitions, in one round trip. */
+  countWaiting(keys: readonly QueueKeys[]): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -223,6 +225,24 @@ export function createRedisEnqueuer(
       return requests.map((_, i): EnqueueOutcome => {
         const [err, reply] = replies[i] ?? [new Error("no reply from Redis"), null];
         return err ? { kind: "error", error: explainFailure(client, err) } : outcomeOf(reply);
+      });
+    },
+    async countWaiting(keys) {
+      const c = await connected();
+      const replies = await pipelineBySlot(
+        c,
+        keys,
+        (k) => k.stream,
+        (pipeline, k) => pipeline.xlen(k.stream).zcard(k.delayed),
+      ).catch((err: unknown) => {
+        replaceOnTimeout(c, err, logger);
+        throw explainFailure(c, err);
+      });
+      return keys.map((_, i) => {
+        const counts = replies.slice(2 * i, 2 * i + 2);
+        const failed = counts.find(([err]) => err !== null)?.[0];
+        if (failed) throw explainFailure(c, failed);
+        return counts.reduce((sum, [, n]) => sum + Number(n), 0);
       });
     },
     async close() {
