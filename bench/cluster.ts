@@ -157,6 +157,19 @@ ${tasks.toLocaleString("en-US")} tasks, median of ${reps} repetition(s).
 | --- | ${SETUPS.map(() => "---").join(" | ")} |
 ${rows.map((r) => `| ${r.join(" | ")} |`).join("\n")}
 
+Every repetition (bulk tasks/s, drain tasks/s; redis-server µs per task, bulk then processing, per master):
+
+${SETUPS.map(
+  (setup) =>
+    `- ${setup.label}: ` +
+    (results.get(setup)?.samples ?? [])
+      .map(
+        (s) =>
+          `${rate(s.bulkMs)}, ${rate(s.drainMs)}; ${s.bulkRedisCpu.map(perTask).join("/")} then ${s.drainRedisCpu.map(perTask).join("/")}`,
+      )
+      .join(" · "),
+).join("\n")}
+
 Where the partitions live: ${SETUPS.filter((setup) => setup.cluster)
   .map((setup) => `${setup.label}: ${results.get(setup)?.placement ?? ""}`)
   .join("; ")}.
