@@ -524,6 +524,17 @@ const ROWS: readonly Row[] = [
     forward: "safe",
   },
   {
+    name: "partitionKey added",
+    old: file(closed({ id: str }, ["id"]), { queues: { default: { partitions: 3 } } }),
+    new: file(closed({ id: str }, ["id"]), {
+      queues: { default: { partitions: 3 } },
+      task: { partitionKey: "id" },
+    }),
+    rule: "PARTITION_KEY_CHANGED",
+    backward: "safe",
+    forward: "safe",
+  },
+  {
     name: "queue partitioned (1 → 3)",
     old: file(closed({}), { queues: { default: {} } }),
     new: file(closed({}), { queues: { default: { partitions: 3 } } }),
