@@ -65,6 +65,7 @@ export type {
   LevelStats,
   QueueStats,
   RefusedReplay,
+  ReplayCheck,
   ReplayProgress,
   ReplayReport,
 } from "./admin/admin.js";

@@ -39,6 +39,11 @@ export interface QueueDefinition {
    * read higher levels first (policy/priority.ts). @defaultValue false
    */
   readonly priorities?: boolean | undefined;
+  /**
+   * Streams the queue is spread over, on different Redis Cluster slots (redis/partitions.ts).
+   * @defaultValue 1
+   */
+  readonly partitions?: number | undefined;
 }
 
 /** One task type as the generated registry describes it. */
@@ -48,6 +53,11 @@ export interface TaskDefinition<Payload = unknown> {
   readonly description?: string | undefined;
   /** Name of the queue (a key of {@link TaskRegistry.queues}). */
   readonly queue: string;
+  /**
+   * Path of the payload field whose value picks the partition of a partitioned queue: tasks of one
+   * value go to one partition, in order. Absent: round robin. @defaultValue none
+   */
+  readonly partitionKey?: readonly string[] | undefined;
   /** Retries after the first attempt. */
   readonly maxRetries?: number | undefined;
   /** Priority level of its tasks (the queue then has levels). @defaultValue `"normal"` */

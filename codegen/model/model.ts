@@ -21,6 +21,8 @@ export interface QueueModel {
   readonly maxLen?: number;
   /** One of its tasks declares a `priority`: the queue has a stream per level. */
   readonly priorities?: boolean;
+  /** Streams the queue is spread over (absent: 1). */
+  readonly partitions?: number;
 }
 
 /** A shared JSON Schema definition of `types`, referenced as `$ref: "#/types/Name"`. */
@@ -46,6 +48,8 @@ export interface TaskModel {
   readonly pascal: string;
   readonly description?: string;
   readonly queue: string;
+  /** Payload field path whose value picks the partition (absent: round robin). */
+  readonly partitionKey?: readonly string[];
   readonly maxRetries?: number;
   readonly timeoutMs?: number;
   /** Priority level of its tasks, as declared; absent: normal (and no levels on its queue's account). */

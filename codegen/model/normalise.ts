@@ -37,13 +37,14 @@ import { schemaHash } from "./schema-hash.js";
 import { parseSize } from "./sizes.js";
 import { didYouMean } from "./suggest.js";
 import { readVersions } from "./versions.js";
+import { readPartitionKey, readPartitions } from "./partitions.js";
 
 /** The schema versions this jobgen reads. */
 export const SUPPORTED_VERSION = 1;
 
 const TOP_KEYS = ["version", "defaults", "queues", "types", "tasks"];
 const DEFAULTS_KEYS = ["queue", "maxRetries", "timeout", "backoff", "maxPayloadSize", "maxDepth"];
-const QUEUE_KEYS = ["stream", "group", "dlq", "maxLen"];
+const QUEUE_KEYS = ["stream", "group", "dlq", "maxLen", "partitions"];
 const TASK_KEYS = [
   "description",
   "queue",
@@ -56,6 +57,7 @@ const TASK_KEYS = [
   "version",
   "payload",
   "previous",
+  "partitionKey",
 ];
 const BACKOFF_KEYS = ["strategy", "base", "max", "jitter"];
 
@@ -205,12 +207,21 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
     const priority = readChoice(task, "priority", PRIORITY_LEVELS, path, report);
     const payload = (task.payload ?? {}) as JsonSchema;
     const backoff = { ...defaultPolicy.backoff, ...policy.backoff };
+    const queue = readQueueRef(task, path, queueNames, defaultQueue, report);
+    if (priority !== undefined && (queues.find((q) => q.name === queue)?.partitions ?? 1) > 1) {
+      report(
+        [...path, "priority"],
+        `task "${wireName}" declares a priority, but its queue "${queue}" is partitioned; jobgen does not combine priority levels with partitions`,
+        "drop `priority`, or move the task to a queue without `partitions`",
+      );
+    }
     tasks.push({
       wireName,
       camel,
       pascal,
       ...(typeof task.description === "string" ? { description: task.description } : {}),
-      queue: readQueueRef(task, path, queueNames, defaultQueue, report),
+      queue,
+      ...optional("partitionKey", readPartitionKey(task, path, payload, typeMap, report)),
       ...optional("maxRetries", policy.maxRetries ?? defaultPolicy.maxRetries),
       ...optional("timeoutMs", policy.timeoutMs ?? defaultPolicy.timeoutMs),
       ...optional("priority", priority),
@@ -367,6 +378,7 @@ function readQueues(document: Record<string, unknown>, report: Report): QueueMod
       group: text("group", DEFAULT_GROUP),
       dlq: text("dlq", `${stream}${DEFAULT_DLQ_SUFFIX}`),
       ...optional("maxLen", readWholeNumber(value, "maxLen", path, 1, report)),
+      ...optional("partitions", readPartitions(value, path, report)),
     };
     queues.push(queue);
   }

@@ -201,7 +201,12 @@ export function derivedTaskId(stream: string, entryId: string): string {
 
 /** Decodes an entry as read. Never throws: what cannot be read stays `undefined` for the worker to judge. */
 export function decodeTask(
-  queue: { readonly name: string; readonly stream: string; readonly priority?: Priority | undefined },
+  queue: {
+    readonly name: string;
+    readonly stream: string;
+    readonly partition?: number | undefined;
+    readonly priority?: Priority | undefined;
+  },
   entryId: string,
   fields: Readonly<Record<string, string>>,
   deliveryCount: number,
@@ -213,6 +218,7 @@ export function decodeTask(
   const timeout = fields.timeout === undefined ? undefined : decodeTimeout(fields.timeout);
   return {
     queue: queue.name,
+    partition: queue.partition,
     priority: queue.priority,
     entryId,
     id: nonEmpty(own(fields, "id")) ?? derivedTaskId(queue.stream, entryId),

@@ -12,6 +12,8 @@ export interface DeliveredTask {
   readonly queue: string;
   /** The level whose stream it was read from, for a queue with priority levels; else `undefined`. */
   readonly priority?: Priority | undefined;
+  /** The partition of a partitioned queue the entry was read from (redis/partitions.ts); absent: 0. */
+  readonly partition?: number | undefined;
   /** Stream entry id (`1700000000000-0`). */
   readonly entryId: string;
   /** Stable task id; for entries without one (Go producer), the entry id. */
