@@ -355,7 +355,8 @@ async function loadDeadLetters() {
   const pageNumber = state.dlqCursors.length;
   $("#dlq-summary").textContent =
     `Page ${pageNumber}: ${page.entries.length} entries shown, oldest first; ` +
-    `${page.inDeadLetterQueues} in the selected dead-letter queues.`;
+    `${page.inDeadLetterQueues} in the selected dead-letter queues.` +
+    (page.stoppedEarly ? ` Searched ${page.searched} entries for this page; Next page searches on.` : "");
   replaceRows(
     $("#dlq-table tbody"),
     page.entries.map((e) =>
