@@ -33,6 +33,11 @@ export interface QueueDefinition {
   readonly dlq: string;
   /** Backpressure: enqueue fails with `QueueFullError` once this many tasks wait. Absent: no limit. */
   readonly maxLen?: number | undefined;
+  /**
+   * Streams the queue is spread over, on different Redis Cluster slots (redis/partitions.ts).
+   * @defaultValue 1
+   */
+  readonly partitions?: number | undefined;
 }
 
 /** One task type as the generated registry describes it. */
@@ -42,6 +47,11 @@ export interface TaskDefinition<Payload = unknown> {
   readonly description?: string | undefined;
   /** Name of the queue (a key of {@link TaskRegistry.queues}). */
   readonly queue: string;
+  /**
+   * Path of the payload field whose value picks the partition of a partitioned queue: tasks of one
+   * value go to one partition, in order. Absent: round robin. @defaultValue none
+   */
+  readonly partitionKey?: readonly string[] | undefined;
   /** Retries after the first attempt. */
   readonly maxRetries?: number | undefined;
   /** Per-attempt timeout in milliseconds. */

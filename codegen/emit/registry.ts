@@ -56,6 +56,7 @@ function queueLiteral(queue: QueueModel): Doc {
     ["group", literal(queue.group)],
     ["dlq", literal(queue.dlq)],
     ...(queue.maxLen === undefined ? [] : [["maxLen", literal(queue.maxLen)] as const]),
+    ...(queue.partitions === undefined ? [] : [["partitions", literal(queue.partitions)] as const]),
   ]);
 }
 
@@ -63,6 +64,8 @@ function taskLiteral(task: TaskModel, fillsDefaults: boolean): Doc {
   const entries: [string, Doc][] = [["name", literal(task.wireName)]];
   if (task.description !== undefined) entries.push(["description", literal(task.description)]);
   entries.push(["queue", literal(task.queue)]);
+  if (task.partitionKey !== undefined)
+    entries.push(["partitionKey", group("[", task.partitionKey.map(literal), "]")]);
   if (task.maxRetries !== undefined) entries.push(["maxRetries", literal(task.maxRetries)]);
   if (task.timeoutMs !== undefined) entries.push(["timeoutMs", literal(task.timeoutMs)]);
   if (task.backoff !== undefined) entries.push(["backoff", backoffLiteral(task.backoff)]);

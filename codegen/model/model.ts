@@ -19,6 +19,8 @@ export interface QueueModel {
   readonly group: string;
   readonly dlq: string;
   readonly maxLen?: number;
+  /** Streams the queue is spread over (absent: 1). */
+  readonly partitions?: number;
 }
 
 /** A shared JSON Schema definition of `types`, referenced as `$ref: "#/types/Name"`. */
@@ -44,6 +46,8 @@ export interface TaskModel {
   readonly pascal: string;
   readonly description?: string;
   readonly queue: string;
+  /** Payload field path whose value picks the partition (absent: round robin). */
+  readonly partitionKey?: readonly string[];
   readonly maxRetries?: number;
   readonly timeoutMs?: number;
   readonly backoff?: BackoffModel;

@@ -36,13 +36,14 @@ import { schemaHash } from "./schema-hash.js";
 import { parseSize } from "./sizes.js";
 import { didYouMean } from "./suggest.js";
 import { readVersions } from "./versions.js";
+import { readPartitionKey, readPartitions } from "./partitions.js";
 
 /** The schema versions this jobgen reads. */
 export const SUPPORTED_VERSION = 1;
 
 const TOP_KEYS = ["version", "defaults", "queues", "types", "tasks"];
 const DEFAULTS_KEYS = ["queue", "maxRetries", "timeout", "backoff", "maxPayloadSize", "maxDepth"];
-const QUEUE_KEYS = ["stream", "group", "dlq", "maxLen"];
+const QUEUE_KEYS = ["stream", "group", "dlq", "maxLen", "partitions"];
 const TASK_KEYS = [
   "description",
   "queue",
@@ -54,6 +55,7 @@ const TASK_KEYS = [
   "version",
   "payload",
   "previous",
+  "partitionKey",
 ];
 const BACKOFF_KEYS = ["strategy", "base", "max", "jitter"];
 
@@ -208,6 +210,7 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       pascal,
       ...(typeof task.description === "string" ? { description: task.description } : {}),
       queue: readQueueRef(task, path, queueNames, defaultQueue, report),
+      ...optional("partitionKey", readPartitionKey(task, path, payload, typeMap, report)),
       ...optional("maxRetries", policy.maxRetries ?? defaultPolicy.maxRetries),
       ...optional("timeoutMs", policy.timeoutMs ?? defaultPolicy.timeoutMs),
       ...(Object.keys(backoff).length > 0 ? { backoff } : {}),
@@ -354,6 +357,7 @@ function readQueues(document: Record<string, unknown>, report: Report): QueueMod
       group: text("group", DEFAULT_GROUP),
       dlq: text("dlq", `${stream}${DEFAULT_DLQ_SUFFIX}`),
       ...optional("maxLen", readWholeNumber(value, "maxLen", path, 1, report)),
+      ...optional("partitions", readPartitions(value, path, report)),
     };
     queues.push(queue);
   }

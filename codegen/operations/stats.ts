@@ -27,7 +27,7 @@ export function registerStats(program: Command): void {
       for (const s of stats) {
         rows.push([
           s.queue,
-          s.stream,
+          s.streams.length > 1 ? `${s.stream} (+${s.streams.length - 1} partitions)` : s.stream,
           s.length,
           s.pending,
           s.delayed,

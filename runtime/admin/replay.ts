@@ -60,9 +60,11 @@ export async function replayDeadLetters(
     if (!check.ok) {
       refuse(entry, check.message, check.issues);
     } else {
+      // Back to the partition it came from (its key's order, its slot); a task that moved to
+      // another queue goes to that queue's partition 0.
       const replayed = await ctx.store.replayDeadLetter(
-        ctx.keysOf(ctx.queueNamed(entry.queue)).dlq,
-        ctx.keysOf(ctx.queueNamed(check.queue)).stream,
+        ctx.keysOf(ctx.queueNamed(entry.queue), entry.partition).dlq,
+        ctx.keysOf(ctx.queueNamed(check.queue), entry.queue === check.queue ? entry.partition : 0).stream,
         entry.entryId,
         replayFields(entry.fields),
       );

@@ -31,7 +31,14 @@ export interface QueueKeys {
 
 export function queueKeys(queue: QueueDefinition, keyPrefix = ""): QueueKeys {
   const stream = `${keyPrefix}${queue.stream}`;
-  const head = slotHead(stream);
+  return keysAround(stream, slotHead(stream), queue);
+}
+
+/**
+ * The keys of a queue whose stream key is `stream` and whose other keys start with `head` (a key
+ * of the stream's slot): `<head>:delayed`, `<head><dlq suffix>`, `<head>:idem:`.
+ */
+export function keysAround(stream: string, head: string, queue: QueueDefinition): QueueKeys {
   const dlqSuffix = queue.dlq.startsWith(queue.stream)
     ? queue.dlq.slice(queue.stream.length)
     : `:${queue.dlq}`;
@@ -44,7 +51,7 @@ export function queueKeys(queue: QueueDefinition, keyPrefix = ""): QueueKeys {
 }
 
 /** The start of every key of `stream`'s queue but the stream: a hash tag of its slot (see above). */
-function slotHead(stream: string): string {
+export function slotHead(stream: string): string {
   const hashed = hashedPart(stream);
   if (hashed === stream) {
     return stream.includes("}") ? `{${tagForSlot(keySlot(stream))}}:${stream}` : `{${stream}}`;

@@ -200,7 +200,7 @@ export function derivedTaskId(stream: string, entryId: string): string {
 
 /** Decodes an entry as read. Never throws: what cannot be read stays `undefined` for the worker to judge. */
 export function decodeTask(
-  queue: { readonly name: string; readonly stream: string },
+  queue: { readonly name: string; readonly stream: string; readonly partition?: number | undefined },
   entryId: string,
   fields: Readonly<Record<string, string>>,
   deliveryCount: number,
@@ -212,6 +212,7 @@ export function decodeTask(
   const timeout = fields.timeout === undefined ? undefined : decodeTimeout(fields.timeout);
   return {
     queue: queue.name,
+    partition: queue.partition,
     entryId,
     id: nonEmpty(own(fields, "id")) ?? derivedTaskId(queue.stream, entryId),
     type: nonEmpty(own(fields, "type")) ?? nonEmpty(own(metadata, "type")),

@@ -9,6 +9,8 @@ import type { DeadLetterReason } from "../wire/dead-letter.js";
 export interface DeliveredTask {
   /** Queue name (schema key). */
   readonly queue: string;
+  /** The partition of a partitioned queue the entry was read from (redis/partitions.ts); absent: 0. */
+  readonly partition?: number | undefined;
   /** Stream entry id (`1700000000000-0`). */
   readonly entryId: string;
   /** Stable task id; for entries without one (Go producer), the entry id. */

@@ -13,6 +13,7 @@ describe("prometheus", () => {
         {
           queue: "default",
           stream: "tasks",
+          streams: ["tasks"],
           group: "workers",
           length: 7,
           pending: 2,

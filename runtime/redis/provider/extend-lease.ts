@@ -11,10 +11,12 @@ import { commands, failure, groupBy, type ProviderState } from "./state.js";
 export async function extendLease(state: ProviderState, inFlight: readonly DeliveredTask[]): Promise<number> {
   const tasks = [...inFlight, ...state.surplus];
   if (tasks.length === 0) return 0;
-  const perQueue = [...groupBy(tasks, (t) => t.queue)].flatMap(([name, owned]) => {
-    const q = state.byName.get(name);
-    return q ? [{ q, owned }] : [];
-  });
+  const perQueue = [...groupBy(tasks, (t) => `${t.queue}\u0000${t.partition ?? 0}`).values()].flatMap(
+    (owned) => {
+      const q = owned[0] && state.byName.get(owned[0].queue)?.[owned[0].partition ?? 0];
+      return q ? [{ q, owned }] : [];
+    },
+  );
   const replies = await pipelineBySlot(
     commands(state),
     perQueue,

@@ -64,7 +64,7 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
         q.claimCursor = cursor.toString();
         for (const [entryId, pairs, deliveries] of entries) {
           const { fields, invalidUtf8 } = bufferArgsToFields(pairs);
-          claimed.push(decodeTask(q.definition, entryId.toString(), fields, Number(deliveries), invalidUtf8));
+          claimed.push(decodeTask(q.source, entryId.toString(), fields, Number(deliveries), invalidUtf8));
         }
       }
     }

@@ -50,7 +50,7 @@ export async function readNew(
     const tasks: DeliveredTask[] = [];
     const suspects: DeliveredTask[] = [];
     for (const [stream, entries] of reply) {
-      const queue = state.byStream.get(stream)?.definition ?? { name: stream, stream };
+      const queue = state.byStream.get(stream)?.source ?? { name: stream, stream };
       for (const [entryId, pairs] of entries) {
         const task = decodeTask(queue, entryId, argsToFields(pairs ?? []), 1);
         if (holdsReplacementChar(pairs ?? [])) suspects.push(task);
@@ -167,7 +167,7 @@ async function strictlyDecoded(
     }
     const { fields, invalidUtf8 } = bufferArgsToFields(entry[1]);
     decoded.push(
-      decodeTask(queueOf(state, task).definition, task.entryId, fields, task.deliveryCount, invalidUtf8),
+      decodeTask(queueOf(state, task).source, task.entryId, fields, task.deliveryCount, invalidUtf8),
     );
   });
   return decoded;

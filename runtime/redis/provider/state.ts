@@ -8,14 +8,18 @@ import { ConfigError, RedisError } from "../../errors.js";
 import type { QueueDefinition, TaskRegistry } from "../../types.js";
 import type { DeliveredTask } from "../../worker/provider.js";
 import { explainFailure, replaceOnTimeout, type RedisClient } from "../connection.js";
-import { queueKeys, type QueueKeys } from "../keys.js";
+import type { QueueKeys } from "../keys.js";
+import { partitionKeys, partitionStreamName } from "../partitions.js";
 import { readGroupsOf } from "../read-groups.js";
 import { describeTarget, parseTarget, type ResolvedTarget } from "../target.js";
 import type { ResolvedProviderOptions } from "./options.js";
 
+/** One stream consumed: a queue, or one partition of a partitioned queue (partitions.ts). */
 export interface QueueState {
   readonly definition: QueueDefinition;
   readonly keys: QueueKeys;
+  /** What decodeTask needs: the queue's name, the stream name of derived task ids, the partition. */
+  readonly source: { readonly name: string; readonly stream: string; readonly partition: number };
   /** XAUTOCLAIM cursor; wraps to `0-0` by itself. */
   claimCursor: string;
 }
@@ -33,8 +37,10 @@ export interface ProviderState {
   command: RedisClient | undefined;
   /** XREADGROUP BLOCK only; dropped and made again after an aborted or hung read. */
   blocking: RedisClient | undefined;
+  /** Every stream consumed: each queue, or each partition of a partitioned queue. */
   readonly queues: readonly QueueState[];
-  readonly byName: ReadonlyMap<string, QueueState>;
+  /** The streams of each queue, by queue name, by partition. */
+  readonly byName: ReadonlyMap<string, readonly QueueState[]>;
   readonly byStream: ReadonlyMap<string, QueueState>;
   /** What one XREADGROUP reads: the queues of one group (and, on a Cluster, of one slot). */
   groups: readonly [string, QueueState[]][];
@@ -57,11 +63,14 @@ export interface ProviderState {
 
 export function createProviderState(registry: TaskRegistry, options: ResolvedProviderOptions): ProviderState {
   const { consumer } = options;
-  const queues = options.queues.map((name): QueueState => {
-    const definition = registry.queues[name];
-    if (definition === undefined) throw new ConfigError(`queue "${name}" is not in the registry`);
-    return { definition, keys: queueKeys(definition, options.keyPrefix), claimCursor: "0-0" };
-  });
+  const byName = new Map(
+    options.queues.map((name): [string, QueueState[]] => {
+      const definition = registry.queues[name];
+      if (definition === undefined) throw new ConfigError(`queue "${name}" is not in the registry`);
+      return [name, partitionStates(definition, options.keyPrefix)];
+    }),
+  );
+  const queues = [...byName.values()].flat();
   const logger = options.logger.child({ component: "redis-provider", consumer });
   return {
     options,
@@ -72,7 +81,7 @@ export function createProviderState(registry: TaskRegistry, options: ResolvedPro
     command: undefined,
     blocking: undefined,
     queues,
-    byName: new Map(queues.map((q) => [q.definition.name, q])),
+    byName,
     byStream: new Map(queues.map((q) => [q.keys.stream, q])),
     groups: readGroupsOf(queues, false),
     closed: false,
@@ -85,9 +94,19 @@ export function createProviderState(registry: TaskRegistry, options: ResolvedPro
   };
 }
 
-/** The consumed queue of a delivered task. */
+/** One state per partition of `definition` (one when it is not partitioned). */
+function partitionStates(definition: QueueDefinition, keyPrefix: string): QueueState[] {
+  return partitionKeys(definition, keyPrefix).map((keys, partition) => ({
+    definition,
+    keys,
+    source: { name: definition.name, stream: partitionStreamName(definition, partition), partition },
+    claimCursor: "0-0",
+  }));
+}
+
+/** The consumed stream (queue, or partition of one) of a delivered task. */
 export function queueOf(state: ProviderState, task: DeliveredTask): QueueState {
-  const queue = state.byName.get(task.queue);
+  const queue = state.byName.get(task.queue)?.[task.partition ?? 0];
   if (queue === undefined)
     throw new ConfigError(
       `task ${task.id} is from queue "${task.queue}", which this provider does not consume`,
