@@ -146,7 +146,7 @@ async function refreshQueues() {
         "tr",
         {},
         cell(q.queue),
-        cell(q.stream),
+        streamCell(q),
         cell(q.length, "n"),
         cell(q.pending, "n"),
         cell(q.delayed, "n"),
@@ -166,6 +166,17 @@ async function refreshQueues() {
   );
   for (const q of overview.queues) record(q, overview.at);
   drawCharts();
+}
+
+/** The queue's stream; for a partitioned queue, the first one, how many there are, and all in a tooltip. */
+function streamCell(q) {
+  const streams = q.streams || [q.stream];
+  if (streams.length <= 1) return cell(q.stream);
+  return el(
+    "td",
+    { title: streams.join("\n") },
+    `${q.stream} … (${streams.length} partitions, counts summed)`,
+  );
 }
 
 /** Keeps the last samples of each queue's counters, for rates. */
