@@ -62,6 +62,7 @@ export type {
   DeadLetterView,
   QueueStats,
   RefusedReplay,
+  ReplayCheck,
   ReplayProgress,
   ReplayReport,
 } from "./admin/admin.js";

@@ -1,18 +1,16 @@
 /**
  * `dlq replay`: moves DLQ entries back to their task's stream with the retry count reset, each in
- * one atomic step, after re-validating the payload against the current registry. An entry of an
- * earlier payload version the schema keeps is checked against that version's schema and goes back
- * as it is: the worker upcasts it when it runs it.
+ * one atomic step, after re-validating the payload against the current registry (replay-check.ts).
+ * An entry of an earlier payload version the schema keeps is checked against that version's schema
+ * and goes back as it is: the worker upcasts it when it runs it.
  */
-import { toValidationIssues, type ValidationIssue } from "../errors.js";
+import type { ValidationIssue } from "../errors.js";
 import { DEAD_LETTER_FIELD_PREFIX } from "../wire/dead-letter.js";
-import { unsafeIntegerIssues } from "../wire/exact-integers.js";
-import { payloadVersionOf, schemaOfVersion, versionsRead } from "../wire/payload-versions.js";
 import type { AdminContext } from "./context.js";
+import { checkReplay } from "./replay-check.js";
 import {
   findDeadLetter,
   matches,
-  parsePayloadText,
   scanDeadLetters,
   type DeadLetterEntry,
   type DeadLetterFilter,
@@ -58,40 +56,19 @@ export async function replayDeadLetters(
       : singleEntry(await findDeadLetter(ctx, filter.ref), filter);
   for await (const entry of source) {
     progress.seen++;
-    const task = ctx.taskNamed(entry.type);
-    const parsed = parsePayloadText(entry.fields.payload);
-    if (task === undefined) {
-      refuse(entry, `task type "${entry.type ?? "(none)"}" is not in the current schema`);
-    } else if (!parsed.ok) {
-      refuse(entry, `the payload is not JSON: ${parsed.error}`);
+    const check = checkReplay(ctx, entry);
+    if (!check.ok) {
+      refuse(entry, check.message, check.issues);
     } else {
-      const version = payloadVersionOf(entry.fields);
-      const schema = version === undefined ? undefined : schemaOfVersion(task, version);
-      const result = schema?.validator.safeParse(parsed.value);
-      // The worker refuses integers JSON.parse would round, before its validator: so does replay.
-      const issues = [
-        ...(result === undefined || result.success ? [] : toValidationIssues(result.error.issues)),
-        ...unsafeIntegerIssues(entry.fields.payload ?? ""),
-      ];
-      if (result === undefined) {
-        refuse(
-          entry,
-          `the entry is payload version ${entry.fields.payload_version ?? 1}; the current schema reads ${versionsRead(task)}`,
-        );
-      } else if (issues.length > 0) {
-        const at = version === (task.version ?? 1) ? "" : ` (version ${version})`;
-        refuse(entry, `the payload is still invalid against the current schema${at}`, issues);
-      } else {
-        // Back to the partition it came from (its key's order, its slot); a task that moved to
-        // another queue goes to that queue's partition 0.
-        const replayed = await ctx.store.replayDeadLetter(
-          ctx.keysOf(ctx.queueNamed(entry.queue), entry.partition).dlq,
-          ctx.keysOf(ctx.queueNamed(task.queue), entry.queue === task.queue ? entry.partition : 0).stream,
-          entry.entryId,
-          replayFields(entry.fields),
-        );
-        if (replayed) progress.replayed++;
-      }
+      // Back to the partition it came from (its key's order, its slot); a task that moved to
+      // another queue goes to that queue's partition 0.
+      const replayed = await ctx.store.replayDeadLetter(
+        ctx.keysOf(ctx.queueNamed(entry.queue), entry.partition).dlq,
+        ctx.keysOf(ctx.queueNamed(check.queue), entry.queue === check.queue ? entry.partition : 0).stream,
+        entry.entryId,
+        replayFields(entry.fields),
+      );
+      if (replayed) progress.replayed++;
     }
     onProgress?.({ ...progress });
   }

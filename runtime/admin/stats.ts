@@ -25,7 +25,7 @@ export function queueStats(ctx: AdminContext): Promise<QueueStats[]> {
 
 /**
  * The counts of a queue's partitions added up: lengths, pending, delayed and dead letters summed;
- * lag summed while every partition knows its own (else `null`); the group exists when it exists on
+ * lag and delivered summed while every partition knows its own (else `null`); the group exists when it exists on
  * every partition; a consumer's pending summed over partitions, its idle time the least.
  */
 function sum(counts: readonly QueueCounts[]): QueueCounts {
@@ -46,6 +46,7 @@ function sum(counts: readonly QueueCounts[]): QueueCounts {
     delayed: total((p) => p.delayed),
     deadLetters: total((p) => p.deadLetters),
     lag: counts.every((p) => p.lag !== null) ? total((p) => p.lag ?? 0) : null,
+    delivered: counts.every((p) => p.delivered !== null) ? total((p) => p.delivered ?? 0) : null,
     groupExists: counts.every((p) => p.groupExists),
     consumers: [...consumers.values()].sort((a, b) => a.name.localeCompare(b.name)),
   };

@@ -19,6 +19,7 @@ describe("prometheus", () => {
           pending: 2,
           delayed: 1,
           deadLetters: 3,
+          delivered: 40,
           lag: 5,
           groupExists: true,
           consumers: [],
