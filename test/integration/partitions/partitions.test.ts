@@ -202,6 +202,26 @@ describe("partitioned queues", () => {
     );
   });
 
+  it("consumes entries a Go producer XADDs to a partition's stream, with task ids unique across partitions", async () => {
+    const ids: string[] = [];
+    const processing = worker({
+      charge: async (_payload: Charge, ctx: TaskContext) => {
+        ids.push(ctx.taskId);
+      },
+      ping: async () => {},
+    });
+    await processing.start();
+    const goEntry = (customer: string) => [
+      ...["payload", JSON.stringify({ customer: { id: customer }, seq: 0 }), "type", "charge"],
+      ...["created_at", new Date().toISOString(), "retry", "0", "max_retry", "3", "timeout", "30s"],
+    ];
+    // The same entry id in two partitions (XADD with an explicit id): two tasks, two task ids.
+    await redis.xadd(keys[0]!.stream, "1700000000000-1", ...goEntry("ann"));
+    await redis.xadd(keys[2]!.stream, "1700000000000-1", ...goEntry("bob"));
+    await eventually(async () => ids.length === 2, "both Go entries handled");
+    expect(ids.sort()).toEqual([`orders/1700000000000-1`, `orders:p2/1700000000000-1`]);
+  });
+
   it("retries a task in its own partition, and dead-letters into the partition's DLQ; stats and dlq add up", async () => {
     open();
     const attempts = new Map<number, number>();
