@@ -17,6 +17,7 @@ defaults:
 
 # Queues: one Redis stream each. group defaults to "workers", dlq to "<stream>:dlq".
 # maxLen is backpressure: enqueue fails once that many tasks wait (nothing is trimmed).
+# partitions: N spreads a queue over N streams on different Redis Cluster masters (docs/cluster.md).
 queues:
   default: { stream: tasks, group: workers, dlq: "tasks:dlq", maxLen: 100000 }
 

@@ -22,6 +22,8 @@ export type {
   TlsOptions,
 } from "./types.js";
 export type { Duration } from "./duration.js";
+export { DEFAULT_FAIRNESS, PRIORITY_LEVELS } from "./policy/priority.js";
+export type { Fairness, Priority } from "./policy/priority.js";
 export type { CatchUpPolicy } from "./policy/schedule-rules.js";
 export {
   ClosedError,
@@ -70,8 +72,10 @@ export type {
   DeadLetterFilter,
   DeadLetterPage,
   DeadLetterView,
+  LevelStats,
   QueueStats,
   RefusedReplay,
+  ReplayCheck,
   ReplayProgress,
   ReplayReport,
   ScheduleStats,

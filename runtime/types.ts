@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { ZodType } from "zod";
 import type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 import type { Duration } from "./duration.js";
+import type { Priority } from "./policy/priority.js";
 import type { CatchUpPolicy } from "./policy/schedule-rules.js";
 
 export type { BackoffJitter, BackoffStrategy } from "./backoff.js";
@@ -34,6 +35,16 @@ export interface QueueDefinition {
   readonly dlq: string;
   /** Backpressure: enqueue fails with `QueueFullError` once this many tasks wait. Absent: no limit. */
   readonly maxLen?: number | undefined;
+  /**
+   * The queue has priority levels (one of its tasks declares `priority`): one stream per level,
+   * read higher levels first (policy/priority.ts). @defaultValue false
+   */
+  readonly priorities?: boolean | undefined;
+  /**
+   * Streams the queue is spread over, on different Redis Cluster slots (redis/partitions.ts).
+   * @defaultValue 1
+   */
+  readonly partitions?: number | undefined;
 }
 
 /** One task type as the generated registry describes it. */
@@ -43,8 +54,15 @@ export interface TaskDefinition<Payload = unknown> {
   readonly description?: string | undefined;
   /** Name of the queue (a key of {@link TaskRegistry.queues}). */
   readonly queue: string;
+  /**
+   * Path of the payload field whose value picks the partition of a partitioned queue: tasks of one
+   * value go to one partition, in order. Absent: round robin. @defaultValue none
+   */
+  readonly partitionKey?: readonly string[] | undefined;
   /** Retries after the first attempt. */
   readonly maxRetries?: number | undefined;
+  /** Priority level of its tasks (the queue then has levels). @defaultValue `"normal"` */
+  readonly priority?: Priority | undefined;
   /** Per-attempt timeout in milliseconds. */
   readonly timeoutMs?: number | undefined;
   readonly backoff?: BackoffPolicy | undefined;
@@ -135,6 +153,11 @@ export interface EnqueueOptions {
   readonly maxRetries?: number | undefined;
   /** Overrides the schema's timeout for this task. */
   readonly timeout?: Duration | undefined;
+  /**
+   * Overrides the task's priority level; only for tasks of a queue with levels (one of its tasks
+   * declares `priority` in the schema). @defaultValue the task's `priority`, else `"normal"`
+   */
+  readonly priority?: Priority | undefined;
 }
 
 /** What an accepted enqueue returns. */

@@ -64,6 +64,8 @@ function queueLiteral(queue: QueueModel): Doc {
     ["group", literal(queue.group)],
     ["dlq", literal(queue.dlq)],
     ...(queue.maxLen === undefined ? [] : [["maxLen", literal(queue.maxLen)] as const]),
+    ...(queue.priorities === true ? [["priorities", "true"] as const] : []),
+    ...(queue.partitions === undefined ? [] : [["partitions", literal(queue.partitions)] as const]),
   ]);
 }
 
@@ -71,8 +73,11 @@ function taskLiteral(task: TaskModel, fillsDefaults: boolean): Doc {
   const entries: [string, Doc][] = [["name", literal(task.wireName)]];
   if (task.description !== undefined) entries.push(["description", literal(task.description)]);
   entries.push(["queue", literal(task.queue)]);
+  if (task.partitionKey !== undefined)
+    entries.push(["partitionKey", group("[", task.partitionKey.map(literal), "]")]);
   if (task.maxRetries !== undefined) entries.push(["maxRetries", literal(task.maxRetries)]);
   if (task.timeoutMs !== undefined) entries.push(["timeoutMs", literal(task.timeoutMs)]);
+  if (task.priority !== undefined) entries.push(["priority", literal(task.priority)]);
   if (task.backoff !== undefined) entries.push(["backoff", backoffLiteral(task.backoff)]);
   entries.push(["maxPayloadBytes", literal(task.maxPayloadBytes)]);
   entries.push(["maxDepth", literal(task.maxDepth)]);

@@ -19,6 +19,8 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
       group: queue.group,
       dlq: queue.dlq,
       ...(queue.maxLen === undefined ? {} : { maxLen: queue.maxLen }),
+      ...(queue.partitions === undefined ? {} : { partitions: queue.partitions }),
+      ...(queue.priorities === true ? { priorities: true } : {}),
     },
   ]);
   const tasks = model.tasks.map((task): [string, TaskDefinition] => [
@@ -26,9 +28,11 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
     {
       name: task.wireName,
       queue: task.queue,
+      ...(task.partitionKey === undefined ? {} : { partitionKey: task.partitionKey }),
       ...(task.description === undefined ? {} : { description: task.description }),
       ...(task.maxRetries === undefined ? {} : { maxRetries: task.maxRetries }),
       ...(task.timeoutMs === undefined ? {} : { timeoutMs: task.timeoutMs }),
+      ...(task.priority === undefined ? {} : { priority: task.priority }),
       ...(task.backoff === undefined ? {} : { backoff: task.backoff }),
       maxPayloadBytes: task.maxPayloadBytes,
       maxDepth: task.maxDepth,

@@ -31,7 +31,7 @@ export function registerStats(program: Command): void {
       for (const s of stats) {
         rows.push([
           s.queue,
-          s.stream,
+          s.streams.length > 1 ? `${s.stream} (+${s.streams.length - 1} partitions)` : s.stream,
           s.length,
           s.pending,
           s.delayed,
@@ -41,6 +41,23 @@ export function registerStats(program: Command): void {
         ]);
       }
       console.log(table(rows));
+      for (const s of stats) {
+        if (s.levels === undefined) continue;
+        console.log(`\n${s.queue} priority levels (read higher first, see docs/policy.md):`);
+        console.log(
+          table([
+            ["  level", "stream", "length", "pending", "delayed", "lag"],
+            ...s.levels.map((l) => [
+              `  ${l.priority}`,
+              l.stream,
+              l.length,
+              l.pending,
+              l.delayed,
+              l.lag ?? "-",
+            ]),
+          ]),
+        );
+      }
       for (const s of stats) {
         if (!s.groupExists)
           console.log(`\n${s.queue}: no consumer group "${s.group}" yet (no worker has started on it)`);

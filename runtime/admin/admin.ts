@@ -10,6 +10,7 @@ import { createAdminStore } from "../redis/admin-store.js";
 import type { RedisTarget, TaskRegistry } from "../types.js";
 import { createAdminContext } from "./context.js";
 import {
+  findDeadLetter,
   listDeadLetters,
   showDeadLetter,
   type DeadLetterFilter,
@@ -17,6 +18,7 @@ import {
   type DeadLetterView,
 } from "./dead-letters.js";
 import { purgeDeadLetters } from "./purge.js";
+import { checkReplay, type ReplayCheck } from "./replay-check.js";
 import { replayDeadLetters, type ReplayProgress, type ReplayReport } from "./replay.js";
 import { queueStats, type QueueStats } from "./stats.js";
 import { scheduleStats, type ScheduleStats } from "./schedules.js";
@@ -24,8 +26,9 @@ import { capStats, type CapStats } from "./caps.js";
 
 export type { ConsumerStats } from "../redis/admin-store.js";
 export type { DeadLetterEntry, DeadLetterFilter, DeadLetterPage, DeadLetterView } from "./dead-letters.js";
+export type { ReplayCheck } from "./replay-check.js";
 export type { RefusedReplay, ReplayProgress, ReplayReport } from "./replay.js";
-export type { QueueStats } from "./stats.js";
+export type { LevelStats, QueueStats } from "./stats.js";
 export type { ScheduleStats } from "./schedules.js";
 export type { CapStats } from "./caps.js";
 
@@ -61,6 +64,11 @@ export interface Admin {
   /** One entry by `<queue>/<id>` (or a bare id, searched in every DLQ), payload redacted. */
   showDeadLetter(ref: string): Promise<DeadLetterView | undefined>;
   /**
+   * Whether `replayDeadLetters` would take the entry back now (its payload, unredacted, against the
+   * schema of its payload version); `undefined` when there is no such entry.
+   */
+  checkDeadLetter(ref: string): Promise<ReplayCheck | undefined>;
+  /**
    * Moves matching entries back to their task's stream with the retry count reset, each in one
    * atomic step, after re-validating the payload against the registry; entries still invalid (or of
    * a type the registry no longer has) stay in the DLQ and are listed in `refusals`.
@@ -90,6 +98,10 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
     concurrencyCaps: () => capStats(registry, ctx),
     listDeadLetters: (filter = {}, page = {}) => listDeadLetters(ctx, filter, page),
     showDeadLetter: (ref) => showDeadLetter(ctx, ref),
+    async checkDeadLetter(ref) {
+      const entry = await findDeadLetter(ctx, ref);
+      return entry === undefined ? undefined : checkReplay(ctx, entry);
+    },
     replayDeadLetters: (filter = {}, onProgress) => replayDeadLetters(ctx, filter, onProgress),
     purgeDeadLetters: (filter = {}) => purgeDeadLetters(ctx, filter),
     close: () => store.close(),

@@ -104,7 +104,8 @@ export async function startScheduler(input: SchedulerInput): Promise<() => Promi
         payloadVersion: definition.version,
         payloadSchema: definition.schemaHash,
       });
-      const outcome = await store.scheduleTick(run.queue, name, tickMs, fields);
+      const level = registry.queues[run.queue]?.priorities === true ? definition.priority : undefined;
+      const outcome = await store.scheduleTick(run.queue, name, tickMs, fields, level);
       if (outcome === "enqueued") logger.debug({ schedule: name, tick: tickMs }, "schedule tick enqueued");
       if (outcome === "full")
         logger.warn({ schedule: name, tick: tickMs }, "schedule tick skipped: the queue is full");

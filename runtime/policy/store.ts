@@ -4,6 +4,7 @@
  * (redis/provider/policy.ts); every step runs on keys of the task's queue, on the Redis clock.
  */
 import type { DeliveredTask } from "../worker/provider.js";
+import type { Priority } from "./priority.js";
 
 /** What became of one schedule tick. */
 export type TickOutcome = "enqueued" | "done" | "full";
@@ -12,12 +13,16 @@ export type TickOutcome = "enqueued" | "done" | "full";
 export type ParkOutcome = "parked" | "acquired" | "lost";
 
 export interface PolicyStore {
-  /** Enqueues the entry `fields` for `tickMs` of `schedule` unless that tick (or a later one) was. */
+  /**
+   * Enqueues the entry `fields` for `tickMs` of `schedule` unless that tick (or a later one) was; at
+   * `level` on a queue with priority levels.
+   */
   scheduleTick(
     queue: string,
     schedule: string,
     tickMs: number,
     fields: readonly string[],
+    level?: Priority,
   ): Promise<TickOutcome>;
   /** The last tick enqueued of each schedule of `queue`, by name. */
   lastTicks(queue: string): Promise<Map<string, number>>;

@@ -35,6 +35,11 @@ export interface QueueCounts {
   readonly deadLetters: number;
   /** Entries not yet delivered to the group (XINFO GROUPS `lag`); `null` when Redis cannot tell. */
   readonly lag: number | null;
+  /**
+   * Entries the group has read so far (XINFO GROUPS `entries-read`): its rate is the queue's
+   * throughput. `null` when Redis cannot tell.
+   */
+  readonly delivered: number | null;
   /** `false` while no worker has created the consumer group yet. */
   readonly groupExists: boolean;
   readonly consumers: readonly ConsumerStats[];
@@ -139,12 +144,14 @@ export function createAdminStore(target: RedisTarget, connectTimeoutMs: number):
         .map((g) => pairs(g))
         .find((g) => g.name === group);
       const lag = found?.lag;
+      const delivered = found?.["entries-read"];
       return {
         length: Number(value(0) ?? 0),
         delayed: Number(value(1) ?? 0),
         deadLetters: Number(value(2) ?? 0),
         pending: Array.isArray(summary) ? Number(summary[0] ?? 0) : 0,
         lag: lag === undefined || lag === null ? null : Number(lag),
+        delivered: delivered === undefined || delivered === null ? null : Number(delivered),
         groupExists: found !== undefined,
         consumers: asArray(value(5))
           .map((c) => pairs(c))

@@ -1,5 +1,6 @@
 // `npm run demo` as the README runs it, against the tests' Redis: its summary names each outcome.
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/cli.js";
 import { testRedisUrl } from "../support/redis.js";
@@ -67,6 +68,30 @@ describe("npm run demo", () => {
       expect(run.stderr.trim().split("\n")).toEqual([
         "demo: no Redis answers at redis://127.0.0.1:1; start one (docker run -p 6379:6379 redis:7, or apt-get install -y redis-server) or set REDIS_URL",
       ]);
+    },
+  );
+
+  it(
+    "with --dashboard, prints the dashboard's URL and serves it until Ctrl-C",
+    { timeout: 90_000 },
+    async () => {
+      const child = spawn(process.execPath, ["node_modules/.bin/tsx", "scripts/demo.ts", "--dashboard"], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, REDIS_URL: testRedisUrl() },
+      });
+      let stdout = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      const shown = /the dashboard over these queues: (http:\/\/127\.0\.0\.1:\d+\/)#token=\S+/;
+      while (!shown.test(stdout)) await once(child.stdout, "data");
+      const url = shown.exec(stdout)![1]!;
+      expect((await fetch(url)).status).toBe(200);
+      const dead = (await (await fetch(`${url}api/dlq?reason=validation`)).json()) as {
+        entries: { type: string }[];
+      };
+      expect(dead.entries.map((e) => e.type)).toEqual(["send_email"]);
+      child.kill("SIGINT");
+      const [code] = (await once(child, "exit")) as [number | null];
+      expect(code).toBe(0);
     },
   );
 });

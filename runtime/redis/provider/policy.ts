@@ -6,25 +6,38 @@
  * Keys, all in the queue's hash slot (keys.ts): `<schedules>` (hash: schedule → last tick),
  * `<rate><type>:<bucket>` (the bucket's arrival time) and `…:reserved` (task id → reserved start),
  * `<slots><type>:running` (holder → lease deadline) and `<slots><type>:parked` (tasks waiting for
- * a slot, oldest first). A slot's holder is `<consumer>/<entry id>`; its lease lasts the claim idle
+ * a slot, oldest first; back on the queue's own stream, its `normal` level). A slot's holder is `<consumer>/<entry id>`; its lease lasts the claim idle
  * time, like the entry's own, and the worker's lease loop renews both.
  */
 import type { DeliveredTask } from "../../worker/provider.js";
 import type { ParkOutcome, PolicyStore, TickOutcome } from "../../policy/store.js";
 import { withPolicyCommands } from "../policy-scripts.js";
 import { reschedule } from "./retry.js";
-import { commands, failure, groupBy, queueOf, type ProviderState, type QueueState } from "./state.js";
+import { commands, failure, groupBy, queueOf, type ProviderState } from "./state.js";
 import { ConfigError } from "../../errors.js";
+import type { Priority } from "../../policy/priority.js";
+import type { QueueDefinition } from "../../types.js";
+import { levelKeys, queueKeys, type QueueKeys } from "../keys.js";
+import { partitionCount } from "../partitions.js";
 
 export function redisPolicyStore(state: ProviderState): PolicyStore {
   const client = () => withPolicyCommands(commands(state));
-  const queue = (name: string): QueueState => {
-    const q = state.byName.get(name);
-    if (q === undefined) throw new ConfigError(`queue "${name}" is not consumed by this worker`);
-    return q;
+  const definitionOf = (name: string): QueueDefinition => {
+    const definition = state.byName.get(name)?.[0]?.definition;
+    if (definition === undefined) throw new ConfigError(`queue "${name}" is not consumed by this worker`);
+    return definition;
   };
-  const running = (q: QueueState, type: string) => `${q.keys.slots}${type}:running`;
-  const parked = (q: QueueState, type: string) => `${q.keys.slots}${type}:parked`;
+  /** The keys of a consumed queue (of its `level` on a queue with levels, else of the queue). */
+  const queue = (name: string, level?: Priority): QueueKeys => {
+    const definition = definitionOf(name);
+    if (partitionCount(definition) > 1)
+      throw new ConfigError(`queue "${name}" is partitioned: schedules, rateLimit and concurrency need one`);
+    return definition.priorities === true
+      ? levelKeys(definition, level ?? "normal", state.options.keyPrefix)
+      : queueKeys(definition, state.options.keyPrefix);
+  };
+  const running = (keys: QueueKeys, type: string) => `${keys.slots}${type}:running`;
+  const parked = (keys: QueueKeys, type: string) => `${keys.slots}${type}:parked`;
   const holder = (task: DeliveredTask) => `${state.consumer}/${task.entryId}`;
   const leaseMs = state.options.claimMinIdleMs;
   const fail = (what: string) => (err: unknown) => {
@@ -32,16 +45,16 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
   };
 
   return {
-    async scheduleTick(name, schedule, tickMs, fields): Promise<TickOutcome> {
-      const q = queue(name);
+    async scheduleTick(name, schedule, tickMs, fields, level): Promise<TickOutcome> {
+      const keys = queue(name, level);
       const [outcome] = await client()
         .jobgenScheduleTick(
-          q.keys.stream,
-          q.keys.delayed,
-          q.keys.schedules,
+          keys.stream,
+          keys.delayed,
+          keys.schedules,
           schedule,
           tickMs,
-          q.definition.maxLen ?? 0,
+          definitionOf(name).maxLen ?? 0,
           ...fields,
         )
         .catch(fail(`enqueueing tick ${tickMs} of schedule "${schedule}"`));
@@ -49,47 +62,44 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     },
 
     async lastTicks(name) {
-      const q = queue(name);
-      const raw = await client().hgetall(q.keys.schedules).catch(fail("reading schedule state"));
+      const raw = await client().hgetall(queue(name).schedules).catch(fail("reading schedule state"));
       return new Map(Object.entries(raw).map(([schedule, tick]) => [schedule, Number(tick)]));
     },
 
     async forgetSchedules(name, keep) {
-      const q = queue(name);
       return client()
-        .jobgenForgetSchedules(q.keys.schedules, ...keep)
+        .jobgenForgetSchedules(queue(name).schedules, ...keep)
         .catch(fail("deleting the state of removed schedules"));
     },
 
     async admitRate(task, bucket, intervalMs) {
-      const q = queueOf(state, task);
-      const key = `${q.keys.rate}${task.type ?? ""}:${bucket}`;
+      const key = `${queue(task.queue).rate}${task.type ?? ""}:${bucket}`;
       return client()
         .jobgenRateAdmit(key, `${key}:reserved`, task.id, Math.max(1, Math.round(intervalMs)))
         .catch(fail(`checking the rate limit of ${task.entryId}`));
     },
 
     waitUntilStart(task, delayMs) {
+      // Back into the delayed set of the entry's own stream (its priority level, if any).
       return reschedule(state, task, delayMs, { ...task.fields, id: task.id }, "a rate-limit wait");
     },
 
     async acquireSlot(task, cap) {
-      const q = queueOf(state, task);
       const got = await client()
-        .jobgenSlotAcquire(running(q, task.type ?? ""), holder(task), cap, leaseMs)
+        .jobgenSlotAcquire(running(queue(task.queue), task.type ?? ""), holder(task), cap, leaseMs)
         .catch(fail(`taking a concurrency slot for ${task.entryId}`));
       return got === 1;
     },
 
     async parkForSlot(task, cap): Promise<ParkOutcome> {
-      const q = queueOf(state, task);
+      const keys = queue(task.queue);
       const type = task.type ?? "";
       const outcome = await client()
         .jobgenSlotPark(
-          q.keys.stream,
-          running(q, type),
-          parked(q, type),
-          q.definition.group,
+          queueOf(state, task).keys.stream,
+          running(keys, type),
+          parked(keys, type),
+          definitionOf(task.queue).group,
           state.consumer,
           task.entryId,
           holder(task),
@@ -102,15 +112,15 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     },
 
     async releaseSlot(task, cap) {
-      const q = queueOf(state, task);
+      const keys = queue(task.queue);
       const type = task.type ?? "";
       await client()
-        .jobgenSlotRelease(running(q, type), parked(q, type), q.keys.stream, holder(task), cap)
+        .jobgenSlotRelease(running(keys, type), parked(keys, type), keys.stream, holder(task), cap)
         .catch(fail(`freeing the concurrency slot of ${task.entryId}`));
     },
 
     async renewSlots(tasks) {
-      for (const [key, held] of groupBy(tasks, (t) => running(queueOf(state, t), t.type ?? ""))) {
+      for (const [key, held] of groupBy(tasks, (t) => running(queue(t.queue), t.type ?? ""))) {
         await client()
           .jobgenSlotRenew(key, leaseMs, ...held.map(holder))
           .catch(fail("renewing concurrency slots"));
@@ -118,9 +128,9 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     },
 
     async sweepSlots(name, type, cap) {
-      const q = queue(name);
+      const keys = queue(name);
       return client()
-        .jobgenSlotRelease(running(q, type), parked(q, type), q.keys.stream, "", cap)
+        .jobgenSlotRelease(running(keys, type), parked(keys, type), keys.stream, "", cap)
         .catch(fail(`moving parked tasks of ${type}`));
     },
   };

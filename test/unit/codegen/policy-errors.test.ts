@@ -111,6 +111,35 @@ describe("policy errors: message, hint and position", () => {
     ]);
   });
 
+  it("refuses rateLimit, concurrency and schedules on a partitioned queue", () => {
+    const text = (policies: string, schedules = ""): string => `version: 1
+queues:
+  shards: { stream: shards, partitions: 4 }
+tasks:
+  report:
+    queue: shards
+${policies}    payload: { type: object }
+${schedules}`;
+    const limited = text("    rateLimit: { limit: 5, per: 1s }\n    concurrency: 2\n");
+    expect(issuesOf(limited).map((issue) => [issue.line, issue.message])).toEqual([
+      [
+        7,
+        'task "report" declares rateLimit, but its queue "shards" is partitioned; jobgen does not combine rateLimit with partitions',
+      ],
+      [
+        8,
+        'task "report" declares concurrency, but its queue "shards" is partitioned; jobgen does not combine concurrency with partitions',
+      ],
+    ]);
+    const scheduled = text("", "schedules:\n  s: { task: report, every: 1m, payload: {} }\n");
+    expect(issuesOf(scheduled).map((issue) => [issue.line, issue.message])).toEqual([
+      [
+        9,
+        'task "report" is in the partitioned queue "shards"; jobgen does not schedule tasks of a partitioned queue',
+      ],
+    ]);
+  });
+
   it("good policies reach the model, the schedule's payload with its defaults filled in", () => {
     const model = loadSchema(
       "jobs.yaml",
