@@ -27,10 +27,12 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     if (definition === undefined) throw new ConfigError(`queue "${name}" is not consumed by this worker`);
     return definition;
   };
+  /** A partitioned queue has no policy state: jobgen validate refuses policies on one. */
+  const partitioned = (name: string): boolean => partitionCount(definitionOf(name)) > 1;
   /** The keys of a consumed queue (of its `level` on a queue with levels, else of the queue). */
   const queue = (name: string, level?: Priority): QueueKeys => {
     const definition = definitionOf(name);
-    if (partitionCount(definition) > 1)
+    if (partitioned(name))
       throw new ConfigError(`queue "${name}" is partitioned: schedules, rateLimit and concurrency need one`);
     return definition.priorities === true
       ? levelKeys(definition, level ?? "normal", state.options.keyPrefix)
@@ -62,11 +64,13 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     },
 
     async lastTicks(name) {
+      if (partitioned(name)) return new Map();
       const raw = await client().hgetall(queue(name).schedules).catch(fail("reading schedule state"));
       return new Map(Object.entries(raw).map(([schedule, tick]) => [schedule, Number(tick)]));
     },
 
     async forgetSchedules(name, keep) {
+      if (partitioned(name)) return [];
       return client()
         .jobgenForgetSchedules(queue(name).schedules, ...keep)
         .catch(fail("deleting the state of removed schedules"));
@@ -128,6 +132,7 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     },
 
     async sweepSlots(name, type, cap) {
+      if (partitioned(name)) return 0;
       const keys = queue(name);
       return client()
         .jobgenSlotRelease(running(keys, type), parked(keys, type), keys.stream, "", cap)
