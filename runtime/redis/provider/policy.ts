@@ -6,8 +6,10 @@
  * Keys, all in the queue's hash slot (keys.ts): `<schedules>` (hash: schedule → last tick),
  * `<rate><type>:<bucket>` (the bucket's arrival time) and `…:reserved` (task id → reserved start),
  * `<slots><type>:running` (holder → lease deadline) and `<slots><type>:parked` (tasks waiting for
- * a slot, oldest first; back on the queue's own stream, its `normal` level). A slot's holder is `<consumer>/<entry id>`; its lease lasts the claim idle
- * time, like the entry's own, and the worker's lease loop renews both.
+ * a slot, oldest first; they come back on the queue's own stream, its `normal` level). A slot's
+ * holder is `<consumer>/<entry id>`; its lease lasts the claim idle time, like the entry's own, and
+ * the worker's lease loop renews both. A queue with priority levels shares these keys across them;
+ * a partitioned queue has none (jobgen validate refuses its policies).
  */
 import type { DeliveredTask } from "../../worker/provider.js";
 import type { ParkOutcome, PolicyStore, TickOutcome } from "../../policy/store.js";
@@ -33,7 +35,9 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
   const queue = (name: string, level?: Priority): QueueKeys => {
     const definition = definitionOf(name);
     if (partitioned(name))
-      throw new ConfigError(`queue "${name}" is partitioned: schedules, rateLimit and concurrency need one`);
+      throw new ConfigError(
+        `queue "${name}" is partitioned; schedules, rateLimit and concurrency need a queue without partitions`,
+      );
     return definition.priorities === true
       ? levelKeys(definition, level ?? "normal", state.options.keyPrefix)
       : queueKeys(definition, state.options.keyPrefix);
