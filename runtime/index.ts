@@ -20,6 +20,8 @@ export type {
   TlsOptions,
 } from "./types.js";
 export type { Duration } from "./duration.js";
+export { DEFAULT_FAIRNESS, PRIORITY_LEVELS } from "./policy/priority.js";
+export type { Fairness, Priority } from "./policy/priority.js";
 export {
   ClosedError,
   ConfigError,
@@ -60,6 +62,7 @@ export type {
   DeadLetterFilter,
   DeadLetterPage,
   DeadLetterView,
+  LevelStats,
   QueueStats,
   RefusedReplay,
   ReplayCheck,

@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { ZodType } from "zod";
 import type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 import type { Duration } from "./duration.js";
+import type { Priority } from "./policy/priority.js";
 
 export type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 
@@ -34,6 +35,11 @@ export interface QueueDefinition {
   /** Backpressure: enqueue fails with `QueueFullError` once this many tasks wait. Absent: no limit. */
   readonly maxLen?: number | undefined;
   /**
+   * The queue has priority levels (one of its tasks declares `priority`): one stream per level,
+   * read higher levels first (policy/priority.ts). @defaultValue false
+   */
+  readonly priorities?: boolean | undefined;
+  /**
    * Streams the queue is spread over, on different Redis Cluster slots (redis/partitions.ts).
    * @defaultValue 1
    */
@@ -54,6 +60,8 @@ export interface TaskDefinition<Payload = unknown> {
   readonly partitionKey?: readonly string[] | undefined;
   /** Retries after the first attempt. */
   readonly maxRetries?: number | undefined;
+  /** Priority level of its tasks (the queue then has levels). @defaultValue `"normal"` */
+  readonly priority?: Priority | undefined;
   /** Per-attempt timeout in milliseconds. */
   readonly timeoutMs?: number | undefined;
   readonly backoff?: BackoffPolicy | undefined;
@@ -114,6 +122,11 @@ export interface EnqueueOptions {
   readonly maxRetries?: number | undefined;
   /** Overrides the schema's timeout for this task. */
   readonly timeout?: Duration | undefined;
+  /**
+   * Overrides the task's priority level; only for tasks of a queue with levels (one of its tasks
+   * declares `priority` in the schema). @defaultValue the task's `priority`, else `"normal"`
+   */
+  readonly priority?: Priority | undefined;
 }
 
 /** What an accepted enqueue returns. */

@@ -26,6 +26,7 @@ import { createAdmin } from "../runtime/admin/admin.js";
 import { RetryAfterError } from "../runtime/errors.js";
 import { queueKeys } from "../runtime/redis/keys.js";
 import {
+  DEFAULT_DASHBOARD_PORT,
   startDashboardServer,
   type DashboardServer,
   type PayloadSchemaBundle,
@@ -255,7 +256,7 @@ async function main(): Promise<number> {
   }
 }
 
-/** The dashboard over the demo's keys, on port 8484 (or a free one), until SIGINT or SIGTERM. */
+/** The dashboard over the demo's keys, on its default port (or a free one), until SIGINT or SIGTERM. */
 async function serveDashboardUntilStopped(
   registry: TaskRegistry,
   url: string,
@@ -265,7 +266,7 @@ async function serveDashboardUntilStopped(
   const options = { registry, schema, redis: url, keyPrefix: prefix, allowWrites: true };
   let dashboard: DashboardServer;
   try {
-    dashboard = await startDashboardServer({ ...options, port: 8484 });
+    dashboard = await startDashboardServer({ ...options, port: DEFAULT_DASHBOARD_PORT });
   } catch {
     dashboard = await startDashboardServer({ ...options, port: 0 });
   }

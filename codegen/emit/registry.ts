@@ -56,6 +56,7 @@ function queueLiteral(queue: QueueModel): Doc {
     ["group", literal(queue.group)],
     ["dlq", literal(queue.dlq)],
     ...(queue.maxLen === undefined ? [] : [["maxLen", literal(queue.maxLen)] as const]),
+    ...(queue.priorities === true ? [["priorities", "true"] as const] : []),
     ...(queue.partitions === undefined ? [] : [["partitions", literal(queue.partitions)] as const]),
   ]);
 }
@@ -68,6 +69,7 @@ function taskLiteral(task: TaskModel, fillsDefaults: boolean): Doc {
     entries.push(["partitionKey", group("[", task.partitionKey.map(literal), "]")]);
   if (task.maxRetries !== undefined) entries.push(["maxRetries", literal(task.maxRetries)]);
   if (task.timeoutMs !== undefined) entries.push(["timeoutMs", literal(task.timeoutMs)]);
+  if (task.priority !== undefined) entries.push(["priority", literal(task.priority)]);
   if (task.backoff !== undefined) entries.push(["backoff", backoffLiteral(task.backoff)]);
   entries.push(["maxPayloadBytes", literal(task.maxPayloadBytes)]);
   entries.push(["maxDepth", literal(task.maxDepth)]);

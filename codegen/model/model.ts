@@ -1,5 +1,5 @@
 /** The normalised schema: what every emitter reads. Names are sorted; all values are resolved. */
-import type { BackoffJitter, BackoffStrategy } from "@jobgen/runtime/contract";
+import type { BackoffJitter, BackoffStrategy, Priority } from "@jobgen/runtime/contract";
 import type { JsonSchema } from "./json-schema.js";
 
 /** A backoff policy as written in the schema; absent fields inherit from the runtime. */
@@ -19,6 +19,8 @@ export interface QueueModel {
   readonly group: string;
   readonly dlq: string;
   readonly maxLen?: number;
+  /** One of its tasks declares a `priority`: the queue has a stream per level. */
+  readonly priorities?: boolean;
   /** Streams the queue is spread over (absent: 1). */
   readonly partitions?: number;
 }
@@ -50,6 +52,8 @@ export interface TaskModel {
   readonly partitionKey?: readonly string[];
   readonly maxRetries?: number;
   readonly timeoutMs?: number;
+  /** Priority level of its tasks, as declared; absent: normal (and no levels on its queue's account). */
+  readonly priority?: Priority;
   readonly backoff?: BackoffModel;
   readonly maxPayloadBytes: number;
   readonly maxDepth: number;

@@ -7,6 +7,7 @@ import {
   BACKOFF_STRATEGIES,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_PAYLOAD_BYTES,
+  PRIORITY_LEVELS,
   parseDurationText,
 } from "@jobgen/runtime/contract";
 import type { DocumentPath, SchemaIssue } from "../load/issue.js";
@@ -52,6 +53,7 @@ const TASK_KEYS = [
   "backoff",
   "maxPayloadSize",
   "maxDepth",
+  "priority",
   "version",
   "payload",
   "previous",
@@ -202,17 +204,27 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       ]);
     }
     const policy = readPolicy(task, path, report);
+    const priority = readChoice(task, "priority", PRIORITY_LEVELS, path, report);
     const payload = (task.payload ?? {}) as JsonSchema;
     const backoff = { ...defaultPolicy.backoff, ...policy.backoff };
+    const queue = readQueueRef(task, path, queueNames, defaultQueue, report);
+    if (priority !== undefined && (queues.find((q) => q.name === queue)?.partitions ?? 1) > 1) {
+      report(
+        [...path, "priority"],
+        `task "${wireName}" declares a priority, but its queue "${queue}" is partitioned; jobgen does not combine priority levels with partitions`,
+        "drop `priority`, or move the task to a queue without `partitions`",
+      );
+    }
     tasks.push({
       wireName,
       camel,
       pascal,
       ...(typeof task.description === "string" ? { description: task.description } : {}),
-      queue: readQueueRef(task, path, queueNames, defaultQueue, report),
+      queue,
       ...optional("partitionKey", readPartitionKey(task, path, payload, typeMap, report)),
       ...optional("maxRetries", policy.maxRetries ?? defaultPolicy.maxRetries),
       ...optional("timeoutMs", policy.timeoutMs ?? defaultPolicy.timeoutMs),
+      ...optional("priority", priority),
       ...(Object.keys(backoff).length > 0 ? { backoff } : {}),
       maxPayloadBytes: policy.maxPayloadBytes ?? defaultPolicy.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       maxDepth: policy.maxDepth ?? defaultPolicy.maxDepth ?? DEFAULT_MAX_DEPTH,
@@ -252,11 +264,20 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
     }));
   });
   if (issues.length > 0) return { issues };
-  const normalised = { queues, types: filledTypes, tasks: filledTasks };
+  const normalised = { queues: withPriorities(queues, filledTasks), types: filledTypes, tasks: filledTasks };
   return { model: { sourceName, schemaSha256: schemaHash(normalised), ...normalised }, issues: [] };
 }
 
 type Report = (path: DocumentPath, message: string, hint?: string, atKey?: boolean) => void;
+
+/** A queue has priority levels when one of its tasks declares a `priority`. */
+function withPriorities(queues: readonly QueueModel[], tasks: readonly TaskModel[]): QueueModel[] {
+  return queues.map((queue) =>
+    tasks.some((task) => task.queue === queue.name && task.priority !== undefined)
+      ? { ...queue, priorities: true }
+      : queue,
+  );
+}
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

@@ -20,6 +20,7 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
       dlq: queue.dlq,
       ...(queue.maxLen === undefined ? {} : { maxLen: queue.maxLen }),
       ...(queue.partitions === undefined ? {} : { partitions: queue.partitions }),
+      ...(queue.priorities === true ? { priorities: true } : {}),
     },
   ]);
   const tasks = model.tasks.map((task): [string, TaskDefinition] => [
@@ -31,6 +32,7 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
       ...(task.description === undefined ? {} : { description: task.description }),
       ...(task.maxRetries === undefined ? {} : { maxRetries: task.maxRetries }),
       ...(task.timeoutMs === undefined ? {} : { timeoutMs: task.timeoutMs }),
+      ...(task.priority === undefined ? {} : { priority: task.priority }),
       ...(task.backoff === undefined ? {} : { backoff: task.backoff }),
       maxPayloadBytes: task.maxPayloadBytes,
       maxDepth: task.maxDepth,

@@ -38,6 +38,23 @@ export function registerStats(program: Command): void {
       }
       console.log(table(rows));
       for (const s of stats) {
+        if (s.levels === undefined) continue;
+        console.log(`\n${s.queue} priority levels (read higher first, see docs/policy.md):`);
+        console.log(
+          table([
+            ["  level", "stream", "length", "pending", "delayed", "lag"],
+            ...s.levels.map((l) => [
+              `  ${l.priority}`,
+              l.stream,
+              l.length,
+              l.pending,
+              l.delayed,
+              l.lag ?? "-",
+            ]),
+          ]),
+        );
+      }
+      for (const s of stats) {
         if (!s.groupExists)
           console.log(`\n${s.queue}: no consumer group "${s.group}" yet (no worker has started on it)`);
         if (s.consumers.length === 0) continue;

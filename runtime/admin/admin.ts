@@ -26,7 +26,7 @@ export type { ConsumerStats } from "../redis/admin-store.js";
 export type { DeadLetterEntry, DeadLetterFilter, DeadLetterPage, DeadLetterView } from "./dead-letters.js";
 export type { ReplayCheck } from "./replay-check.js";
 export type { RefusedReplay, ReplayProgress, ReplayReport } from "./replay.js";
-export type { QueueStats } from "./stats.js";
+export type { LevelStats, QueueStats } from "./stats.js";
 
 /** Options of {@link createAdmin}. */
 export interface AdminOptions {

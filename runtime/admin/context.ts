@@ -3,7 +3,8 @@
  * order, and lookups by name that refuse what the schema does not have.
  */
 import type { AdminStore } from "../redis/admin-store.js";
-import type { QueueKeys } from "../redis/keys.js";
+import type { Priority } from "../policy/priority.js";
+import { levelKeys, type QueueKeys } from "../redis/keys.js";
 import { partitionKeys } from "../redis/partitions.js";
 import type { QueueDefinition, TaskDefinition, TaskRegistry } from "../types.js";
 
@@ -15,6 +16,8 @@ export interface AdminContext {
   partitionsOf(queue: QueueDefinition): readonly QueueKeys[];
   /** The keys of one partition of `queue` (0 when it is not partitioned). */
   keysOf(queue: QueueDefinition, partition?: number): QueueKeys;
+  /** The keys of one priority level of a queue with levels (keys.ts levelKeys). */
+  levelKeysOf(queue: QueueDefinition, level: Priority): QueueKeys;
   /** The queue of that name; a RangeError naming the known queues otherwise. */
   queueNamed(name: string): QueueDefinition;
   /** The registry's task of that wire name (own keys only: a DLQ entry's type is data). */
@@ -42,6 +45,7 @@ export function createAdminContext(
       if (keys === undefined) throw new RangeError(`queue "${queue.name}" has no partition ${partition}`);
       return keys;
     },
+    levelKeysOf: (queue, level) => levelKeys(queue, level, keyPrefix),
     queueNamed(name) {
       const queue = Object.hasOwn(registry.queues, name) ? registry.queues[name] : undefined;
       if (queue === undefined) {

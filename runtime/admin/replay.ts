@@ -2,10 +2,13 @@
  * `dlq replay`: moves DLQ entries back to their task's stream with the retry count reset, each in
  * one atomic step, after re-validating the payload against the current registry (replay-check.ts).
  * An entry of an earlier payload version the schema keeps is checked against that version's schema
- * and goes back as it is: the worker upcasts it when it runs it.
+ * and goes back as it is: the worker upcasts it when it runs it. A task of a queue with priority
+ * levels goes back to the level it was dead-lettered from.
  */
 import type { ValidationIssue } from "../errors.js";
-import { DEAD_LETTER_FIELD_PREFIX } from "../wire/dead-letter.js";
+import { isPriority } from "../policy/priority.js";
+import type { QueueKeys } from "../redis/keys.js";
+import { DEAD_LETTER_FIELD_PREFIX, DEAD_LETTER_FIELDS } from "../wire/dead-letter.js";
 import type { AdminContext } from "./context.js";
 import { checkReplay } from "./replay-check.js";
 import {
@@ -64,7 +67,7 @@ export async function replayDeadLetters(
       // another queue goes to that queue's partition 0.
       const replayed = await ctx.store.replayDeadLetter(
         ctx.keysOf(ctx.queueNamed(entry.queue), entry.partition).dlq,
-        ctx.keysOf(ctx.queueNamed(check.queue), entry.queue === check.queue ? entry.partition : 0).stream,
+        targetKeys(ctx, entry, check.queue).stream,
         entry.entryId,
         replayFields(entry.fields),
       );
@@ -73,6 +76,17 @@ export async function replayDeadLetters(
     onProgress?.({ ...progress });
   }
   return { ...progress, refusals };
+}
+
+/**
+ * Where a replayed entry goes: the level it came from on a queue with levels; else the partition it
+ * came from, or partition 0 of the queue its task moved to.
+ */
+function targetKeys(ctx: AdminContext, entry: DeadLetterEntry, queueName: string): QueueKeys {
+  const queue = ctx.queueNamed(queueName);
+  const level = entry.fields[DEAD_LETTER_FIELDS.priority];
+  if (queue.priorities === true) return ctx.levelKeysOf(queue, isPriority(level) ? level : "normal");
+  return ctx.keysOf(queue, entry.queue === queueName ? entry.partition : 0);
 }
 
 async function* singleEntry(

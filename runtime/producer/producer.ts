@@ -24,7 +24,8 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "../errors.js";
-import type { QueueKeys } from "../redis/keys.js";
+import { enqueueLevel, type Priority } from "../policy/priority.js";
+import { levelKeys, type QueueKeys } from "../redis/keys.js";
 import { partitionKeys } from "../redis/partitions.js";
 import { createRedisEnqueuer, type EnqueueOutcome, type EnqueueRequest } from "../redis/enqueuer.js";
 import type {
@@ -129,7 +130,17 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   void loadOpenTelemetry();
   let closed = false;
   const keysByQueue = new Map<QueueDefinition, QueueKeys[]>();
+  const keysByLevel = new Map<QueueDefinition, Map<Priority, QueueKeys>>();
   const partitions = createPartitionChoice();
+
+  /** The keys of a priority level of a queue with levels. */
+  function levelKeysOf(queue: QueueDefinition, level: Priority): QueueKeys {
+    let levels = keysByLevel.get(queue);
+    if (levels === undefined) keysByLevel.set(queue, (levels = new Map()));
+    let keys = levels.get(level);
+    if (keys === undefined) levels.set(level, (keys = levelKeys(queue, level, keyPrefix)));
+    return keys;
+  }
 
   /** The keys of each partition of `queue` (one entry when it is not partitioned). */
   function keysOf(queue: QueueDefinition): QueueKeys[] {
@@ -161,6 +172,7 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     if (queue === undefined) {
       throw new ConfigError(`task "${type}" names queue "${task.queue}", which the registry does not define`);
     }
+    const level = enqueueLevel(opts.priority, task, queue);
     const json = checkOutgoingPayload(type, task, payload);
     const partition = partitions.partitionOf(task, queue, payload, opts.idempotencyKey);
     const taskId = newTaskId();
@@ -181,7 +193,10 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       type,
       queue,
       partition,
-      keys: keysOf(queue)[partition] ?? noPartition(queue, partition),
+      keys:
+        level === undefined
+          ? (keysOf(queue)[partition] ?? noPartition(queue, partition))
+          : levelKeysOf(queue, level),
       maxLen: queue.maxLen ?? 0,
       taskId,
       fields,

@@ -14,14 +14,20 @@
  *   `{orders}:acc:{orders}:delayed`;
  * - a stream key that Redis hashes whole but that holds `}` (`a}b`): a short tag computed to hash to
  *   the same slot (slot.ts), then the stream key, `{<tag>}:a}b:delayed`.
+ *
+ * A queue with priority levels has a stream and a delayed set per level ({@link levelKeys}).
  */
+import type { Priority } from "../policy/priority.js";
 import type { QueueDefinition } from "../types.js";
 import { hashedPart, keySlot, tagForSlot } from "./slot.js";
 
 export interface QueueKeys {
   /** The task stream (Go-compatible name). */
   readonly stream: string;
-  /** Sorted set of delayed tasks (retries and delayed enqueues), scored by due time in ms. */
+  /**
+   * Sorted set of delayed tasks (retries and delayed enqueues), scored by due time in ms; also the
+   * pub/sub channel on which a new earliest due time is announced (scripts.ts).
+   */
   readonly delayed: string;
   /** The dead-letter stream. */
   readonly dlq: string;
@@ -48,6 +54,18 @@ export function keysAround(stream: string, head: string, queue: QueueDefinition)
     dlq: `${head}${dlqSuffix}`,
     idempotency: `${head}:idem:`,
   };
+}
+
+/**
+ * The keys of one priority level of a queue with levels (policy/priority.ts): `normal` is the
+ * queue's own stream and delayed set; another level has its own, `<head>:priority:<level>` and
+ * `<head>:priority:<level>:delayed`, in the same slot. The DLQ and idempotency keys are the queue's.
+ */
+export function levelKeys(queue: QueueDefinition, level: Priority, keyPrefix = ""): QueueKeys {
+  const keys = queueKeys(queue, keyPrefix);
+  if (level === "normal") return keys;
+  const stream = `${slotHead(keys.stream)}:priority:${level}`;
+  return { ...keys, stream, delayed: `${stream}:delayed` };
 }
 
 /** The start of every key of `stream`'s queue but the stream: a hash tag of its slot (see above). */

@@ -54,6 +54,7 @@ function dispatch(worker: WorkerState, task: DeliveredTask, onion: TaskStep, pro
   const run: TaskRun = {
     task,
     phase: "handling",
+    settleRetrying: false,
     abandoned: false,
     context: undefined,
     interrupt: () => {},

@@ -1,18 +1,18 @@
 /**
  * Lease extension: every `leaseInterval`, the worker extends the lease of every entry whose handler
- * still runs (settling ones are being acked), so a live worker's long task is never reclaimed and
- * run twice.
+ * still runs, or whose settle step Redis refused and is sent again (settle-retry.ts); other
+ * settling ones are being acked. So a live worker's long task is never reclaimed and run twice.
  */
-import type { WorkerState } from "./state.js";
+import type { TaskRun, WorkerState } from "./state.js";
 
 /** One round; skipped while the previous one is still on its way. */
 export async function extendLeases(worker: WorkerState): Promise<void> {
-  const handling = [...worker.running].filter((run) => run.phase === "handling");
+  const handling = [...worker.running].filter(holdsLease);
   if (handling.length === 0 || worker.provider === undefined || worker.extendingLeases) return;
   worker.extendingLeases = true;
   try {
     const extended = await worker.provider.extendLease(handling.map((run) => run.task));
-    const stillHandling = handling.filter((run) => worker.running.has(run) && run.phase === "handling");
+    const stillHandling = handling.filter((run) => worker.running.has(run) && holdsLease(run));
     if (extended < stillHandling.length) {
       worker.logger.warn(
         { handling: stillHandling.length, extended },
@@ -27,4 +27,8 @@ export async function extendLeases(worker: WorkerState): Promise<void> {
   } finally {
     worker.extendingLeases = false;
   }
+}
+
+function holdsLease(run: TaskRun): boolean {
+  return run.phase === "handling" || run.settleRetrying;
 }

@@ -6,7 +6,8 @@
  * - failure → `retry` with backoff, or `deadLetter` (see retry-policy.ts for the rules);
  * - delivered more than `maxDeliveries` times (its workers keep dying on it) → `deadLetter`
  *   reason `poison`, without running it;
- * - a settle step that fails (Redis down) leaves the entry pending: it is reclaimed later.
+ * - a settle step that Redis refuses or cannot take is sent again, the lease kept, until it goes
+ *   through (settle-retry.ts).
  *
  * Slots: at most `concurrency` handlers run at once. A task whose handler has finished frees its slot
  * while its settle step (ack, retry, DLQ) is on its way to Redis, so the next read overlaps the
@@ -229,6 +230,9 @@ class QueueWorker implements Worker, WorkerState {
         if (run.phase === "handling") {
           run.abandoned = true;
           run.context?.abort(reason);
+          run.interrupt(reason);
+        } else if (run.settleRetrying) {
+          run.abandoned = true;
           run.interrupt(reason);
         }
       }

@@ -5,15 +5,15 @@
  */
 import type { DeliveredTask } from "../../worker/provider.js";
 import { pipelineBySlot } from "../batch.js";
-import { commands, failure, groupBy, type ProviderState } from "./state.js";
+import { commands, failure, groupBy, streamOf, type ProviderState } from "./state.js";
 
 /** Resolves with the number of entries extended. */
 export async function extendLease(state: ProviderState, inFlight: readonly DeliveredTask[]): Promise<number> {
   const tasks = [...inFlight, ...state.surplus];
   if (tasks.length === 0) return 0;
-  const perQueue = [...groupBy(tasks, (t) => `${t.queue}\u0000${t.partition ?? 0}`).values()].flatMap(
+  const perQueue = [...groupBy(tasks, (t) => streamOf(state, t)?.keys.stream ?? "").values()].flatMap(
     (owned) => {
-      const q = owned[0] && state.byName.get(owned[0].queue)?.[owned[0].partition ?? 0];
+      const q = owned[0] && streamOf(state, owned[0]);
       return q ? [{ q, owned }] : [];
     },
   );

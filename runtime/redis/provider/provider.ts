@@ -91,6 +91,7 @@ class RedisProvider implements Provider {
     if (state.closed) return;
     state.closed = true;
     dropBlocking(state);
+    await state.promoter?.stop();
     if (state.command !== undefined) await closeClient(state.command);
     state.logger.info("provider closed");
   }

@@ -86,7 +86,7 @@ describe("schema errors: message, hint and position", () => {
         file: "jobs.yaml",
         ...pos(text, "maxRetry"),
         message: 'unknown key "maxRetry" in task "send_email"; did you mean "maxRetries"?',
-        hint: "allowed keys: description, queue, maxRetries, timeout, backoff, maxPayloadSize, maxDepth, version, payload, previous, partitionKey",
+        hint: "allowed keys: description, queue, maxRetries, timeout, backoff, maxPayloadSize, maxDepth, priority, version, payload, previous, partitionKey",
       },
     ]);
   });
@@ -122,6 +122,29 @@ describe("schema errors: message, hint and position", () => {
     expect(issuesOf(text).map((issue) => [issue.line, issue.col, issue.message])).toEqual([
       [...Object.values(pos(text, "exponentail")), 'bad strategy "exponentail"; did you mean "exponential"?'],
       [...Object.values(pos(text, "1 megabyte")), 'bad size "1 megabyte"'],
+    ]);
+  });
+
+  it("bad priority, positioned at its value, listing the levels", () => {
+    const text = base("  send_email:\n    priority: urgent\n    payload: { type: object }\n");
+    expect(issuesOf(text)).toEqual([
+      expect.objectContaining({
+        ...pos(text, "urgent"),
+        message: 'bad priority "urgent"',
+        hint: "priority is one of high, normal, low",
+      }),
+    ]);
+  });
+
+  it("priority on a task of a partitioned queue, positioned at the priority", () => {
+    const text =
+      "version: 1\nqueues:\n  orders: { partitions: 3 }\ntasks:\n" +
+      "  charge:\n    queue: orders\n    priority: high\n    payload: { type: object }\n";
+    expect(issuesOf(text)).toEqual([
+      expect.objectContaining({
+        ...pos(text, "high"),
+        message: expect.stringContaining('its queue "orders" is partitioned') as unknown,
+      }),
     ]);
   });
 
