@@ -319,6 +319,21 @@ describe("partitioned queues", () => {
     }
   });
 
+  it("refuses a registry whose queue has both partitions and priority levels", async () => {
+    const both = registry();
+    const combined: TaskRegistry = {
+      ...both,
+      queues: { orders: { ...both.queues.orders!, priorities: true } },
+    };
+    const refused = createWorkerRuntime(
+      combined,
+      { ...TEST_WORKER_OPTIONS, queues: ["orders"], redis: testRedisUrl(), keyPrefix: prefix },
+      { charge: async () => {}, ping: async () => {} },
+    );
+    workers.push(refused);
+    await expect(refused.start()).rejects.toThrow(/queue "orders" has both partitions and priority levels/);
+  });
+
   it("remembers an idempotency key in the partition it picks, whatever the payload", async () => {
     open();
     const first = await producer.enqueue("ping", { n: 1 }, { idempotencyKey: "once" });
