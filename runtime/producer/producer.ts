@@ -149,9 +149,16 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     return keys;
   }
 
-  /** The requests with their partitioned queues' room (partition-room.ts). */
+  /** The requests with their partitioned queues' room (partition-room.ts); nothing is written. */
   function withQueueRoom(prepared: readonly Prepared[]) {
-    return withRoom(prepared, keysOf, (keys) => enqueuer.countWaiting(keys));
+    return withRoom(prepared, keysOf, (keys) =>
+      enqueuer.countWaiting(keys).catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new RedisError(`enqueue${onTarget(err)} failed counting the queue's tasks: ${message}`, {
+          cause: err,
+        });
+      }),
+    );
   }
 
   function queueOfTask(type: string): string {

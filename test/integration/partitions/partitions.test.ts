@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAdmin } from "../../../runtime/admin/admin.js";
-import { PermanentError, QueueFullError, RetryAfterError } from "../../../runtime/errors.js";
+import { PermanentError, QueueFullError, RedisError, RetryAfterError } from "../../../runtime/errors.js";
 import { createProducer, type Producer } from "../../../runtime/producer/producer.js";
 import { fnv1a32 } from "../../../runtime/producer/partition-choice.js";
 import type { QueueKeys } from "../../../runtime/redis/keys.js";
@@ -301,6 +301,37 @@ describe("partitioned queues", () => {
     );
     expect(waiting.reduce((a, b) => a + b, 0)).toBe(10);
     expect(waiting.every((n) => n > 0)).toBe(true);
+  });
+
+  it("fails an enqueue to a bounded partitioned queue with a RedisError when Redis is unreachable", async () => {
+    const unreachable = createProducer(registry(10), {
+      redis: "redis://127.0.0.1:1",
+      connectTimeout: 200,
+      logger: quietLogger,
+    });
+    try {
+      await expect(unreachable.enqueue("ping", { n: 1 })).rejects.toThrow(
+        /enqueue failed counting the queue's tasks: .*redis:\/\/127\.0\.0\.1:1/,
+      );
+      await expect(unreachable.enqueue("ping", { n: 1 })).rejects.toBeInstanceOf(RedisError);
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it("refuses a registry whose queue has both partitions and priority levels", async () => {
+    const both = registry();
+    const combined: TaskRegistry = {
+      ...both,
+      queues: { orders: { ...both.queues.orders!, priorities: true } },
+    };
+    const refused = createWorkerRuntime(
+      combined,
+      { ...TEST_WORKER_OPTIONS, queues: ["orders"], redis: testRedisUrl(), keyPrefix: prefix },
+      { charge: async () => {}, ping: async () => {} },
+    );
+    workers.push(refused);
+    await expect(refused.start()).rejects.toThrow(/queue "orders" has both partitions and priority levels/);
   });
 
   it("remembers an idempotency key in the partition it picks, whatever the payload", async () => {

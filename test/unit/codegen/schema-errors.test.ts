@@ -336,6 +336,21 @@ describe("schema errors: message, hint and position", () => {
     expect(issue?.hint).toContain(hint);
   });
 
+  it("priority on a task of a partitioned queue", () => {
+    const text = base("  t:\n    priority: high\n    payload: { type: object }\n").replace(
+      "default: { stream: tasks }",
+      "default: { stream: tasks, partitions: 3 }",
+    );
+    const [issue, ...rest] = issuesOf(text);
+    expect(rest).toEqual([]);
+    expect(issue).toMatchObject({
+      ...pos(text, "high"),
+      message:
+        'task "t" declares a priority, but its queue "default" is partitioned; jobgen does not combine priority levels with partitions',
+    });
+    expect(issue?.hint).toContain("drop `priority`");
+  });
+
   it("partitionKey through a shared type loads", () => {
     const text = base(
       `  t:\n    partitionKey: customer.id\n    payload:\n      type: object\n      required: [customer]\n` +
