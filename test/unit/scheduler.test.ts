@@ -79,6 +79,34 @@ describe("scheduler", () => {
     expect(last.written).toEqual([lastHour]);
   });
 
+  it("passes the task's priority level on a queue with levels", async () => {
+    const levels: (string | undefined)[] = [];
+    const memory = memoryStore();
+    const store: PolicyStore = {
+      ...memory.store,
+      scheduleTick: (queue, schedule, tickMs, fields, level) => {
+        levels.push(level);
+        return memory.store.scheduleTick(queue, schedule, tickMs, fields, level);
+      },
+    };
+    const levelled = registry({ task: "tick", everyMs: 3_600_000, catchUp: "last", payload: { n: 1 } });
+    memory.last.set("beat", 0);
+    const stop = await startScheduler({
+      registry: {
+        ...levelled,
+        queues: { default: { ...levelled.queues.default!, priorities: true } },
+        tasks: { tick: { ...levelled.tasks.tick!, priority: "high" } },
+      },
+      queues: ["default"],
+      handled: new Set(["tick"]),
+      store,
+      logger: pino({ level: "silent" }),
+    });
+    stops.push(stop);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(levels).toEqual(["high"]);
+  });
+
   it("writes no tick after stop, and stops at once while a failed tick waits", async () => {
     const memory = memoryStore(100);
     const stop = await start({ task: "tick", everyMs: 1_000, payload: { n: 1 } }, memory.store);

@@ -3,7 +3,9 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWorkerRuntime, type Worker } from "../../../runtime/worker/worker.js";
-import { queueKeys } from "../../../runtime/redis/keys.js";
+import { levelKeys, queueKeys } from "../../../runtime/redis/keys.js";
+import { createRedisProvider } from "../../../runtime/redis/provider/provider.js";
+import { quietLogger } from "../../support/provider.js";
 import { startChildWorker, type ChildWorker } from "../../support/child-worker.js";
 import { policyRegistry } from "../../support/policy-registry.js";
 import { eventually } from "../../support/provider.js";
@@ -136,5 +138,41 @@ describe("schedules", () => {
     workers.push(without);
     await without.start();
     expect(await redis.exists(keys.schedules)).toBe(0);
+  });
+});
+
+describe("schedules on a queue with priority levels", () => {
+  it("tick at the level of their task's priority", async () => {
+    const redis = connect();
+    const prefix = uniquePrefix("schedules-levels");
+    const base = policyRegistry();
+    const registry = {
+      ...base,
+      queues: { default: { ...base.queues.default!, priorities: true } },
+      tasks: { ...base.tasks, tick: { ...base.tasks.tick!, priority: "high" as const } },
+    };
+    const provider = createRedisProvider(registry, {
+      queues: ["default"],
+      redis: testRedisUrl(),
+      keyPrefix: prefix,
+      logger: quietLogger,
+    });
+    try {
+      await provider.start();
+      const fields = ["type", "tick", "payload", "{}", "id", "t1"];
+      expect(await provider.policy.scheduleTick("default", "s", 1_000, fields, "high")).toBe("enqueued");
+      expect(await provider.policy.scheduleTick("default", "s", 1_000, fields, "high")).toBe("done");
+      const high = levelKeys(registry.queues.default, "high", prefix);
+      const normal = levelKeys(registry.queues.default, "normal", prefix);
+      expect(await redis.xlen(high.stream)).toBe(1);
+      expect(await redis.xlen(normal.stream)).toBe(0);
+      // One schedule state for the queue, whatever the level.
+      expect(await redis.hgetall(normal.schedules)).toEqual({ s: "1000" });
+    } finally {
+      await provider.close();
+      await deleteKeys(redis, prefix);
+      await deleteKeys(redis, `{${prefix}`);
+      redis.disconnect();
+    }
   });
 });
