@@ -4,8 +4,9 @@
  * renews; a worker that dies (SIGKILL) renews nothing, so its slots free when their leases end,
  * without its goodbye. A task that finds every slot held is parked (SLOT_PARK: off the stream into
  * its type's parked list, no retry or delivery counted) until a slot frees: the worker releasing a
- * slot puts the oldest parked task back on the stream, and every worker sweeps its capped types'
- * parked lists each lease interval, for slots freed by expired leases.
+ * slot puts the oldest parked task (of the highest level, on a queue with priority levels) back on
+ * its stream, and every worker sweeps its capped types' parked lists each lease interval, for slots
+ * freed by expired leases.
  */
 import type { TaskDefinition } from "../types.js";
 import type { Provider } from "../worker/provider.js";

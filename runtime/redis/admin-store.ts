@@ -69,7 +69,7 @@ export interface AdminStore {
   /** The last enqueued tick (ms) of each schedule of a queue, from its schedule state hash. */
   lastTicks(schedules: string): Promise<Record<string, string>>;
   /** Of a capped task type: slots held (leases not yet expired) and tasks parked for a slot. */
-  slotCounts(running: string, parked: string): Promise<{ running: number; parked: number }>;
+  slotCounts(running: string, parked: readonly string[]): Promise<{ running: number; parked: number }>;
   close(): Promise<void>;
 }
 
@@ -192,11 +192,11 @@ export function createAdminStore(target: RedisTarget, connectTimeoutMs: number):
 
     async slotCounts(running, parked) {
       const client = await connected();
-      const [held, waiting] = await Promise.all([
+      const [held, ...waiting] = await Promise.all([
         client.zcount(running, `(${Date.now()}`, "+inf"),
-        client.llen(parked),
+        ...parked.map((list) => client.llen(list)),
       ]);
-      return { running: held, parked: waiting };
+      return { running: held, parked: waiting.reduce((sum, n) => sum + n, 0) };
     },
 
     async close() {

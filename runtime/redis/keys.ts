@@ -85,3 +85,11 @@ export function slotHead(stream: string): string {
   }
   return `{${hashed}}:${stream}`;
 }
+
+/**
+ * The list of tasks of `type` parked for a concurrency slot (policy/concurrency-cap.ts):
+ * `<slots><type>:parked`, or `…:parked:<level>` for a level of a queue with priority levels.
+ */
+export function parkedKey(keys: QueueKeys, type: string, level?: Priority): string {
+  return `${keys.slots}${type}:parked${level === undefined ? "" : `:${level}`}`;
+}

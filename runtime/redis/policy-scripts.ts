@@ -108,7 +108,7 @@ return 0
 `;
 
 export const SLOT_PARK = `
--- KEYS[1] stream, KEYS[2] the task type's running set, KEYS[3] its parked list
+-- KEYS[1] stream, KEYS[2] the task type's running set, KEYS[3] its parked list (of the entry's level)
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] holder, ARGV[5] cap, ARGV[6] lease ms,
 -- ARGV[7] member (the task's fields as JSON)
 -- returns 1 when parked (the entry acked), 2 when a slot freed meanwhile and is now the holder's,
@@ -130,23 +130,30 @@ return 1
 `;
 
 export const SLOT_RELEASE = `
--- KEYS[1] the task type's running set, KEYS[2] its parked list, KEYS[3] stream
+-- KEYS[1] the task type's running set, then per priority level, highest first (one pair on a
+-- queue without levels): KEYS[2k] its parked list, KEYS[2k+1] its stream
 -- ARGV[1] holder ('' to only sweep), ARGV[2] cap (0: no cap any more, every parked task goes back)
--- returns the number of parked tasks put back on the stream
--- Frees the holder's slot and drops expired leases, then moves as many parked tasks to the stream
--- as there are free slots (they take a slot when a worker starts them).
+-- returns the number of parked tasks put back on their streams
+-- Frees the holder's slot and drops expired leases, then moves parked tasks to their level's
+-- stream, higher levels first: one for a release, as many as there are free slots for a sweep
+-- (they take a slot when a worker starts them).
 ${HELPERS}
 if ARGV[1] ~= '' then redis.call('ZREM', KEYS[1], ARGV[1]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms())
 local cap = tonumber(ARGV[2])
-local free = redis.call('LLEN', KEYS[2])
-if cap > 0 then free = math.min(free, cap - redis.call('ZCARD', KEYS[1])) end
+local free = -1
+if cap > 0 then free = math.max(0, cap - redis.call('ZCARD', KEYS[1])) end
+-- A release hands its one slot on: parked tasks already on their way to a slot are not counted
+-- in the running set, so moving every free slot's worth would move too many.
+if ARGV[1] ~= '' and cap > 0 then free = math.min(free, 1) end
 local moved = 0
-while moved < free do
-  local member = redis.call('LPOP', KEYS[2])
-  if not member then break end
-  redis.call('XADD', KEYS[3], '*', unpack(member_args(member)))
-  moved = moved + 1
+for k = 2, #KEYS, 2 do
+  while free < 0 or moved < free do
+    local member = redis.call('LPOP', KEYS[k])
+    if not member then break end
+    redis.call('XADD', KEYS[k + 1], '*', unpack(member_args(member)))
+    moved = moved + 1
+  end
 end
 return moved
 `;
@@ -196,13 +203,8 @@ declare module "ioredis" {
       leaseMs: number,
       member: string,
     ): Result<number, Context>;
-    jobgenSlotRelease(
-      running: string,
-      parked: string,
-      stream: string,
-      holder: string,
-      cap: number,
-    ): Result<number, Context>;
+    /** `numKeys`, then the running set, a parked list and a stream per level, then holder and cap. */
+    jobgenSlotRelease(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
     jobgenSlotRenew(running: string, leaseMs: number, ...holders: string[]): Result<number, Context>;
   }
 }
@@ -217,7 +219,7 @@ export function withPolicyCommands(client: RedisClient): RedisClient {
   client.defineCommand("jobgenRateAdmit", { numberOfKeys: 2, lua: RATE_ADMIT });
   client.defineCommand("jobgenSlotAcquire", { numberOfKeys: 1, lua: SLOT_ACQUIRE });
   client.defineCommand("jobgenSlotPark", { numberOfKeys: 3, lua: SLOT_PARK });
-  client.defineCommand("jobgenSlotRelease", { numberOfKeys: 3, lua: SLOT_RELEASE });
+  client.defineCommand("jobgenSlotRelease", { lua: SLOT_RELEASE });
   client.defineCommand("jobgenSlotRenew", { numberOfKeys: 1, lua: SLOT_RENEW });
   defined.add(client);
   return client;

@@ -6,10 +6,11 @@
  * Keys, all in the queue's hash slot (keys.ts): `<schedules>` (hash: schedule → last tick),
  * `<rate><type>:<bucket>` (the bucket's arrival time) and `…:reserved` (task id → reserved start),
  * `<slots><type>:running` (holder → lease deadline) and `<slots><type>:parked` (tasks waiting for
- * a slot, oldest first; they come back on the queue's own stream, its `normal` level). A slot's
- * holder is `<consumer>/<entry id>`; its lease lasts the claim idle time, like the entry's own, and
- * the worker's lease loop renews both. A queue with priority levels shares these keys across them;
- * a partitioned queue has none (jobgen validate refuses its policies).
+ * a slot, oldest first; one per level on a queue with levels, `…:parked:<level>`, each going back
+ * to its level's stream, higher levels first). A slot's holder is `<consumer>/<entry id>`; its
+ * lease lasts the claim idle time, like the entry's own, and the worker's lease loop renews both.
+ * A queue with priority levels shares these keys across its levels; a partitioned queue has none
+ * (jobgen validate refuses its policies).
  */
 import type { DeliveredTask } from "../../worker/provider.js";
 import type { ParkOutcome, PolicyStore, TickOutcome } from "../../policy/store.js";
@@ -17,9 +18,9 @@ import { withPolicyCommands } from "../policy-scripts.js";
 import { reschedule } from "./retry.js";
 import { commands, failure, groupBy, queueOf, type ProviderState } from "./state.js";
 import { ConfigError } from "../../errors.js";
-import type { Priority } from "../../policy/priority.js";
+import { PRIORITY_LEVELS, type Priority } from "../../policy/priority.js";
 import type { QueueDefinition } from "../../types.js";
-import { levelKeys, queueKeys, type QueueKeys } from "../keys.js";
+import { levelKeys, parkedKey, queueKeys, type QueueKeys } from "../keys.js";
 import { partitionCount } from "../partitions.js";
 
 export function redisPolicyStore(state: ProviderState): PolicyStore {
@@ -43,7 +44,31 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
       : queueKeys(definition, state.options.keyPrefix);
   };
   const running = (keys: QueueKeys, type: string) => `${keys.slots}${type}:running`;
-  const parked = (keys: QueueKeys, type: string) => `${keys.slots}${type}:parked`;
+  /** A type's parked lists and the streams they go back to: one per level, highest first. */
+  const parkedLists = (
+    name: string,
+    type: string,
+  ): { parked: string; stream: string; level?: Priority }[] => {
+    const definition = definitionOf(name);
+    const keys = queue(name);
+    if (definition.priorities !== true) return [{ parked: parkedKey(keys, type), stream: keys.stream }];
+    return PRIORITY_LEVELS.map((level) => ({
+      parked: parkedKey(keys, type, level),
+      stream: levelKeys(definition, level, state.options.keyPrefix).stream,
+      level,
+    }));
+  };
+  /** Moves parked tasks of `type` into free slots (after freeing `holder`'s, unless ''). */
+  const release = (name: string, type: string, holderId: string, cap: number): Promise<number> => {
+    const lists = parkedLists(name, type);
+    return client().jobgenSlotRelease(
+      1 + 2 * lists.length,
+      running(queue(name), type),
+      ...lists.flatMap((list) => [list.parked, list.stream]),
+      holderId,
+      cap,
+    );
+  };
   const holder = (task: DeliveredTask) => `${state.consumer}/${task.entryId}`;
   const leaseMs = state.options.claimMinIdleMs;
   const fail = (what: string) => (err: unknown) => {
@@ -106,7 +131,7 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
         .jobgenSlotPark(
           queueOf(state, task).keys.stream,
           running(keys, type),
-          parked(keys, type),
+          parkedKey(keys, type, task.priority),
           definitionOf(task.queue).group,
           state.consumer,
           task.entryId,
@@ -120,11 +145,9 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     },
 
     async releaseSlot(task, cap) {
-      const keys = queue(task.queue);
-      const type = task.type ?? "";
-      await client()
-        .jobgenSlotRelease(running(keys, type), parked(keys, type), keys.stream, holder(task), cap)
-        .catch(fail(`freeing the concurrency slot of ${task.entryId}`));
+      await release(task.queue, task.type ?? "", holder(task), cap).catch(
+        fail(`freeing the concurrency slot of ${task.entryId}`),
+      );
     },
 
     async renewSlots(tasks) {
@@ -137,10 +160,7 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
 
     async sweepSlots(name, type, cap) {
       if (partitioned(name)) return 0;
-      const keys = queue(name);
-      return client()
-        .jobgenSlotRelease(running(keys, type), parked(keys, type), keys.stream, "", cap)
-        .catch(fail(`moving parked tasks of ${type}`));
+      return release(name, type, "", cap).catch(fail(`moving parked tasks of ${type}`));
     },
   };
 }

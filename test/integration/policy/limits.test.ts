@@ -217,3 +217,43 @@ describe("parked tasks", () => {
     }
   });
 });
+
+describe("parked tasks on a queue with priority levels", () => {
+  it("come back higher levels first", async () => {
+    const base = policyRegistry();
+    const registry = { ...base, queues: { default: { ...base.queues.default!, priorities: true } } };
+    const bed = workerTestBed(registry, "limits-levels");
+    try {
+      const started: number[] = [];
+      const worker = bed.worker(
+        {
+          tick: async () => {},
+          limited: async () => {},
+          capped: async (payload: { n: number }) => {
+            started.push(payload.n);
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          },
+        },
+        { concurrency: 10 },
+      );
+      const producer = createProducer(registry, {
+        redis: testRedisUrl(),
+        keyPrefix: bed.prefix,
+        logger: quietLogger,
+      });
+      await worker.start();
+      // 3 normal tasks take the 3 slots; then 3 low and 3 high ones are parked while they run.
+      for (const n of [1, 2, 3]) await producer.enqueue("capped", { n });
+      await eventually(async () => started.length === 3, "the slots taken");
+      for (const n of [21, 22, 23]) await producer.enqueue("capped", { n }, { priority: "low" });
+      for (const n of [11, 12, 13]) await producer.enqueue("capped", { n }, { priority: "high" });
+      await producer.close();
+      await eventually(async () => started.length === 9, "every task started", 15_000);
+      expect(started.slice(3, 6).sort()).toEqual([11, 12, 13]);
+      expect(started.slice(6).sort()).toEqual([21, 22, 23]);
+      expect(worker.metrics.snapshot().throttled.capped?.concurrency?.count).toBe(6);
+    } finally {
+      await bed.cleanup();
+    }
+  });
+});
