@@ -12,8 +12,12 @@ import { connect, deleteKeys, testRedisUrl, uniquePrefix } from "../../support/r
 import { testRegistry } from "../../support/registry.js";
 
 const ENTRIES = 100_000;
-/** Generous for a shared 2-core machine; reading all entries takes seconds. */
-const PAGE_BUDGET_MS = 500;
+/**
+ * Far under what reading all 100,000 entries takes (seconds), with room for a loaded 2-core
+ * machine (a 20,000-entry search step took 566 ms beside the full suite). The bounded work itself
+ * is asserted below from `searched` and the cursors.
+ */
+const PAGE_BUDGET_MS = 2_000;
 
 describe("dashboard with a 100,000-entry DLQ", () => {
   const registry = testRegistry();
