@@ -83,12 +83,16 @@ export interface Enqueue {
    * Validates and enqueues `sync_inventory` (queue `default`).
    *
    * Push stock levels of a warehouse to the storefront
+   *
+   * Across all workers: at most 2 run at once (concurrency).
    */
   syncInventory(payload: SyncInventoryPayload, options?: EnqueueOptions): Promise<EnqueuedTask>;
   /**
    * Validates and enqueues `webhook.deliver` (queue `default`).
    *
    * POST an event to a customer's webhook endpoint
+   *
+   * Across all workers: at most 5 start per 1s per value of `endpoint` (rateLimit).
    */
   webhookDeliver(payload: WebhookDeliverPayload, options?: EnqueueOptions): Promise<EnqueuedTask>;
   /** Validates every item, then enqueues them all; nothing is written when one item is invalid. */
