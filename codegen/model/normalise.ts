@@ -220,14 +220,6 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
         "drop `priority`, or move the task to a queue without `partitions`",
       );
     }
-    for (const key of ["rateLimit", "concurrency"] as const) {
-      if (limits[key] !== undefined && (queues.find((q) => q.name === queue)?.partitions ?? 1) > 1)
-        report(
-          [...path, key],
-          `task "${wireName}" declares ${key}, but its queue "${queue}" is partitioned; jobgen does not combine ${key} with partitions`,
-          `drop \`${key}\`, or move the task to a queue without \`partitions\``,
-        );
-    }
     tasks.push({
       wireName,
       camel,

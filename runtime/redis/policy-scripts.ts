@@ -8,7 +8,7 @@ import type { Result } from "ioredis";
 import type { RedisClient } from "./connection.js";
 
 /** Lua prelude: `now_ms()`, `owns(stream, group, id, consumer)` and `member_args(member)`. */
-const HELPERS = `
+export const HELPERS = `
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

@@ -33,6 +33,11 @@ export function hashedPart(key: string): string {
   return close > open + 1 ? key.slice(open + 1, close) : key;
 }
 
+/** The slot that all of `text` (its UTF-8 bytes, braces and all) hashes to, hash tags ignored. */
+export function textSlot(text: string): number {
+  return crc16(Buffer.from(text, "utf8")) % SLOT_COUNT;
+}
+
 /** The hash slot of `key` (its UTF-8 bytes), as CLUSTER KEYSLOT answers. */
 export function keySlot(key: string): number {
   return crc16(Buffer.from(hashedPart(key), "utf8")) % SLOT_COUNT;

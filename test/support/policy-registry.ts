@@ -1,7 +1,8 @@
 /**
  * A registry with the schema's policies, for the policy tests: queue `default` (stream `tasks`) holds
  * `tick` (enqueued by the schedule `every_second` when `withSchedule`), `limited` (20 starts per
- * second per `tenant`) and `capped` (at most 3 running at once).
+ * second per `tenant`) and `capped` (at most 3 running at once); spread over `partitions` streams
+ * when asked.
  */
 import { z } from "zod";
 import type { ScheduleDefinition, TaskRegistry } from "../../runtime/types.js";
@@ -10,7 +11,7 @@ export const POLICY_RATE = { limit: 20, perMs: 1_000 } as const;
 export const POLICY_CAP = 3;
 
 export function policyRegistry(
-  options: { withSchedule?: boolean; schedule?: ScheduleDefinition } = {},
+  options: { withSchedule?: boolean; schedule?: ScheduleDefinition; partitions?: number } = {},
 ): TaskRegistry {
   const schedule: ScheduleDefinition = options.schedule ?? {
     task: "tick",
@@ -19,7 +20,15 @@ export function policyRegistry(
     payload: { n: 1 },
   };
   return {
-    queues: { default: { name: "default", stream: "tasks", group: "workers", dlq: "tasks:dlq" } },
+    queues: {
+      default: {
+        name: "default",
+        stream: "tasks",
+        group: "workers",
+        dlq: "tasks:dlq",
+        ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
+      },
+    },
     tasks: {
       tick: { name: "tick", queue: "default", validator: z.object({ n: z.number().int() }) },
       limited: {

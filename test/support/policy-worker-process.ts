@@ -3,6 +3,7 @@
  * and SIGKILL one. Configured by environment:
  * - REDIS_URL, JOBGEN_TEST_PREFIX: where to consume;
  * - JOBGEN_TEST_SCHEDULE=1: with the `every_second` schedule;
+ * - JOBGEN_TEST_PARTITIONS: the queue's partitions (default: not partitioned);
  * - JOBGEN_TEST_WORK_MS: how long each handler works (default 0);
  * - JOBGEN_TEST_CLAIM_IDLE_MS: the claim idle time (leases of entries and of concurrency slots).
  * Each handler pushes `{ type, id, tenant, attempt, pid, event: "start" | "end", at }` as JSON onto the list
@@ -38,7 +39,12 @@ async function record(ctx: TaskContext, payload: { tenant?: string }): Promise<v
 }
 
 const worker = createWorkerRuntime(
-  policyRegistry({ withSchedule: process.env.JOBGEN_TEST_SCHEDULE === "1" }),
+  policyRegistry({
+    withSchedule: process.env.JOBGEN_TEST_SCHEDULE === "1",
+    ...(process.env.JOBGEN_TEST_PARTITIONS === undefined
+      ? {}
+      : { partitions: Number(process.env.JOBGEN_TEST_PARTITIONS) }),
+  }),
   {
     queues: ["default"],
     redis: process.env.REDIS_URL,

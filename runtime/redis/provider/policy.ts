@@ -9,8 +9,9 @@
  * a slot, oldest first; one per level on a queue with levels, `…:parked:<level>`, each going back
  * to its level's stream, higher levels first). A slot's holder is `<consumer>/<entry id>`; its
  * lease lasts the claim idle time, like the entry's own, and the worker's lease loop renews both.
- * A queue with priority levels shares these keys across its levels; a partitioned queue has none
- * (jobgen validate refuses its policies).
+ * A queue with priority levels shares these keys across its levels. A partitioned queue has its
+ * buckets and running sets in slots of their own and a parked list per partition (policy-keys.ts,
+ * partitioned-slots.ts); it has no schedules (jobgen validate refuses them).
  */
 import type { DeliveredTask } from "../../worker/provider.js";
 import type { ParkOutcome, PolicyStore, TickOutcome } from "../../policy/store.js";
@@ -22,6 +23,8 @@ import { PRIORITY_LEVELS, type Priority } from "../../policy/priority.js";
 import type { QueueDefinition } from "../../types.js";
 import { levelKeys, parkedKey, queueKeys, type QueueKeys } from "../keys.js";
 import { partitionCount } from "../partitions.js";
+import { policyKey } from "../policy-keys.js";
+import { partitionedSlots } from "./partitioned-slots.js";
 
 export function redisPolicyStore(state: ProviderState): PolicyStore {
   const client = () => withPolicyCommands(commands(state));
@@ -30,20 +33,20 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     if (definition === undefined) throw new ConfigError(`queue "${name}" is not consumed by this worker`);
     return definition;
   };
-  /** A partitioned queue has no policy state: jobgen validate refuses policies on one. */
+  /** A partitioned queue has no schedules: jobgen validate refuses them. */
   const partitioned = (name: string): boolean => partitionCount(definitionOf(name)) > 1;
   /** The keys of a consumed queue (of its `level` on a queue with levels, else of the queue). */
   const queue = (name: string, level?: Priority): QueueKeys => {
     const definition = definitionOf(name);
     if (partitioned(name))
-      throw new ConfigError(
-        `queue "${name}" is partitioned; schedules, rateLimit and concurrency need a queue without partitions`,
-      );
+      throw new ConfigError(`queue "${name}" is partitioned; schedules need a queue without partitions`);
     return definition.priorities === true
       ? levelKeys(definition, level ?? "normal", state.options.keyPrefix)
       : queueKeys(definition, state.options.keyPrefix);
   };
-  const running = (keys: QueueKeys, type: string) => `${keys.slots}${type}:running`;
+  const running = (name: string, type: string) =>
+    policyKey(definitionOf(name), state.options.keyPrefix, `slots:${type}:running`);
+  const split = partitionedSlots(state);
   /** A type's parked lists and the streams they go back to: one per level, highest first. */
   const parkedLists = (
     name: string,
@@ -60,16 +63,19 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
   };
   /** Moves parked tasks of `type` into free slots (after freeing `holder`'s, unless ''). */
   const release = (name: string, type: string, holderId: string, cap: number): Promise<number> => {
+    if (partitioned(name)) return split.handOn(name, type, running(name, type), holderId, cap);
     const lists = parkedLists(name, type);
     return client().jobgenSlotRelease(
       1 + 2 * lists.length,
-      running(queue(name), type),
+      running(name, type),
       ...lists.flatMap((list) => [list.parked, list.stream]),
       holderId,
       cap,
     );
   };
-  const holder = (task: DeliveredTask) => `${state.consumer}/${task.entryId}`;
+  /** Entry ids are unique per stream only: a partition's holders name their partition. */
+  const holder = (task: DeliveredTask) =>
+    `${state.consumer}/${task.entryId}${task.partition ? `/p${task.partition}` : ""}`;
   const leaseMs = state.options.claimMinIdleMs;
   const fail = (what: string) => (err: unknown) => {
     throw failure(state, what, err);
@@ -106,7 +112,11 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     },
 
     async admitRate(task, bucket, intervalMs) {
-      const key = `${queue(task.queue).rate}${task.type ?? ""}:${bucket}`;
+      const key = policyKey(
+        definitionOf(task.queue),
+        state.options.keyPrefix,
+        `rate:${task.type ?? ""}:${bucket}`,
+      );
       return client()
         .jobgenRateAdmit(key, `${key}:reserved`, task.id, Math.max(1, Math.round(intervalMs)))
         .catch(fail(`checking the rate limit of ${task.entryId}`));
@@ -119,18 +129,19 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
 
     async acquireSlot(task, cap) {
       const got = await client()
-        .jobgenSlotAcquire(running(queue(task.queue), task.type ?? ""), holder(task), cap, leaseMs)
+        .jobgenSlotAcquire(running(task.queue, task.type ?? ""), holder(task), cap, leaseMs)
         .catch(fail(`taking a concurrency slot for ${task.entryId}`));
       return got === 1;
     },
 
     async parkForSlot(task, cap): Promise<ParkOutcome> {
-      const keys = queue(task.queue);
       const type = task.type ?? "";
+      if (partitioned(task.queue)) return split.park(task, running(task.queue, type), cap);
+      const keys = queue(task.queue);
       const outcome = await client()
         .jobgenSlotPark(
           queueOf(state, task).keys.stream,
-          running(keys, type),
+          running(task.queue, type),
           parkedKey(keys, type, task.priority),
           definitionOf(task.queue).group,
           state.consumer,
@@ -151,7 +162,7 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     },
 
     async renewSlots(tasks) {
-      for (const [key, held] of groupBy(tasks, (t) => running(queue(t.queue), t.type ?? ""))) {
+      for (const [key, held] of groupBy(tasks, (t) => running(t.queue, t.type ?? ""))) {
         await client()
           .jobgenSlotRenew(key, leaseMs, ...held.map(holder))
           .catch(fail("renewing concurrency slots"));
@@ -159,7 +170,6 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     },
 
     async sweepSlots(name, type, cap) {
-      if (partitioned(name)) return 0;
       return release(name, type, "", cap).catch(fail(`moving parked tasks of ${type}`));
     },
   };

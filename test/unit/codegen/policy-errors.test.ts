@@ -111,7 +111,7 @@ describe("policy errors: message, hint and position", () => {
     ]);
   });
 
-  it("refuses rateLimit, concurrency and schedules on a partitioned queue", () => {
+  it("accepts rateLimit and concurrency on a partitioned queue, refuses schedules", () => {
     const text = (policies: string, schedules = ""): string => `version: 1
 queues:
   shards: { stream: shards, partitions: 4 }
@@ -121,16 +121,8 @@ tasks:
 ${policies}    payload: { type: object }
 ${schedules}`;
     const limited = text("    rateLimit: { limit: 5, per: 1s }\n    concurrency: 2\n");
-    expect(issuesOf(limited).map((issue) => [issue.line, issue.message])).toEqual([
-      [
-        7,
-        'task "report" declares rateLimit, but its queue "shards" is partitioned; jobgen does not combine rateLimit with partitions',
-      ],
-      [
-        8,
-        'task "report" declares concurrency, but its queue "shards" is partitioned; jobgen does not combine concurrency with partitions',
-      ],
-    ]);
+    const model = loadSchema("jobs.yaml", limited);
+    expect(model.tasks[0]).toMatchObject({ rateLimit: { limit: 5, perMs: 1000 }, concurrency: 2 });
     const scheduled = text("", "schedules:\n  s: { task: report, every: 1m, payload: {} }\n");
     expect(issuesOf(scheduled).map((issue) => [issue.line, issue.message])).toEqual([
       [

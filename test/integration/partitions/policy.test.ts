@@ -1,0 +1,181 @@
+// Rate limits and the concurrency cap on a queue of 3 partitions, against a real Redis, with worker
+// processes: each tenant's tasks are spread over every partition, and yet its limit holds within
+// 5 %; the cap is never exceeded (sampled from the handlers' start and end times), parked tasks
+// come back to their own partitions, and nothing runs twice.
+import { fileURLToPath } from "node:url";
+import type { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createProducer, type Producer } from "../../../runtime/producer/producer.js";
+import { partitionKeys } from "../../../runtime/redis/partitions.js";
+import { startChildWorker, type ChildWorker } from "../../support/child-worker.js";
+import { POLICY_CAP, POLICY_RATE, policyRegistry } from "../../support/policy-registry.js";
+import { eventually, quietLogger, streamFields } from "../../support/provider.js";
+import { connect, deleteKeys, testRedisUrl, uniquePrefix } from "../../support/redis.js";
+
+const SCRIPT = fileURLToPath(new URL("../../support/policy-worker-process.ts", import.meta.url));
+const PARTITIONS = 3;
+
+interface LogLine {
+  type: string;
+  id: string;
+  tenant?: string;
+  attempt: number;
+  event: "start" | "end";
+  at: number;
+  pid: number;
+}
+
+describe("rate limits and the concurrency cap on a queue of 3 partitions, 2 worker processes", () => {
+  const registry = policyRegistry({ partitions: PARTITIONS });
+  let redis: Redis;
+  let prefix: string;
+  let producer: Producer;
+  const children: ChildWorker[] = [];
+  beforeEach(() => {
+    redis = connect();
+    prefix = uniquePrefix("partitioned-policy");
+    producer = createProducer(registry, { redis: testRedisUrl(), keyPrefix: prefix, logger: quietLogger });
+  });
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill("SIGKILL");
+      await child.exited;
+    }
+    await producer.close();
+    await deleteKeys(redis, prefix);
+    await deleteKeys(redis, `{${prefix}`);
+    redis.disconnect();
+  });
+
+  const partitions = () => partitionKeys(registry.queues.default!, prefix);
+  const readLog = async (): Promise<LogLine[]> =>
+    (await redis.lrange(`${prefix}log`, 0, -1)).map((line) => JSON.parse(line) as LogLine);
+  const startWorkers = async (env: Record<string, string> = {}): Promise<void> => {
+    for (let i = 0; i < 2; i++)
+      children.push(
+        startChildWorker(
+          {
+            REDIS_URL: testRedisUrl(),
+            JOBGEN_TEST_PREFIX: prefix,
+            JOBGEN_TEST_CLAIM_IDLE_MS: "3000",
+            JOBGEN_TEST_PARTITIONS: String(PARTITIONS),
+            ...env,
+          },
+          SCRIPT,
+        ),
+      );
+    await Promise.all(children.map((child) => child.waitForLog("worker started")));
+  };
+
+  it("holds a per-tenant limit of 20/s within 5 % over 5 s, each task started once, on its first attempt", async () => {
+    const perTenant = 160; // 8 s of starts at 20/s: the backlog outlasts the 5 s measured
+    await producer.enqueueBulk(
+      Array.from({ length: perTenant }, (_, n) =>
+        ["acme", "globex"].map((tenant) => ({ type: "limited", payload: { tenant, n } })),
+      ).flat(),
+    );
+    // Round robin put each tenant's tasks on every partition.
+    for (const keys of partitions()) {
+      const tenants = (await streamFields(redis, keys.stream)).map(
+        (fields) => (JSON.parse(fields.payload ?? "{}") as { tenant?: string }).tenant,
+      );
+      expect(tenants.filter((t) => t === "acme").length).toBeGreaterThan(perTenant / 4);
+      expect(tenants.filter((t) => t === "globex").length).toBeGreaterThan(perTenant / 4);
+    }
+    await startWorkers();
+    await eventually(
+      async () => (await readLog()).filter((l) => l.event === "start").length >= 2 * 120,
+      "6 s of starts",
+      30_000,
+    );
+    const starts = (await readLog()).filter((l) => l.event === "start");
+    const expected = (5_000 / POLICY_RATE.perMs) * POLICY_RATE.limit; // 100 per tenant in 5 s
+    for (const tenant of ["acme", "globex"]) {
+      const times = starts
+        .filter((l) => l.tenant === tenant)
+        .map((l) => l.at)
+        .sort((a, b) => a - b);
+      const first = times[0] ?? 0;
+      const inFiveSeconds = times.filter((t) => t < first + 5_000).length;
+      expect(inFiveSeconds).toBeGreaterThanOrEqual(expected * 0.95);
+      expect(inFiveSeconds).toBeLessThanOrEqual(expected * 1.05);
+    }
+    expect(new Set(starts.map((l) => l.pid)).size).toBe(2);
+    expect(starts.every((l) => l.attempt === 1)).toBe(true);
+    expect(new Set(starts.map((l) => l.id)).size).toBe(starts.length);
+  }, 60_000);
+
+  it("never runs more than 3 capped tasks at once; parked tasks come back to their own partitions", async () => {
+    const total = 30;
+    const enqueued = await producer.enqueueBulk(
+      Array.from({ length: total }, (_, n) => ({ type: "capped", payload: { n } })),
+    );
+    // Which partition holds each task (by id) before any worker runs.
+    const home = new Map<string, number>();
+    for (const [partition, keys] of partitions().entries())
+      for (const fields of await streamFields(redis, keys.stream)) home.set(fields.id ?? "", partition);
+    expect(new Set(home.values()).size).toBe(PARTITIONS);
+    expect(home.size).toBe(enqueued.length);
+
+    // Where tasks wait and come back, sampled while the workers run: each partition's parked list
+    // and stream.
+    const seenIn = new Map<string, Set<number>>();
+    const parkedIn = new Map<string, Set<number>>();
+    const note = (seen: Map<string, Set<number>>, id: string, partition: number): void =>
+      void seen.set(id, (seen.get(id) ?? new Set()).add(partition));
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        for (const [partition, keys] of partitions().entries()) {
+          for (const fields of await streamFields(redis, keys.stream))
+            note(seenIn, fields.id ?? "", partition);
+          for (const member of await redis.lrange(`${keys.slots}capped:parked`, 0, -1))
+            note(parkedIn, (JSON.parse(member) as { id: string }).id, partition);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    await startWorkers({ JOBGEN_TEST_WORK_MS: "300" });
+    await eventually(
+      async () => new Set((await readLog()).filter((l) => l.event === "end").map((l) => l.id)).size === total,
+      "every capped task done",
+      40_000,
+    );
+    sampling = false;
+    await sampler;
+
+    const log = await readLog();
+    const runs = log
+      .filter((l) => l.event === "start")
+      .map((start) => {
+        const end = log.find(
+          (l) => l.event === "end" && l.id === start.id && l.pid === start.pid && l.at >= start.at,
+        );
+        return { from: start.at, to: end?.at ?? Number.POSITIVE_INFINITY };
+      });
+    const events = runs.flatMap((r) => [
+      { at: r.from, delta: 1 },
+      { at: r.to, delta: -1 },
+    ]);
+    events.sort((a, b) => a.at - b.at || a.delta - b.delta); // an end before a start at the same ms
+    let running = 0;
+    let most = 0;
+    for (const event of events) {
+      running += event.delta;
+      most = Math.max(most, running);
+    }
+    expect(most).toBeLessThanOrEqual(POLICY_CAP);
+    expect(most).toBe(POLICY_CAP); // the cap was reached: the sampling saw it at work
+    // Each task ran once, on its first attempt: waiting for a slot used no retry.
+    expect(runs.length).toBe(total);
+    expect(log.filter((l) => l.event === "start").every((l) => l.attempt === 1)).toBe(true);
+    // Tasks were parked (2 workers reading 10 each, a cap of 3), each in its own partition's list
+    // and only ever seen back on its own partition's stream; none is left parked.
+    expect(parkedIn.size).toBeGreaterThan(3);
+    expect(new Set([...parkedIn.values()].flatMap((seen) => [...seen])).size).toBe(PARTITIONS);
+    for (const seen of [parkedIn, seenIn])
+      for (const [id, partitionsSeen] of seen) expect([...partitionsSeen]).toEqual([home.get(id)]);
+    const parked = await Promise.all(partitions().map((keys) => redis.exists(`${keys.slots}capped:parked`)));
+    expect(parked).toEqual([0, 0, 0]);
+  }, 60_000);
+});
