@@ -20,12 +20,12 @@ export async function capStats(registry: TaskRegistry, ctx: AdminContext): Promi
   for (const [task, definition] of Object.entries(registry.tasks).sort(([a], [b]) => a.localeCompare(b))) {
     if (definition.concurrency === undefined) continue;
     const queue = ctx.queueNamed(definition.queue);
-    const keys = ctx.keysOf(queue);
+    // One parked list per level on a queue with levels, per partition on a partitioned queue.
     const parked =
       queue.priorities === true
-        ? PRIORITY_LEVELS.map((level) => parkedKey(keys, task, level))
-        : [parkedKey(keys, task)];
-    const counts = await ctx.store.slotCounts(`${keys.slots}${task}:running`, parked);
+        ? PRIORITY_LEVELS.map((level) => parkedKey(ctx.keysOf(queue), task, level))
+        : ctx.partitionsOf(queue).map((keys) => parkedKey(keys, task));
+    const counts = await ctx.store.slotCounts(ctx.policyKeyOf(queue, `slots:${task}:running`), parked);
     stats.push({ task, queue: definition.queue, cap: definition.concurrency, ...counts });
   }
   return stats;

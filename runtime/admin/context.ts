@@ -6,6 +6,7 @@ import type { AdminStore } from "../redis/admin-store.js";
 import type { Priority } from "../policy/priority.js";
 import { levelKeys, type QueueKeys } from "../redis/keys.js";
 import { partitionKeys } from "../redis/partitions.js";
+import { policyKey } from "../redis/policy-keys.js";
 import type { QueueDefinition, TaskDefinition, TaskRegistry } from "../types.js";
 
 export interface AdminContext {
@@ -16,6 +17,8 @@ export interface AdminContext {
   partitionsOf(queue: QueueDefinition): readonly QueueKeys[];
   /** The keys of one partition of `queue` (0 when it is not partitioned). */
   keysOf(queue: QueueDefinition, partition?: number): QueueKeys;
+  /** The key of the policy state `what` of `queue` (redis/policy-keys.ts). */
+  policyKeyOf(queue: QueueDefinition, what: string): string;
   /** The keys of one priority level of a queue with levels (keys.ts levelKeys). */
   levelKeysOf(queue: QueueDefinition, level: Priority): QueueKeys;
   /** The queue of that name; a RangeError naming the known queues otherwise. */
@@ -45,6 +48,7 @@ export function createAdminContext(
       if (keys === undefined) throw new RangeError(`queue "${queue.name}" has no partition ${partition}`);
       return keys;
     },
+    policyKeyOf: (queue, what) => policyKey(queue, keyPrefix, what),
     levelKeysOf: (queue, level) => levelKeys(queue, level, keyPrefix),
     queueNamed(name) {
       const queue = Object.hasOwn(registry.queues, name) ? registry.queues[name] : undefined;

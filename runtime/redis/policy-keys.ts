@@ -6,7 +6,7 @@
  *   `<head>:slots:…`), so a policy step and the task's move are one atomic script.
  * - A partitioned queue's tasks live in N slots, so no one slot can hold both. Each of these keys
  *   gets a hash tag of its own, `<prefix>{<tag>}:<stream>:<what>`, `<tag>` being a short tag
- *   (slot.ts tagForSlot) of the slot that `<stream>:<what>` hashes to: one slot per bucket and per
+ *   (slot.ts tagForSlot) of the slot that `<prefix><stream>:<what>` hashes to: one slot per bucket and per
  *   capped type, whatever the partition, spread over the Cluster. The policy step and the task's
  *   move in its partition are then two steps (provider/partitioned-slots.ts).
  * - A key prefix holding its own hash tag puts every key in that tag's slot, as for partitions.
@@ -22,5 +22,5 @@ export function policyKey(queue: QueueDefinition, keyPrefix: string, what: strin
   if (partitionCount(queue) === 1 || hashedPart(keyPrefix) !== keyPrefix)
     return `${slotHead(stream)}:${what}`;
   const tail = `${queue.stream}:${what}`;
-  return `${keyPrefix}{${tagForSlot(textSlot(tail))}}:${tail}`;
+  return `${keyPrefix}{${tagForSlot(textSlot(`${keyPrefix}${tail}`))}}:${tail}`;
 }

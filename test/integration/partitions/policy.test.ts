@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createAdmin } from "../../../runtime/admin/admin.js";
 import { createProducer, type Producer } from "../../../runtime/producer/producer.js";
 import { partitionKeys } from "../../../runtime/redis/partitions.js";
 import { startChildWorker, type ChildWorker } from "../../support/child-worker.js";
@@ -123,9 +124,15 @@ describe("rate limits and the concurrency cap on a queue of 3 partitions, 2 work
     const parkedIn = new Map<string, Set<number>>();
     const note = (seen: Map<string, Set<number>>, id: string, partition: number): void =>
       void seen.set(id, (seen.get(id) ?? new Set()).add(partition));
+    // And what `jobgen stats` says of the cap meanwhile (admin.concurrencyCaps).
+    const admin = createAdmin(registry, { redis: testRedisUrl(), keyPrefix: prefix });
+    const reported = { running: 0, parked: 0 };
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
+        const cap = (await admin.concurrencyCaps()).find((c) => c.task === "capped");
+        reported.running = Math.max(reported.running, cap?.running ?? 0);
+        reported.parked = Math.max(reported.parked, cap?.parked ?? 0);
         for (const [partition, keys] of partitions().entries()) {
           for (const fields of await streamFields(redis, keys.stream))
             note(seenIn, fields.id ?? "", partition);
@@ -143,6 +150,7 @@ describe("rate limits and the concurrency cap on a queue of 3 partitions, 2 work
     );
     sampling = false;
     await sampler;
+    await admin.close();
 
     const log = await readLog();
     const runs = log
@@ -177,5 +185,8 @@ describe("rate limits and the concurrency cap on a queue of 3 partitions, 2 work
       for (const [id, partitionsSeen] of seen) expect([...partitionsSeen]).toEqual([home.get(id)]);
     const parked = await Promise.all(partitions().map((keys) => redis.exists(`${keys.slots}capped:parked`)));
     expect(parked).toEqual([0, 0, 0]);
+    expect(reported.running).toBeGreaterThan(0);
+    expect(reported.running).toBeLessThanOrEqual(POLICY_CAP);
+    expect(reported.parked).toBeGreaterThan(0);
   }, 60_000);
 });
