@@ -269,11 +269,10 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       schemaHash: payloadFingerprint(payload, typeMap),
     }));
   });
-  const partitioned = new Set(queues.filter((q) => (q.partitions ?? 1) > 1).map((q) => q.name));
   const schedules = readSchedules(
     section(document, "schedules", report),
     filledTasks,
-    { types: typeMap, partitioned },
+    { types: typeMap },
     issues,
   );
   if (issues.length > 0) return { issues };

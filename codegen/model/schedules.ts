@@ -25,10 +25,10 @@ const SCHEDULE_KEYS = ["task", "cron", "timezone", "every", "payload", "catchUp"
 export function readSchedules(
   raw: Record<string, unknown>,
   tasks: readonly TaskModel[],
-  context: { readonly types: ReadonlyMap<string, JsonSchema>; readonly partitioned: ReadonlySet<string> },
+  context: { readonly types: ReadonlyMap<string, JsonSchema> },
   issues: SchemaIssue[],
 ): ScheduleModel[] {
-  const { types, partitioned } = context;
+  const { types } = context;
   const schedules: ScheduleModel[] = [];
   const taskNames = tasks.map((task) => task.wireName);
   const validatorOf = zodValidators(types);
@@ -79,12 +79,6 @@ export function readSchedules(
           : `unknown task ${JSON.stringify(value.task)}${typeof value.task === "string" ? didYouMean(value.task, taskNames) : ""}`,
         `declared tasks: ${taskNames.join(", ") || "(none)"}`,
         value.task === undefined,
-      );
-    if (task !== undefined && partitioned.has(task.queue))
-      report(
-        [...path, "task"],
-        `task "${task.wireName}" is in the partitioned queue "${task.queue}"; jobgen does not schedule tasks of a partitioned queue`,
-        "schedule a task of a queue without `partitions`",
       );
     const timing = readTiming(value, path, report);
     const catchUp = readCatchUp(value, path, report);

@@ -16,6 +16,7 @@ import { checkOutgoingPayload } from "../producer/outgoing-payload.js";
 import type { ScheduleDefinition, TaskRegistry } from "../types.js";
 import { encodeTaskArgs } from "../wire/codec.js";
 import { scheduleClock, type ScheduleClock } from "./schedule-clock.js";
+import { schedulePartition } from "./schedule-partition.js";
 import type { PolicyStore } from "./store.js";
 
 /** How often a worker deletes the state of schedules the schema no longer declares. */
@@ -104,8 +105,11 @@ export async function startScheduler(input: SchedulerInput): Promise<() => Promi
         payloadVersion: definition.version,
         payloadSchema: definition.schemaHash,
       });
-      const level = registry.queues[run.queue]?.priorities === true ? definition.priority : undefined;
-      const outcome = await store.scheduleTick(run.queue, name, tickMs, fields, level);
+      const queue = registry.queues[run.queue];
+      const level = queue?.priorities === true ? definition.priority : undefined;
+      const partition =
+        queue === undefined ? 0 : schedulePartition(name, definition, queue, schedule.payload);
+      const outcome = await store.scheduleTick(run.queue, name, tickMs, fields, level, partition);
       if (outcome === "enqueued") logger.debug({ schedule: name, tick: tickMs }, "schedule tick enqueued");
       if (outcome === "full")
         logger.warn({ schedule: name, tick: tickMs }, "schedule tick skipped: the queue is full");

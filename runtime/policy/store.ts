@@ -15,7 +15,8 @@ export type ParkOutcome = "parked" | "acquired" | "lost";
 export interface PolicyStore {
   /**
    * Enqueues the entry `fields` for `tickMs` of `schedule` unless that tick (or a later one) was; at
-   * `level` on a queue with priority levels.
+   * `level` on a queue with priority levels, into `partition` (the schedule's, schedule-partition.ts)
+   * of a partitioned queue.
    */
   scheduleTick(
     queue: string,
@@ -23,8 +24,9 @@ export interface PolicyStore {
     tickMs: number,
     fields: readonly string[],
     level?: Priority,
+    partition?: number,
   ): Promise<TickOutcome>;
-  /** The last tick enqueued of each schedule of `queue`, by name. */
+  /** The last tick enqueued of each schedule of `queue` (of any of its partitions), by name. */
   lastTicks(queue: string): Promise<Map<string, number>>;
   /** Deletes the state of the schedules of `queue` not in `keep`; resolves with their names. */
   forgetSchedules(queue: string, keep: readonly string[]): Promise<string[]>;

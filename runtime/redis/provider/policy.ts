@@ -11,7 +11,8 @@
  * lease lasts the claim idle time, like the entry's own, and the worker's lease loop renews both.
  * A queue with priority levels shares these keys across its levels. A partitioned queue has its
  * buckets and running sets in slots of their own and a parked list per partition (policy-keys.ts,
- * partitioned-slots.ts); it has no schedules (jobgen validate refuses them).
+ * partitioned-slots.ts), and each schedule's state in the partition its ticks go to
+ * (policy/schedule-partition.ts).
  */
 import type { DeliveredTask } from "../../worker/provider.js";
 import type { ParkOutcome, PolicyStore, TickOutcome } from "../../policy/store.js";
@@ -33,13 +34,35 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
     if (definition === undefined) throw new ConfigError(`queue "${name}" is not consumed by this worker`);
     return definition;
   };
-  /** A partitioned queue has no schedules: jobgen validate refuses them. */
   const partitioned = (name: string): boolean => partitionCount(definitionOf(name)) > 1;
+  const partitionsOf = (name: string) => state.byName.get(name) ?? [];
+  /** Where a queue keeps schedule state: its own keys, or each partition's (schedule-partition.ts). */
+  const scheduleStates = (name: string): QueueKeys[] =>
+    partitioned(name) ? partitionsOf(name).map((q) => q.keys) : [queue(name)];
+  /**
+   * The `maxLen` a tick's script checks its partition against: the room the other partitions leave
+   * (maxLen bounds them all together; counted first, as the producer does), -1 when they leave none,
+   * 0 without a maxLen.
+   */
+  const tickMaxLen = async (name: string, partition: number): Promise<number> => {
+    const maxLen = definitionOf(name).maxLen ?? 0;
+    if (maxLen === 0 || !partitioned(name)) return maxLen;
+    let others = 0;
+    for (const [i, q] of partitionsOf(name).entries()) {
+      if (i === partition) continue;
+      const [length, delayed] = await Promise.all([
+        client().xlen(q.keys.stream),
+        client().zcard(q.keys.delayed),
+      ]).catch(fail(`counting the tasks of queue "${name}"`));
+      others += length + delayed;
+    }
+    return maxLen > others ? maxLen - others : -1;
+  };
   /** The keys of a consumed queue (of its `level` on a queue with levels, else of the queue). */
   const queue = (name: string, level?: Priority): QueueKeys => {
     const definition = definitionOf(name);
     if (partitioned(name))
-      throw new ConfigError(`queue "${name}" is partitioned; schedules need a queue without partitions`);
+      throw new ConfigError(`queue "${name}" is partitioned: its keys are per partition`);
     return definition.priorities === true
       ? levelKeys(definition, level ?? "normal", state.options.keyPrefix)
       : queueKeys(definition, state.options.keyPrefix);
@@ -82,33 +105,36 @@ export function redisPolicyStore(state: ProviderState): PolicyStore {
   };
 
   return {
-    async scheduleTick(name, schedule, tickMs, fields, level): Promise<TickOutcome> {
-      const keys = queue(name, level);
+    async scheduleTick(name, schedule, tickMs, fields, level, partition = 0): Promise<TickOutcome> {
+      const keys = partitioned(name) ? partitionsOf(name)[partition]?.keys : queue(name, level);
+      if (keys === undefined) throw new ConfigError(`queue "${name}" has no partition ${partition}`);
+      const maxLen = await tickMaxLen(name, partition);
+      if (maxLen < 0) return "full";
       const [outcome] = await client()
-        .jobgenScheduleTick(
-          keys.stream,
-          keys.delayed,
-          keys.schedules,
-          schedule,
-          tickMs,
-          definitionOf(name).maxLen ?? 0,
-          ...fields,
-        )
+        .jobgenScheduleTick(keys.stream, keys.delayed, keys.schedules, schedule, tickMs, maxLen, ...fields)
         .catch(fail(`enqueueing tick ${tickMs} of schedule "${schedule}"`));
       return outcome as TickOutcome;
     },
 
     async lastTicks(name) {
-      if (partitioned(name)) return new Map();
-      const raw = await client().hgetall(queue(name).schedules).catch(fail("reading schedule state"));
-      return new Map(Object.entries(raw).map(([schedule, tick]) => [schedule, Number(tick)]));
+      const ticks = new Map<string, number>();
+      for (const keys of scheduleStates(name)) {
+        const raw = await client().hgetall(keys.schedules).catch(fail("reading schedule state"));
+        for (const [schedule, tick] of Object.entries(raw))
+          ticks.set(schedule, Math.max(ticks.get(schedule) ?? -1, Number(tick)));
+      }
+      return ticks;
     },
 
     async forgetSchedules(name, keep) {
-      if (partitioned(name)) return [];
-      return client()
-        .jobgenForgetSchedules(queue(name).schedules, ...keep)
-        .catch(fail("deleting the state of removed schedules"));
+      const gone = new Set<string>();
+      for (const keys of scheduleStates(name)) {
+        const names = await client()
+          .jobgenForgetSchedules(keys.schedules, ...keep)
+          .catch(fail("deleting the state of removed schedules"));
+        for (const schedule of names) gone.add(schedule);
+      }
+      return [...gone];
     },
 
     async admitRate(task, bucket, intervalMs) {

@@ -1,17 +1,21 @@
 // Rate limits and the concurrency cap on a queue of 3 partitions, against a real Redis, with worker
 // processes: each tenant's tasks are spread over every partition, and yet its limit holds within
 // 5 %; the cap is never exceeded (sampled from the handlers' start and end times), parked tasks
-// come back to their own partitions, and nothing runs twice.
+// come back to their own partitions, and nothing runs twice. A schedule's ticks go to one
+// partition, each once.
 import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAdmin } from "../../../runtime/admin/admin.js";
 import { createProducer, type Producer } from "../../../runtime/producer/producer.js";
+import { schedulePartition } from "../../../runtime/policy/schedule-partition.js";
 import { partitionKeys } from "../../../runtime/redis/partitions.js";
+import { createWorkerRuntime } from "../../../runtime/worker/worker.js";
 import { startChildWorker, type ChildWorker } from "../../support/child-worker.js";
 import { POLICY_CAP, POLICY_RATE, policyRegistry } from "../../support/policy-registry.js";
 import { eventually, quietLogger, streamFields } from "../../support/provider.js";
 import { connect, deleteKeys, testRedisUrl, uniquePrefix } from "../../support/redis.js";
+import { TEST_WORKER_OPTIONS } from "../../support/worker.js";
 
 const SCRIPT = fileURLToPath(new URL("../../support/policy-worker-process.ts", import.meta.url));
 const PARTITIONS = 3;
@@ -189,4 +193,57 @@ describe("rate limits and the concurrency cap on a queue of 3 partitions, 2 work
     expect(reported.running).toBeLessThanOrEqual(POLICY_CAP);
     expect(reported.parked).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe("a schedule of a task on a queue of 3 partitions", () => {
+  it("enqueues each tick once, from 2 workers, into its one partition, which keeps its state", async () => {
+    const registry = policyRegistry({ partitions: PARTITIONS, withSchedule: true });
+    const redis = connect();
+    const prefix = uniquePrefix("partitioned-schedule");
+    const started: string[] = [];
+    const workers = [0, 1].map(() =>
+      createWorkerRuntime(
+        registry,
+        {
+          ...TEST_WORKER_OPTIONS,
+          redis: testRedisUrl(),
+          keyPrefix: prefix,
+          logger: quietLogger,
+          queues: ["default"],
+        },
+        {
+          tick: async (_payload: { n: number }, ctx) => void started.push(ctx.taskId),
+          limited: async () => {},
+          capped: async () => {},
+        },
+      ),
+    );
+    try {
+      await Promise.all(workers.map((w) => w.start()));
+      await eventually(async () => started.length >= 3, "3 ticks ran", 10_000);
+      await Promise.all(workers.map((w) => w.stop()));
+      expect(new Set(started).size).toBe(started.length);
+      const all = partitionKeys(registry.queues.default!, prefix);
+      const home = schedulePartition("every_second", registry.tasks.tick!, registry.queues.default!, {
+        n: 1,
+      });
+      const added = await Promise.all(
+        all.map(async (keys) => {
+          if ((await redis.exists(keys.stream)) === 0) return 0;
+          const info = (await redis.call("XINFO", "STREAM", keys.stream)) as unknown[];
+          return Number(info[info.indexOf("entries-added") + 1]);
+        }),
+      );
+      expect(added).toEqual(all.map((_, i) => (i === home ? started.length : 0)));
+      const states = await Promise.all(all.map((keys) => redis.hget(keys.schedules, "every_second")));
+      expect(states.map((tick) => tick !== null)).toEqual(all.map((_, i) => i === home));
+      const lastTick = Math.max(...started.map((id) => Date.parse(id.slice("every_second@".length))));
+      expect(Number(states[home])).toBe(lastTick);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await deleteKeys(redis, prefix);
+      await deleteKeys(redis, `{${prefix}`);
+      redis.disconnect();
+    }
+  }, 30_000);
 });

@@ -111,25 +111,22 @@ describe("policy errors: message, hint and position", () => {
     ]);
   });
 
-  it("accepts rateLimit and concurrency on a partitioned queue, refuses schedules", () => {
-    const text = (policies: string, schedules = ""): string => `version: 1
+  it("accepts rateLimit, concurrency and schedules on a partitioned queue", () => {
+    const text = `version: 1
 queues:
   shards: { stream: shards, partitions: 4 }
 tasks:
   report:
     queue: shards
-${policies}    payload: { type: object }
-${schedules}`;
-    const limited = text("    rateLimit: { limit: 5, per: 1s }\n    concurrency: 2\n");
-    const model = loadSchema("jobs.yaml", limited);
+    rateLimit: { limit: 5, per: 1s }
+    concurrency: 2
+    payload: { type: object }
+schedules:
+  s: { task: report, every: 1m, payload: {} }
+`;
+    const model = loadSchema("jobs.yaml", text);
     expect(model.tasks[0]).toMatchObject({ rateLimit: { limit: 5, perMs: 1000 }, concurrency: 2 });
-    const scheduled = text("", "schedules:\n  s: { task: report, every: 1m, payload: {} }\n");
-    expect(issuesOf(scheduled).map((issue) => [issue.line, issue.message])).toEqual([
-      [
-        9,
-        'task "report" is in the partitioned queue "shards"; jobgen does not schedule tasks of a partitioned queue',
-      ],
-    ]);
+    expect(model.schedules.map((schedule) => schedule.name)).toEqual(["s"]);
   });
 
   it("good policies reach the model, the schedule's payload with its defaults filled in", () => {
