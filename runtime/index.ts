@@ -7,6 +7,7 @@ export type {
   BackoffPolicy,
   BulkEnqueueItem,
   EnqueueOptions,
+  EnqueueOptionsWithoutPriority,
   EnqueuedTask,
   Handler,
   HandlerFunction,

@@ -129,6 +129,12 @@ export interface EnqueueOptions {
   readonly priority?: Priority | undefined;
 }
 
+/**
+ * The enqueue options of a task whose queue has no priority levels (none of its tasks declares
+ * `priority`): {@link EnqueueOptions} without `priority`.
+ */
+export type EnqueueOptionsWithoutPriority = Omit<EnqueueOptions, "priority">;
+
 /** What an accepted enqueue returns. */
 export interface EnqueuedTask {
   /** Stable task id; survives retries. */
