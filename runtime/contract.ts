@@ -19,3 +19,10 @@ export { unsafeIntegerIssues } from "./wire/exact-integers.js";
 export { FORBIDDEN_KEYS } from "./wire/validation.js";
 export { isDate, isDateTime, isEmail, isUri, isUuid } from "./wire/formats.js";
 export { codePointLength, hasUniqueItems, isMultipleOf, jsonEquals } from "./wire/keyword-checks.js";
+export {
+  CATCH_UP_POLICIES,
+  CRON_OPTIONS,
+  DEFAULT_SCHEDULE_TIMEZONE,
+  MIN_SCHEDULE_EVERY_MS,
+} from "./policy/schedule-rules.js";
+export type { CatchUpPolicy } from "./policy/schedule-rules.js";

@@ -147,3 +147,9 @@ export const LEASE_EXTENSIONS_PER_CLAIM_IDLE = 3;
 
 /** DLQ entries listed per page when the caller does not say. */
 export const DEFAULT_DLQ_PAGE_SIZE = 50;
+
+/** Port of the dashboard's own server (`jobgen dashboard`, `startDashboardServer`). */
+export const DEFAULT_DASHBOARD_PORT = 8484;
+
+/** Address the dashboard's own server binds: this machine only. */
+export const DEFAULT_DASHBOARD_HOST = "127.0.0.1";

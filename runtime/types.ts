@@ -9,6 +9,7 @@ import type { ZodType } from "zod";
 import type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 import type { Duration } from "./duration.js";
 import type { Priority } from "./policy/priority.js";
+import type { CatchUpPolicy } from "./policy/schedule-rules.js";
 
 export type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 
@@ -84,6 +85,34 @@ export interface TaskDefinition<Payload = unknown> {
   readonly schemaHash?: string | undefined;
   /** Earlier payload versions workers still read and upcast, by version number. @defaultValue none */
   readonly previousVersions?: Readonly<Record<number, PayloadVersionDefinition>> | undefined;
+  /** At most `limit` starts per `perMs`, across all workers (policy/rate-limit.ts). @defaultValue none */
+  readonly rateLimit?: RateLimitDefinition | undefined;
+  /** At most this many tasks of this type run at once, across all workers (policy/concurrency-cap.ts). @defaultValue none */
+  readonly concurrency?: number | undefined;
+}
+
+/** A task's rate limit: starts are spaced at least `perMs / limit` apart, per bucket. */
+export interface RateLimitDefinition {
+  readonly limit: number;
+  readonly perMs: number;
+  /** Payload field path whose value names the bucket (per-tenant limits); absent: one bucket. */
+  readonly key?: readonly string[] | undefined;
+}
+
+/** A schedule of the schema: a task enqueued at every tick of a cron expression or an interval. */
+export interface ScheduleDefinition {
+  /** Wire name of the task it enqueues. */
+  readonly task: string;
+  /** 5 fields, or 6 with leading seconds; exclusive with `everyMs`. */
+  readonly cron?: string | undefined;
+  /** IANA timezone the cron expression is read in. @defaultValue "UTC" */
+  readonly timezone?: string | undefined;
+  /** Interval in ms; ticks are the multiples of it since the Unix epoch. */
+  readonly everyMs?: number | undefined;
+  /** Ticks missed while no worker ran. @defaultValue "none" */
+  readonly catchUp?: CatchUpPolicy | undefined;
+  /** The payload of every task it enqueues, valid against the task's schema. */
+  readonly payload: unknown;
 }
 
 /** An earlier payload version of a task, kept so that its queued tasks are still read. */
@@ -104,6 +133,8 @@ export type AnyUpcasts = Readonly<Record<string, (old: never) => unknown>>;
 export interface TaskRegistry {
   readonly queues: Readonly<Record<string, QueueDefinition>>;
   readonly tasks: Readonly<Record<string, TaskDefinition>>;
+  /** The schedules, by name; workers of their tasks run them. @defaultValue none */
+  readonly schedules?: Readonly<Record<string, ScheduleDefinition>> | undefined;
 }
 
 /** Options of one `enqueue` call. */

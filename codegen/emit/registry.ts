@@ -1,5 +1,5 @@
 import { hasDefaults } from "../model/defaults.js";
-import type { BackoffModel, QueueModel, SchemaModel, TaskModel } from "../model/model.js";
+import type { BackoffModel, QueueModel, ScheduleModel, SchemaModel, TaskModel } from "../model/model.js";
 import { payloadValidatorName, versionValidatorName } from "../model/naming.js";
 import { constDeclaration, importDeclaration, printFile } from "./declarations.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
@@ -20,6 +20,14 @@ export function emitRegistry(model: SchemaModel, header: string, options: EmitOp
         ]),
       ),
     ],
+    ...(model.schedules.length === 0
+      ? []
+      : [
+          [
+            "schedules",
+            objectDoc(model.schedules.map((schedule) => [literal(schedule.name), scheduleLiteral(schedule)])),
+          ] as const,
+        ]),
   ]);
   const wireNames = objectDoc(model.tasks.map((task) => [task.camel, literal(task.wireName)]));
   return printFile("registry.ts", header, [
@@ -99,7 +107,37 @@ function taskLiteral(task: TaskModel, fillsDefaults: boolean): Doc {
       ),
     ]);
   }
+  if (task.rateLimit !== undefined) {
+    const { limit, perMs, key } = task.rateLimit;
+    entries.push([
+      "rateLimit",
+      objectDoc([
+        ["limit", literal(limit)],
+        ["perMs", literal(perMs)],
+        ...(key === undefined ? [] : [["key", group("[", key.map(literal), "]")] as const]),
+      ]),
+    ]);
+  }
+  if (task.concurrency !== undefined) entries.push(["concurrency", literal(task.concurrency)]);
   return objectDoc(entries);
+}
+
+function scheduleLiteral(schedule: ScheduleModel): Doc {
+  const entries: [string, Doc][] = [["task", literal(schedule.task)]];
+  if (schedule.cron !== undefined) entries.push(["cron", literal(schedule.cron)]);
+  if (schedule.timezone !== undefined) entries.push(["timezone", literal(schedule.timezone)]);
+  if (schedule.everyMs !== undefined) entries.push(["everyMs", literal(schedule.everyMs)]);
+  entries.push(["catchUp", literal(schedule.catchUp)]);
+  entries.push(["payload", valueDoc(schedule.payload)]);
+  return objectDoc(entries);
+}
+
+/** A JSON value laid out like the rest of the file: objects and lists break across lines when long. */
+function valueDoc(value: unknown): Doc {
+  if (Array.isArray(value)) return group("[", value.map(valueDoc), "]");
+  if (typeof value === "object" && value !== null)
+    return objectDoc(Object.entries(value).map(([key, item]) => [literal(key), valueDoc(item)]));
+  return literal(value);
 }
 
 function backoffLiteral(backoff: BackoffModel): Doc {

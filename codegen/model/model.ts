@@ -1,5 +1,5 @@
 /** The normalised schema: what every emitter reads. Names are sorted; all values are resolved. */
-import type { BackoffJitter, BackoffStrategy, Priority } from "@jobgen/runtime/contract";
+import type { BackoffJitter, BackoffStrategy, CatchUpPolicy, Priority } from "@jobgen/runtime/contract";
 import type { JsonSchema } from "./json-schema.js";
 
 /** A backoff policy as written in the schema; absent fields inherit from the runtime. */
@@ -66,6 +66,30 @@ export interface TaskModel {
   readonly previous: readonly PayloadVersionModel[];
   /** Fingerprint of the payload schema (8 hex digits), written on each entry as `payload_schema`. */
   readonly schemaHash: string;
+  /** At most `limit` starts per `perMs` across all workers, per bucket. */
+  readonly rateLimit?: RateLimitModel;
+  /** At most this many tasks of this type run at once across all workers. */
+  readonly concurrency?: number;
+}
+
+/** A task's `rateLimit`; `key` is the payload field path naming the bucket. */
+export interface RateLimitModel {
+  readonly limit: number;
+  readonly perMs: number;
+  readonly key?: readonly string[];
+}
+
+/** A schedule: its task enqueued at every tick of `cron` (in `timezone`) or of `everyMs`. */
+export interface ScheduleModel {
+  readonly name: string;
+  /** The task's wire name. */
+  readonly task: string;
+  readonly cron?: string;
+  readonly timezone?: string;
+  readonly everyMs?: number;
+  readonly catchUp: CatchUpPolicy;
+  /** Valid against the task's payload schema, defaults filled in. */
+  readonly payload: unknown;
 }
 
 export interface SchemaModel {
@@ -79,4 +103,6 @@ export interface SchemaModel {
   readonly types: readonly SharedTypeModel[];
   /** Sorted by wire name. */
   readonly tasks: readonly TaskModel[];
+  /** Sorted by name. */
+  readonly schedules: readonly ScheduleModel[];
 }

@@ -36,13 +36,15 @@ import {
 import { schemaHash } from "./schema-hash.js";
 import { parseSize } from "./sizes.js";
 import { didYouMean } from "./suggest.js";
+import { readSchedules } from "./schedules.js";
+import { readTaskLimits } from "./task-limits.js";
 import { readVersions } from "./versions.js";
 import { readPartitionKey, readPartitions } from "./partitions.js";
 
 /** The schema versions this jobgen reads. */
 export const SUPPORTED_VERSION = 1;
 
-const TOP_KEYS = ["version", "defaults", "queues", "types", "tasks"];
+const TOP_KEYS = ["version", "defaults", "queues", "types", "tasks", "schedules"];
 const DEFAULTS_KEYS = ["queue", "maxRetries", "timeout", "backoff", "maxPayloadSize", "maxDepth"];
 const QUEUE_KEYS = ["stream", "group", "dlq", "maxLen", "partitions"];
 const TASK_KEYS = [
@@ -58,6 +60,8 @@ const TASK_KEYS = [
   "payload",
   "previous",
   "partitionKey",
+  "rateLimit",
+  "concurrency",
 ];
 const BACKOFF_KEYS = ["strategy", "base", "max", "jitter"];
 
@@ -205,6 +209,7 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
     }
     const policy = readPolicy(task, path, report);
     const priority = readChoice(task, "priority", PRIORITY_LEVELS, path, report);
+    const limits = readTaskLimits(task, path, typeMap, issues);
     const payload = (task.payload ?? {}) as JsonSchema;
     const backoff = { ...defaultPolicy.backoff, ...policy.backoff };
     const queue = readQueueRef(task, path, queueNames, defaultQueue, report);
@@ -214,6 +219,14 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
         `task "${wireName}" declares a priority, but its queue "${queue}" is partitioned; jobgen does not combine priority levels with partitions`,
         "drop `priority`, or move the task to a queue without `partitions`",
       );
+    }
+    for (const key of ["rateLimit", "concurrency"] as const) {
+      if (limits[key] !== undefined && (queues.find((q) => q.name === queue)?.partitions ?? 1) > 1)
+        report(
+          [...path, key],
+          `task "${wireName}" declares ${key}, but its queue "${queue}" is partitioned; jobgen does not combine ${key} with partitions`,
+          `drop \`${key}\`, or move the task to a queue without \`partitions\``,
+        );
     }
     tasks.push({
       wireName,
@@ -233,6 +246,7 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       version: versions.version,
       previous: versions.previous.map((kept) => ({ ...kept, schemaHash: "" })),
       schemaHash: "",
+      ...limits,
     });
   }
   for (const queue of queues)
@@ -263,8 +277,20 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       schemaHash: payloadFingerprint(payload, typeMap),
     }));
   });
+  const partitioned = new Set(queues.filter((q) => (q.partitions ?? 1) > 1).map((q) => q.name));
+  const schedules = readSchedules(
+    section(document, "schedules", report),
+    filledTasks,
+    { types: typeMap, partitioned },
+    issues,
+  );
   if (issues.length > 0) return { issues };
-  const normalised = { queues: withPriorities(queues, filledTasks), types: filledTypes, tasks: filledTasks };
+  const normalised = {
+    queues: withPriorities(queues, filledTasks),
+    types: filledTypes,
+    tasks: filledTasks,
+    schedules,
+  };
   return { model: { sourceName, schemaSha256: schemaHash(normalised), ...normalised }, issues: [] };
 }
 

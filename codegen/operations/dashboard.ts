@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT } from "@jobgen/runtime/contract";
 import { EXIT_USAGE } from "../exit-codes.js";
 import { CliError } from "../commands/cli-error.js";
 import { JOBGEN_VERSION } from "../version.js";
@@ -19,9 +20,6 @@ interface DashboardFlags extends OperationsFlags {
   readonly allowWrites: boolean;
 }
 
-/** Addresses the dashboard may bind without a warning: only this machine reaches them. */
-const LOOPBACK_HOSTS = ["127.0.0.1", "::1", "localhost"];
-
 /**
  * `jobgen dashboard`: the web dashboard on its own server (`@jobgen/runtime/dashboard`), with the
  * task types, policies and payload schemas of the schema file. Runs until Ctrl-C.
@@ -34,11 +32,11 @@ export function registerDashboard(program: Command): void {
         "serve a web page of the queues, task types, dead letters (with validation issues) and replay",
       ),
   )
-    .option("--port <port>", "port to listen on (0 picks a free one)", parsePort, 8484)
+    .option("--port <port>", "port to listen on (0 picks a free one)", parsePort, DEFAULT_DASHBOARD_PORT)
     .option(
       "--host <address>",
       "address to bind; anything but a loopback address is reachable by others",
-      "127.0.0.1",
+      DEFAULT_DASHBOARD_HOST,
     )
     .option(
       "--allow-writes",
@@ -97,7 +95,7 @@ export function registerDashboard(program: Command): void {
             ? "read-only (start with --allow-writes to replay and purge)"
             : `writes allowed; write token: ${token} (the link carries it; scripts send it as x-jobgen-token)`,
         );
-        if (!LOOPBACK_HOSTS.includes(flags.host)) {
+        if (!server.loopback) {
           console.log(
             `warning: bound to ${flags.host}: anyone who reaches it reads the queues and payloads; put it behind your authentication`,
           );

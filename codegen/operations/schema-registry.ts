@@ -3,7 +3,7 @@
  * enqueue`, `jobgen dlq replay`, `jobgen dlq show`): the same queues, settings and sensitive paths
  * as the generated registry, and the same validators (emit/zod/evaluate.ts).
  */
-import type { QueueDefinition, TaskDefinition, TaskRegistry } from "@jobgen/runtime";
+import type { QueueDefinition, ScheduleDefinition, TaskDefinition, TaskRegistry } from "@jobgen/runtime";
 import { zodValidators } from "../emit/zod/evaluate.js";
 import { hasDefaults } from "../model/defaults.js";
 import type { SchemaModel } from "../model/model.js";
@@ -41,6 +41,8 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
       ...(hasDefaults(task.payload, types) ? { fillsDefaults: true } : {}),
       ...(task.version === 1 ? {} : { version: task.version }),
       schemaHash: task.schemaHash,
+      ...(task.rateLimit === undefined ? {} : { rateLimit: task.rateLimit }),
+      ...(task.concurrency === undefined ? {} : { concurrency: task.concurrency }),
       ...(task.previous.length === 0
         ? {}
         : {
@@ -54,5 +56,13 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
     },
   ]);
   // Object.fromEntries defines keys as data, whatever the names are.
-  return { queues: Object.fromEntries(queues), tasks: Object.fromEntries(tasks) };
+  const schedules = model.schedules.map(({ name, ...schedule }): [string, ScheduleDefinition] => [
+    name,
+    schedule,
+  ]);
+  return {
+    queues: Object.fromEntries(queues),
+    tasks: Object.fromEntries(tasks),
+    ...(schedules.length === 0 ? {} : { schedules: Object.fromEntries(schedules) }),
+  };
 }

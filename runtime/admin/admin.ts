@@ -21,12 +21,16 @@ import { purgeDeadLetters } from "./purge.js";
 import { checkReplay, type ReplayCheck } from "./replay-check.js";
 import { replayDeadLetters, type ReplayProgress, type ReplayReport } from "./replay.js";
 import { queueStats, type QueueStats } from "./stats.js";
+import { scheduleStats, type ScheduleStats } from "./schedules.js";
+import { capStats, type CapStats } from "./caps.js";
 
 export type { ConsumerStats } from "../redis/admin-store.js";
 export type { DeadLetterEntry, DeadLetterFilter, DeadLetterPage, DeadLetterView } from "./dead-letters.js";
 export type { ReplayCheck } from "./replay-check.js";
 export type { RefusedReplay, ReplayProgress, ReplayReport } from "./replay.js";
 export type { LevelStats, QueueStats } from "./stats.js";
+export type { ScheduleStats } from "./schedules.js";
+export type { CapStats } from "./caps.js";
 
 /** Options of {@link createAdmin}. */
 export interface AdminOptions {
@@ -48,6 +52,10 @@ export const DEFAULT_ADMIN_CONNECT_TIMEOUT_MS = 3_000;
 export interface Admin {
   /** Per queue of the registry: length, pending, delayed, DLQ size, consumers, lag. */
   stats(): Promise<QueueStats[]>;
+  /** Every schedule of the registry, by name: its timing, last enqueued tick and next run. */
+  schedules(): Promise<ScheduleStats[]>;
+  /** Every task type with a `concurrency` cap: slots held and tasks parked waiting for one. */
+  concurrencyCaps(): Promise<CapStats[]>;
   /** DLQ entries matching `filter`, oldest first, `count` at a time from `cursor`. */
   listDeadLetters(
     filter?: DeadLetterFilter,
@@ -86,6 +94,8 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
   return {
     ping: () => store.ping(),
     stats: () => queueStats(ctx),
+    schedules: () => scheduleStats(registry, ctx),
+    concurrencyCaps: () => capStats(registry, ctx),
     listDeadLetters: (filter = {}, page = {}) => listDeadLetters(ctx, filter, page),
     showDeadLetter: (ref) => showDeadLetter(ctx, ref),
     async checkDeadLetter(ref) {

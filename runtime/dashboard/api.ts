@@ -1,6 +1,7 @@
 /**
  * The dashboard's JSON API. Reads go through the admin API (runtime/admin/): queue stats, DLQ pages
- * read in Redis from a cursor (XRANGE, never the whole stream), one entry with its payload redacted
+ * read in Redis from a cursor (XRANGE, never the whole stream: dlq-page.ts), one entry with its
+ * payload redacted
  * and the replay verdict against today's schema. Writes (replay, purge) are checked by
  * write-guard.ts before they get here.
  */
@@ -8,6 +9,7 @@ import type { IncomingMessage } from "node:http";
 import type { Admin, DeadLetterEntry, DeadLetterFilter } from "../admin/admin.js";
 import { DEFAULT_DLQ_PAGE_SIZE } from "../defaults.js";
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from "../wire/dead-letter.js";
+import { deadLetterPage } from "./dlq-page.js";
 import type { DeadLetterTally } from "./dlq-tally.js";
 import { HttpError, optionalText, readJsonObject } from "./http-io.js";
 import type { ReplayJobs } from "./replay-jobs.js";
@@ -60,15 +62,14 @@ export const READ_ROUTES: Readonly<Record<string, Route>> = {
     const filter = filterOf(Object.fromEntries(query), ctx);
     const count = pageSize(query.get("count"));
     const [page, stats] = await Promise.all([
-      ctx.admin.listDeadLetters(filter, {
-        count,
-        cursor: optionalText(query.get("cursor"), "cursor") ?? null,
-      }),
+      deadLetterPage(ctx.admin, filter, count, optionalText(query.get("cursor"), "cursor") ?? null),
       ctx.admin.stats(),
     ]);
     return {
       entries: page.entries.map(summary),
       nextCursor: page.nextCursor,
+      searched: page.searched,
+      stoppedEarly: page.stoppedEarly,
       inDeadLetterQueues: stats
         .filter((s) => filter.queue === undefined || s.queue === filter.queue)
         .reduce((sum, s) => sum + s.deadLetters, 0),

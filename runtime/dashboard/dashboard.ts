@@ -128,7 +128,8 @@ async function serve(
     // The page loads its script and API with relative URLs: its own URL must end with a slash.
     if (!shown.pathname.endsWith("/")) {
       res.statusCode = 308;
-      res.setHeader("location", `${shown.pathname}/${shown.search}`);
+      // One leading slash: a Location of `//host/...` would leave the site.
+      res.setHeader("location", `/${shown.pathname.replace(/^\/+/, "")}/${shown.search}`);
       return void res.end();
     }
     return sendAsset(res, "index.html");

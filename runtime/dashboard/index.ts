@@ -2,7 +2,8 @@
 // (createDashboard) or on its own server (startDashboardServer, what `jobgen dashboard` runs).
 export { createDashboard } from "./dashboard.js";
 export type { Dashboard, DashboardOptions } from "./dashboard.js";
-export { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, startDashboardServer } from "./server.js";
+export { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT } from "../defaults.js";
+export { startDashboardServer } from "./server.js";
 export type { DashboardServer, DashboardServerOptions } from "./server.js";
 export type { PayloadSchemaBundle, TaskTypeView } from "./task-types.js";
 export { CONTENT_SECURITY_POLICY } from "./security-headers.js";

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT } from "../defaults.js";
 import { createDashboard, type Dashboard, type DashboardOptions } from "./dashboard.js";
 
 /** Options of {@link startDashboardServer}. */
@@ -20,12 +21,11 @@ export interface DashboardServer {
   readonly url: string;
   readonly dashboard: Dashboard;
   readonly server: Server;
+  /** Bound to a loopback address: only this machine reaches it. */
+  readonly loopback: boolean;
   /** Stops listening and closes the dashboard. */
   close(): Promise<void>;
 }
-
-export const DEFAULT_DASHBOARD_PORT = 8484;
-export const DEFAULT_DASHBOARD_HOST = "127.0.0.1";
 
 const LOOPBACK_ADDRESSES = new Set(["127.0.0.1", "::1", "localhost"]);
 const LOOPBACK_NAMES = new Set(["127.0.0.1", "[::1]", "localhost"]);
@@ -57,6 +57,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     url: `http://${shownHost}:${port}${dashboard.basePath}/`,
     dashboard,
     server,
+    loopback,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -21,6 +21,11 @@ export interface RoomRequest {
   readonly maxLen: number;
 }
 
+/** Whether enqueues to `queue` need the room check: a partitioned queue with `maxLen`. */
+export function needsRoom(queue: QueueDefinition): boolean {
+  return partitionCount(queue) > 1 && (queue.maxLen ?? 0) > 0;
+}
+
 /**
  * `requests` with the limits their scripts get, up to the first request for which its queue has
  * no room left (`full`, not to be written). Requests of queues without partitions or without
@@ -31,9 +36,7 @@ export async function withRoom<R extends RoomRequest>(
   keysOf: (queue: QueueDefinition) => readonly QueueKeys[],
   countWaiting: (keys: readonly QueueKeys[]) => Promise<number[]>,
 ): Promise<{ readonly requests: R[]; readonly full: R | undefined }> {
-  const bounded = [...new Set(requests.map((r) => r.queue))].filter(
-    (q) => partitionCount(q) > 1 && (q.maxLen ?? 0) > 0,
-  );
+  const bounded = [...new Set(requests.map((r) => r.queue))].filter(needsRoom);
   if (bounded.length === 0) return { requests: [...requests], full: undefined };
   const counts = await Promise.all(bounded.map((q) => countWaiting(keysOf(q))));
   /** Per bounded queue: room left in the queue, and the limit of each partition so far. */

@@ -43,7 +43,7 @@ import { loadOpenTelemetry, traceEnqueue } from "../observe/otel.js";
 import { encodeTaskArgs } from "../wire/codec.js";
 import { checkOutgoingPayload } from "./outgoing-payload.js";
 import { createPartitionChoice } from "./partition-choice.js";
-import { withRoom } from "./partition-room.js";
+import { needsRoom, withRoom } from "./partition-room.js";
 import { newTaskId } from "./task-id.js";
 
 /** Options of a producer. */
@@ -149,9 +149,16 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     return keys;
   }
 
-  /** The requests with their partitioned queues' room (partition-room.ts). */
+  /** The requests with their partitioned queues' room (partition-room.ts); nothing is written. */
   function withQueueRoom(prepared: readonly Prepared[]) {
-    return withRoom(prepared, keysOf, (keys) => enqueuer.countWaiting(keys));
+    return withRoom(prepared, keysOf, (keys) =>
+      enqueuer.countWaiting(keys).catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new RedisError(`enqueue${onTarget(err)} failed counting the queue's tasks: ${message}`, {
+          cause: err,
+        });
+      }),
+    );
   }
 
   function queueOfTask(type: string): string {
@@ -252,11 +259,10 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       // OpenTelemetry (when installed): a PRODUCER span, its traceparent carried in the metadata.
       return traceEnqueue({ type, queue: queueOfTask(type) }, opts.metadata, async (metadata) => {
         const withMetadata = metadata === opts.metadata ? opts : { ...opts, metadata };
-        const { requests, full } = await withQueueRoom([prepare(type, payload, withMetadata, new Date())]);
-        const [prepared] = requests;
+        const request = prepare(type, payload, withMetadata, new Date());
+        const [prepared] = needsRoom(request.queue) ? (await withQueueRoom([request])).requests : [request];
         assertOpen();
-        if (full) throw new QueueFullError(full.queue.name, full.queue.maxLen ?? 0);
-        if (prepared === undefined) throw new Error("unreachable: a request with room was not kept");
+        if (prepared === undefined) throw new QueueFullError(request.queue.name, request.queue.maxLen ?? 0);
         const task = toTask(prepared, await enqueuer.writeOne(prepared));
         if (task === "full") throw new QueueFullError(prepared.queue.name, prepared.queue.maxLen ?? 0);
         logger.debug(

@@ -66,6 +66,10 @@ export interface AdminStore {
   deleteDeadLetterStream(dlq: string): Promise<number>;
   /** Deletes these entries of a DLQ; returns how many were there. */
   deleteDeadLetters(dlq: string, entryIds: readonly string[]): Promise<number>;
+  /** The last enqueued tick (ms) of each schedule of a queue, from its schedule state hash. */
+  lastTicks(schedules: string): Promise<Record<string, string>>;
+  /** Of a capped task type: slots held (leases not yet expired) and tasks parked for a slot. */
+  slotCounts(running: string, parked: readonly string[]): Promise<{ running: number; parked: number }>;
   close(): Promise<void>;
 }
 
@@ -180,6 +184,19 @@ export function createAdminStore(target: RedisTarget, connectTimeoutMs: number):
 
     async deleteDeadLetters(dlq, entryIds) {
       return (await connected()).xdel(dlq, ...entryIds);
+    },
+
+    async lastTicks(schedules) {
+      return (await connected()).hgetall(schedules);
+    },
+
+    async slotCounts(running, parked) {
+      const client = await connected();
+      const [held, ...waiting] = await Promise.all([
+        client.zcount(running, `(${Date.now()}`, "+inf"),
+        ...parked.map((list) => client.llen(list)),
+      ]);
+      return { running: held, parked: waiting.reduce((sum, n) => sum + n, 0) };
     },
 
     async close() {

@@ -33,6 +33,12 @@ export interface QueueKeys {
   readonly dlq: string;
   /** Prefix of idempotency keys: `<idempotency><key>`. */
   readonly idempotency: string;
+  /** Hash of the queue's schedules: schedule name → its last enqueued tick (ms). */
+  readonly schedules: string;
+  /** Prefix of rate-limit buckets: `<rate><type>:<bucket>` and `…:reserved` (policy/rate-limit.ts). */
+  readonly rate: string;
+  /** Prefix of concurrency caps: `<slots><type>:running` and `<slots><type>:parked` (policy/concurrency-cap.ts). */
+  readonly slots: string;
 }
 
 export function queueKeys(queue: QueueDefinition, keyPrefix = ""): QueueKeys {
@@ -53,6 +59,9 @@ export function keysAround(stream: string, head: string, queue: QueueDefinition)
     delayed: `${head}:delayed`,
     dlq: `${head}${dlqSuffix}`,
     idempotency: `${head}:idem:`,
+    schedules: `${head}:schedules`,
+    rate: `${head}:rate:`,
+    slots: `${head}:slots:`,
   };
 }
 
@@ -75,4 +84,12 @@ export function slotHead(stream: string): string {
     return stream.includes("}") ? `{${tagForSlot(keySlot(stream))}}:${stream}` : `{${stream}}`;
   }
   return `{${hashed}}:${stream}`;
+}
+
+/**
+ * The list of tasks of `type` parked for a concurrency slot (policy/concurrency-cap.ts):
+ * `<slots><type>:parked`, or `…:parked:<level>` for a level of a queue with priority levels.
+ */
+export function parkedKey(keys: QueueKeys, type: string, level?: Priority): string {
+  return `${keys.slots}${type}:parked${level === undefined ? "" : `:${level}`}`;
 }

@@ -1,8 +1,10 @@
 /**
  * Lease extension: every `leaseInterval`, the worker extends the lease of every entry whose handler
  * still runs, or whose settle step Redis refused and is sent again (settle-retry.ts); other
- * settling ones are being acked. So a live worker's long task is never reclaimed and run twice.
+ * settling ones are being acked. So a live worker's long task is never reclaimed and run twice. It
+ * renews the concurrency slots those tasks hold as well (policy/concurrency-cap.ts).
  */
+import { renewSlots } from "../policy/concurrency-cap.js";
 import type { TaskRun, WorkerState } from "./state.js";
 
 /** One round; skipped while the previous one is still on its way. */
@@ -12,6 +14,7 @@ export async function extendLeases(worker: WorkerState): Promise<void> {
   worker.extendingLeases = true;
   try {
     const extended = await worker.provider.extendLease(handling.map((run) => run.task));
+    await renewSlots(worker, handling);
     const stillHandling = handling.filter((run) => worker.running.has(run) && holdsLease(run));
     if (extended < stillHandling.length) {
       worker.logger.warn(

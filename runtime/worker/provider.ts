@@ -4,6 +4,7 @@
  * (redis/provider/) is the one implementation; it is the only module that talks to Redis.
  */
 import type { Priority } from "../policy/priority.js";
+import type { PolicyStore } from "../policy/store.js";
 import type { DeadLetterReason } from "../wire/dead-letter.js";
 
 /** One stream entry as delivered to this consumer: decoded, not yet validated. */
@@ -80,6 +81,8 @@ export interface Provider {
    * them; entries it no longer owns are left alone. Resolves with the number extended.
    */
   extendLease(tasks: readonly DeliveredTask[]): Promise<number>;
+  /** The steps of the schema's policies: schedules, rate limits, the concurrency cap. */
+  readonly policy: PolicyStore;
   /** Stops blocking reads and closes connections. */
   close(): Promise<void>;
 }

@@ -44,6 +44,7 @@ import type { Provider } from "./provider.js";
 import type { Lifecycle, TaskRun, WorkerState } from "./state.js";
 import { loadOpenTelemetry } from "../observe/otel.js";
 import { openRedisProvider } from "../redis/provider/provider.js";
+import { startPolicies } from "../policy/policies.js";
 import { DEFAULT_STOP_SIGNALS } from "./signals.js";
 import type { AnyHandler, AnyUpcasts, TaskRegistry } from "../types.js";
 import { callHandler, checkHandlers } from "./handlers.js";
@@ -109,6 +110,7 @@ class QueueWorker implements Worker, WorkerState {
   private stopPromise: Promise<void> | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private leaseTimer: NodeJS.Timeout | undefined;
+  private stopPolicies: () => Promise<void> = () => Promise.resolve();
 
   constructor(
     readonly registry: TaskRegistry,
@@ -177,6 +179,7 @@ class QueueWorker implements Worker, WorkerState {
       throw error;
     }
     this.provider = provider;
+    this.stopPolicies = await startPolicies(this, provider);
     const onion = compose(
       [
         recoveryMiddleware(),
@@ -239,6 +242,7 @@ class QueueWorker implements Worker, WorkerState {
       await this.drained(Number.POSITIVE_INFINITY);
     }
     clearInterval(this.leaseTimer);
+    await this.stopPolicies();
     await this.provider?.close(); // also ends a fetch still waiting on Redis
     await this.loopDone;
     this.lifecycle = "stopped";

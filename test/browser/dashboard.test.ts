@@ -50,7 +50,12 @@ describe("dashboard in Chromium", () => {
     await seedCriticalPages();
     const options = { registry, schema, redis: testRedisUrl(), keyPrefix: prefix, port: 0 };
     writable = await startDashboardServer({ ...options, allowWrites: true });
-    readOnly = await startDashboardServer(options);
+    // The read-only one sees the critical queue as partitioned in two.
+    const partitioned = {
+      ...registry,
+      queues: { ...registry.queues, critical: { ...criticalQueue, partitions: 2 } },
+    };
+    readOnly = await startDashboardServer({ ...options, registry: partitioned });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -288,6 +293,10 @@ describe("dashboard in Chromium", () => {
     await other.goto(`${readOnly.url}#actions`);
     await eventually(() => other.locator("#actions-mode").innerText()).toContain("read-only");
     expect(await other.locator('#replay-form button[type="submit"]').isDisabled()).toBe(true);
+    await other.goto(`${readOnly.url}#queues`);
+    await eventually(() =>
+      other.locator('#queues-table tbody tr:has(td:first-child:text-is("critical")) td').nth(1).innerText(),
+    ).toContain("(2 partitions, counts summed)");
     await fresh.close();
   });
 

@@ -40,7 +40,16 @@ describe("npm run demo", () => {
         /send_email\s+raw XADD\s+\w+ {2}dead-lettered \(validation\) after 0 handler attempts: subject: .*; to: Invalid email/,
       );
       expect(summary).toMatch(/jobgen_tasks_processed_total\{type="resize_image",outcome="success"\} 1/);
-      const change = run.stdout.slice(run.stdout.indexOf("6. a schema change"));
+      const policies = run.stdout.slice(run.stdout.indexOf("5. policies from the schema at work"));
+      expect(policies).toMatch(
+        /concurrency: 2 +4 sync_inventory enqueued at once; at most 2 ran at the same time/,
+      );
+      expect(policies).toMatch(/rateLimit 5\/s +6 webhook\.deliver to one endpoint started at \+0, /);
+      expect(policies).toMatch(/storefront_stock enqueued storefront_stock@/);
+      expect(policies).toMatch(
+        /jobgen_tasks_throttled_total\{type="sync_inventory",policy="concurrency"\} \d+/,
+      );
+      const change = run.stdout.slice(run.stdout.indexOf("7. a schema change"));
       expect(change).toContain(
         "breaking (backward): send_email: payload.locale added as required: an old task",
       );

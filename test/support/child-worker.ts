@@ -14,8 +14,9 @@ export interface ChildWorker {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startChildWorker(env: Record<string, string>): ChildWorker {
-  const child = spawn(process.execPath, ["--import", "tsx", SCRIPT], {
+/** Starts `script` (by default worker-process.ts) with `env` added to this process's environment. */
+export function startChildWorker(env: Record<string, string>, script = SCRIPT): ChildWorker {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -37,6 +37,9 @@ describe("queueKeys", () => {
       delayed: "{tasks}:delayed",
       dlq: "{tasks}:dlq",
       idempotency: "{tasks}:idem:",
+      schedules: "{tasks}:schedules",
+      rate: "{tasks}:rate:",
+      slots: "{tasks}:slots:",
     });
   });
 
@@ -54,6 +57,9 @@ describe("queueKeys", () => {
       delayed: "{orders}:acc:{orders}:delayed",
       dlq: "{orders}:acc:{orders}:dlq",
       idempotency: "{orders}:acc:{orders}:idem:",
+      schedules: "{orders}:acc:{orders}:schedules",
+      rate: "{orders}:acc:{orders}:rate:",
+      slots: "{orders}:acc:{orders}:slots:",
     });
   });
 

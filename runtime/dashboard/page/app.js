@@ -146,7 +146,7 @@ async function refreshQueues() {
         "tr",
         {},
         cell(q.queue),
-        cell(q.stream),
+        streamCell(q),
         cell(q.length, "n"),
         cell(q.pending, "n"),
         cell(q.delayed, "n"),
@@ -166,6 +166,17 @@ async function refreshQueues() {
   );
   for (const q of overview.queues) record(q, overview.at);
   drawCharts();
+}
+
+/** The queue's stream; for a partitioned queue, the first one, how many there are, and all in a tooltip. */
+function streamCell(q) {
+  const streams = q.streams || [q.stream];
+  if (streams.length <= 1) return cell(q.stream);
+  return el(
+    "td",
+    { title: streams.join("\n") },
+    `${q.stream} … (${streams.length} partitions, counts summed)`,
+  );
 }
 
 /** Keeps the last samples of each queue's counters, for rates. */
@@ -355,7 +366,8 @@ async function loadDeadLetters() {
   const pageNumber = state.dlqCursors.length;
   $("#dlq-summary").textContent =
     `Page ${pageNumber}: ${page.entries.length} entries shown, oldest first; ` +
-    `${page.inDeadLetterQueues} in the selected dead-letter queues.`;
+    `${page.inDeadLetterQueues} in the selected dead-letter queues.` +
+    (page.stoppedEarly ? ` Searched ${page.searched} entries for this page; Next page searches on.` : "");
   replaceRows(
     $("#dlq-table tbody"),
     page.entries.map((e) =>

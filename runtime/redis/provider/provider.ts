@@ -13,6 +13,7 @@
  * | defer: hand an entry of a newer payload version back | defer.ts | RETRY |
  * | dead-letter | dead-letter.ts | DEAD_LETTER |
  * | extend the lease of held entries | extend-lease.ts | EXTEND_LEASE |
+ * | schedules, rate limits, concurrency cap | policy.ts | policy-scripts.ts |
  *
  * Connections: one command client per provider (scripts, XGROUP, housekeeping), made by `start`
  * once it knows whether Redis is one node or a Cluster (groups.ts), and one blocking client for
@@ -32,6 +33,8 @@ import { deadLetter } from "./dead-letter.js";
 import { defer } from "./defer.js";
 import { extendLease } from "./extend-lease.js";
 import { fetch } from "./fetch.js";
+import { redisPolicyStore } from "./policy.js";
+import type { PolicyStore } from "../../policy/store.js";
 import { start } from "./groups.js";
 import { dropBlocking } from "./read.js";
 import { retry } from "./retry.js";
@@ -50,12 +53,14 @@ export function openRedisProvider(registry: TaskRegistry, options: ResolvedProvi
 class RedisProvider implements Provider {
   readonly consumer: string;
   readonly claimMinIdleMs: number;
+  readonly policy: PolicyStore;
   private readonly acks: AckBatcher;
 
   constructor(private readonly state: ProviderState) {
     this.consumer = state.consumer;
     this.claimMinIdleMs = state.options.claimMinIdleMs;
     this.acks = new AckBatcher(state);
+    this.policy = redisPolicyStore(state);
   }
 
   start(): Promise<void> {

@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAdmin } from "../../../runtime/admin/admin.js";
-import { PermanentError, QueueFullError, RetryAfterError } from "../../../runtime/errors.js";
+import { PermanentError, QueueFullError, RedisError, RetryAfterError } from "../../../runtime/errors.js";
 import { createProducer, type Producer } from "../../../runtime/producer/producer.js";
 import { fnv1a32 } from "../../../runtime/producer/partition-choice.js";
 import type { QueueKeys } from "../../../runtime/redis/keys.js";
@@ -139,6 +139,89 @@ describe("partitioned queues", () => {
     }
   });
 
+  it("reads every partition in turn: a backlog in each is served fairly, not one partition after another", async () => {
+    open();
+    const customers = Array.from({ length: 30 }, (_, i) => `c${i}`);
+    await producer.enqueueBulk(
+      Array.from({ length: 10 }, (_, seq) =>
+        customers.map((id) => ({ type: "charge", payload: { customer: { id }, seq } })),
+      ).flat(),
+    );
+    const order: number[] = [];
+    const processing = worker({
+      charge: async (payload: Charge) => {
+        order.push(fnv1a32(payload.customer.id) % PARTITIONS);
+      },
+      ping: async () => {},
+    });
+    await processing.start();
+    await eventually(async () => order.length === 300, "all 300 handled");
+    // Each partition holds about a third of the backlog; within the first 60 tasks, all of them
+    // were served (a worker draining one partition first would serve one or two).
+    expect(new Set(order.slice(0, 60)).size).toBe(PARTITIONS);
+  });
+
+  it("reclaims the entries a dead consumer left pending, in every partition", async () => {
+    open();
+    const customers = Array.from({ length: 12 }, (_, i) => `c${i}`);
+    const enqueued = await producer.enqueueBulk(
+      customers.map((id, seq) => ({ type: "charge", payload: { customer: { id }, seq } })),
+    );
+    // A consumer that read everything and died: every entry pending on it, in each partition.
+    for (const k of keys) {
+      await redis.xgroup("CREATE", k.stream, "workers", "0", "MKSTREAM");
+      await redis.xreadgroup("GROUP", "workers", "dead-consumer", "COUNT", 100, "STREAMS", k.stream, ">");
+    }
+    const pendingOf = async (k: QueueKeys) =>
+      Number(((await redis.xpending(k.stream, "workers")) as [number])[0]);
+    expect((await Promise.all(keys.map(pendingOf))).every((n) => n > 0)).toBe(true);
+    const handled = new Set<string>();
+    const processing = createWorkerRuntime(
+      registry(),
+      {
+        ...TEST_WORKER_OPTIONS,
+        queues: ["orders"],
+        redis: testRedisUrl(),
+        keyPrefix: prefix,
+        claimMinIdle: 200,
+      },
+      {
+        charge: async (_payload: Charge, ctx: TaskContext) => {
+          handled.add(ctx.taskId);
+        },
+        ping: async () => {},
+      },
+    );
+    workers.push(processing);
+    await processing.start();
+    await eventually(async () => handled.size === 12, "all 12 reclaimed and handled", 10_000);
+    expect([...handled].sort()).toEqual(enqueued.map((t) => t.id).sort());
+    await eventually(
+      async () => (await Promise.all(keys.map(pendingOf))).every((n) => n === 0),
+      "nothing pending in any partition",
+    );
+  });
+
+  it("consumes entries a Go producer XADDs to a partition's stream, with task ids unique across partitions", async () => {
+    const ids: string[] = [];
+    const processing = worker({
+      charge: async (_payload: Charge, ctx: TaskContext) => {
+        ids.push(ctx.taskId);
+      },
+      ping: async () => {},
+    });
+    await processing.start();
+    const goEntry = (customer: string) => [
+      ...["payload", JSON.stringify({ customer: { id: customer }, seq: 0 }), "type", "charge"],
+      ...["created_at", new Date().toISOString(), "retry", "0", "max_retry", "3", "timeout", "30s"],
+    ];
+    // The same entry id in two partitions (XADD with an explicit id): two tasks, two task ids.
+    await redis.xadd(keys[0]!.stream, "1700000000000-1", ...goEntry("ann"));
+    await redis.xadd(keys[2]!.stream, "1700000000000-1", ...goEntry("bob"));
+    await eventually(async () => ids.length === 2, "both Go entries handled");
+    expect(ids.sort()).toEqual([`orders/1700000000000-1`, `orders:p2/1700000000000-1`]);
+  });
+
   it("retries a task in its own partition, and dead-letters into the partition's DLQ; stats and dlq add up", async () => {
     open();
     const attempts = new Map<number, number>();
@@ -218,6 +301,37 @@ describe("partitioned queues", () => {
     );
     expect(waiting.reduce((a, b) => a + b, 0)).toBe(10);
     expect(waiting.every((n) => n > 0)).toBe(true);
+  });
+
+  it("fails an enqueue to a bounded partitioned queue with a RedisError when Redis is unreachable", async () => {
+    const unreachable = createProducer(registry(10), {
+      redis: "redis://127.0.0.1:1",
+      connectTimeout: 200,
+      logger: quietLogger,
+    });
+    try {
+      await expect(unreachable.enqueue("ping", { n: 1 })).rejects.toThrow(
+        /enqueue failed counting the queue's tasks: .*redis:\/\/127\.0\.0\.1:1/,
+      );
+      await expect(unreachable.enqueue("ping", { n: 1 })).rejects.toBeInstanceOf(RedisError);
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it("refuses a registry whose queue has both partitions and priority levels", async () => {
+    const both = registry();
+    const combined: TaskRegistry = {
+      ...both,
+      queues: { orders: { ...both.queues.orders!, priorities: true } },
+    };
+    const refused = createWorkerRuntime(
+      combined,
+      { ...TEST_WORKER_OPTIONS, queues: ["orders"], redis: testRedisUrl(), keyPrefix: prefix },
+      { charge: async () => {}, ping: async () => {} },
+    );
+    workers.push(refused);
+    await expect(refused.start()).rejects.toThrow(/queue "orders" has both partitions and priority levels/);
   });
 
   it("remembers an idempotency key in the partition it picks, whatever the payload", async () => {

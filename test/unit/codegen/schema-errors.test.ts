@@ -86,7 +86,7 @@ describe("schema errors: message, hint and position", () => {
         file: "jobs.yaml",
         ...pos(text, "maxRetry"),
         message: 'unknown key "maxRetry" in task "send_email"; did you mean "maxRetries"?',
-        hint: "allowed keys: description, queue, maxRetries, timeout, backoff, maxPayloadSize, maxDepth, priority, version, payload, previous, partitionKey",
+        hint: "allowed keys: description, queue, maxRetries, timeout, backoff, maxPayloadSize, maxDepth, priority, version, payload, previous, partitionKey, rateLimit, concurrency",
       },
     ]);
   });
@@ -334,6 +334,21 @@ describe("schema errors: message, hint and position", () => {
     expect(rest).toEqual([]);
     expect(issue).toMatchObject({ ...pos(text, `"${key}"`), message });
     expect(issue?.hint).toContain(hint);
+  });
+
+  it("priority on a task of a partitioned queue", () => {
+    const text = base("  t:\n    priority: high\n    payload: { type: object }\n").replace(
+      "default: { stream: tasks }",
+      "default: { stream: tasks, partitions: 3 }",
+    );
+    const [issue, ...rest] = issuesOf(text);
+    expect(rest).toEqual([]);
+    expect(issue).toMatchObject({
+      ...pos(text, "high"),
+      message:
+        'task "t" declares a priority, but its queue "default" is partitioned; jobgen does not combine priority levels with partitions',
+    });
+    expect(issue?.hint).toContain("drop `priority`");
   });
 
   it("partitionKey through a shared type loads", () => {
