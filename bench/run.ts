@@ -378,9 +378,10 @@ ${failures.length === 0 ? "" : `Failures:\n${failures.map(([row, library, e]) =>
 - jobgen: the compiled package (\`dist/\`, built by \`npm run bench\`, as users install it);
   \`createProducer(registry, { keyPrefix })\` (\`enqueueBulk\` with ${settings.bulkBatch} items per call,
   \`enqueue\`), \`createWorkerRuntime(registry, { concurrency }, handlers)\` with the default middleware
-  (recovery, logging with the default pino logger to a discarded stdout — one "task succeeded" line per
-  task at info —, metrics, tracing with \`@opentelemetry/api\` installed but no SDK registered, timeout,
-  validation) and zod validation on both sides (bench/registry.ts).
+  (recovery, logging with the default pino logger to a discarded stdout — failures logged, no line per
+  success, the default \`logSuccess: false\` —, metrics, tracing with \`@opentelemetry/api\` installed but
+  no SDK registered, timeout, validation) and validation on both sides (the generator's compiled check,
+  then zod for the issues; bench/registry.ts).
 - BullMQ: \`Queue\` on its own ioredis connection; \`Worker\` on a separate connection with
   \`maxRetriesPerRequest: null\`, the same concurrency, \`removeOnComplete: { count: 0 }\` (= \`true\`:
   completed jobs deleted), other options default; \`addBulk\` with ${settings.bulkBatch} jobs per call, \`add\`;

@@ -117,6 +117,9 @@ export const DEFAULT_BACKOFF_JITTER: BackoffJitter = "full";
 /** Worker (Go: ShutdownTimeout): how long `stop()` waits for in-flight tasks: 30s. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
+/** Workers log failures, retries and dead letters, not each success (worker option `logSuccess`). */
+export const DEFAULT_LOG_SUCCESS = false;
+
 /** Worker (Go: PollInterval): wait after an empty fetch when the provider does not block: 1s. */
 export const DEFAULT_POLL_INTERVAL_MS = 1_000;
 

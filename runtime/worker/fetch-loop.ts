@@ -56,7 +56,6 @@ function dispatch(worker: WorkerState, task: DeliveredTask, onion: TaskStep, pro
     phase: "handling",
     abandoned: false,
     context: undefined,
-    interrupt: () => {},
   };
   worker.running.add(run);
   void processTask(worker, run, onion, provider);

@@ -19,8 +19,6 @@ export interface TaskRun {
   abandoned: boolean;
   /** The attempt's context, once made. */
   context: AttemptContext | undefined;
-  /** Ends the wait for the attempt at once, failing it with `reason` (forced shutdown). */
-  interrupt: (reason: Error) => void;
 }
 
 export type Lifecycle = "new" | "running" | "stopping" | "stopped";

@@ -29,14 +29,15 @@
 import { constants as osConstants } from "node:os";
 import type { Logger } from "pino";
 import { ClosedError, ConfigError } from "../errors.js";
-import { MetricsCollector } from "../observe/metrics.js";
-import { compose, type Middleware } from "./middleware/compose.js";
+import { MetricsCollector, metricsTypeLabel } from "../observe/metrics.js";
+import { compose, type Middleware, type MiddlewareContext } from "./middleware/compose.js";
 import { loggingMiddleware } from "./middleware/logging.js";
 import { metricsMiddleware } from "./middleware/metrics.js";
 import { recoveryMiddleware } from "./middleware/recovery.js";
 import { timeoutMiddleware } from "./middleware/timeout.js";
 import { tracingMiddleware } from "./middleware/tracing.js";
-import { validationMiddleware } from "./middleware/validation.js";
+import { payloadValidation } from "./middleware/validation.js";
+import { defaultOnion } from "./default-onion.js";
 import { fetchLoop } from "./fetch-loop.js";
 import { extendLeases } from "./lease.js";
 import type { Provider } from "./provider.js";
@@ -176,22 +177,38 @@ class QueueWorker implements Worker, WorkerState {
       throw error;
     }
     this.provider = provider;
-    const onion = compose(
-      [
-        recoveryMiddleware(),
-        loggingMiddleware(options.logger),
-        metricsMiddleware(this.metrics),
-        tracingMiddleware(options.traceHook),
-        timeoutMiddleware(),
-        validationMiddleware(
-          { maxBytes: options.maxPayloadBytes, maxDepth: options.maxPayloadDepth },
-          this.upcasts,
-          { maxDeferrals: options.maxVersionDeferrals, delayMs: options.versionDeferralDelayMs },
-        ),
-        ...this.custom,
-      ],
-      (ctx) => callHandler(this.handlers, ctx),
+    const validate = payloadValidation(
+      { maxBytes: options.maxPayloadBytes, maxDepth: options.maxPayloadDepth },
+      this.upcasts,
+      { maxDeferrals: options.maxVersionDeferrals, delayMs: options.versionDeferralDelayMs },
     );
+    const handler = (ctx: MiddlewareContext) => callHandler(this.handlers, ctx);
+    // Without custom middleware, the same onion as one step (default-onion.ts).
+    const onion =
+      this.custom.length === 0
+        ? defaultOnion({
+            logger: options.logger,
+            logSuccess: options.logSuccess,
+            metrics: this.metrics,
+            traceHook: options.traceHook,
+            validate,
+            handlers: this.handlers,
+          })
+        : compose(
+            [
+              recoveryMiddleware(),
+              loggingMiddleware(options.logger, options.logSuccess),
+              metricsMiddleware(this.metrics),
+              tracingMiddleware(options.traceHook),
+              timeoutMiddleware(),
+              (ctx, next) => {
+                ctx.payload = validate(ctx);
+                return next();
+              },
+              ...this.custom,
+            ],
+            handler,
+          );
     this.lifecycle = "running";
     this.leaseTimer = setInterval(() => void extendLeases(this), leaseIntervalMs);
     this.loopDone = fetchLoop(this, provider, onion, this.fetchAbort.signal);
@@ -226,11 +243,7 @@ class QueueWorker implements Worker, WorkerState {
           "the task is left pending and will be retried",
       );
       for (const run of this.running) {
-        if (run.phase === "handling") {
-          run.abandoned = true;
-          run.context?.abort(reason);
-          run.interrupt(reason);
-        }
+        if (run.phase === "handling") abandon(this, run, reason);
       }
       await this.drained(Number.POSITIVE_INFINITY);
     }
@@ -257,4 +270,19 @@ class QueueWorker implements Worker, WorkerState {
     }
     return true;
   }
+}
+
+/**
+ * A forced shutdown gives up on a running attempt at once: its signal aborts, it no longer holds
+ * the worker, and whatever its handler does later, its entry is left pending, to be retried.
+ */
+function abandon(worker: QueueWorker, run: TaskRun, reason: Error): void {
+  run.abandoned = true;
+  run.context?.abort(reason);
+  worker.running.delete(run);
+  worker.metrics.recordOutcome(
+    run.context === undefined ? "(unknown)" : metricsTypeLabel(run.context),
+    "abandoned",
+  );
+  (run.context?.logger ?? worker.logger).warn("task aborted by shutdown; left pending, to be retried");
 }
