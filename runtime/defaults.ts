@@ -83,6 +83,13 @@ export const PROMOTE_BATCH = 100;
 export const HOUSEKEEPING_INTERVAL_MS = 100;
 
 /**
+ * Idle time given to an entry handed back at shutdown (redis/provider/hand-back.ts): longer than any
+ * claim idle time, so the next XAUTOCLAIM of another worker takes it, and well under the time since
+ * 1970 (Redis takes a larger one as "idle 0").
+ */
+export const HAND_BACK_IDLE_MS = 365 * 24 * 3_600_000;
+
+/**
  * A command (or script) without a reply after this long fails, and its connection is replaced:
  * a half-open TCP connection must not hang a worker or producer: 10s.
  */

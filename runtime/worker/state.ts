@@ -33,7 +33,9 @@ export interface WorkerState {
   readonly lifecycle: Lifecycle;
   /** Set once started. */
   readonly provider: Provider | undefined;
-  /** Every task held, from fetch to settle. */
+  /** Fetched ahead, not started yet (fetch-loop.ts); handed back at shutdown (hand-back.ts). */
+  readonly waiting: DeliveredTask[];
+  /** Every task started, from its attempt to its settle step. */
   readonly running: Set<TaskRun>;
   /** Of those, how many are settling (their handler is done). */
   settling: number;

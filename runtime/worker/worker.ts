@@ -17,7 +17,10 @@
  * While tasks run, a timer extends the lease of every entry the worker holds, every
  * `leaseInterval`, so a live worker's long task is never reclaimed and run twice.
  *
- * The parts: fetch-loop.ts (fetch into free slots), attempt.ts (one attempt through the
+ * The fetch loop reads ahead: up to `concurrency` more entries wait, fetched while the handlers
+ * run, and start as slots free; at `stop()` they are handed back to the group (hand-back.ts).
+ *
+ * The parts: fetch-loop.ts (read ahead, start into free slots), attempt.ts (one attempt through the
  * onion), settle.ts (ack, retry, dead-letter steps), lease.ts (lease extension), state.ts (what
  * they share). This file is the lifecycle: start, stop, signals.
  *
@@ -40,7 +43,8 @@ import { payloadValidation } from "./middleware/validation.js";
 import { defaultOnion } from "./default-onion.js";
 import { fetchLoop } from "./fetch-loop.js";
 import { extendLeases } from "./lease.js";
-import type { Provider } from "./provider.js";
+import type { DeliveredTask, Provider } from "./provider.js";
+import { handBackWaiting } from "./hand-back.js";
 import type { Lifecycle, TaskRun, WorkerState } from "./state.js";
 import { loadOpenTelemetry } from "../observe/otel.js";
 import { openRedisProvider } from "../redis/provider/provider.js";
@@ -97,6 +101,9 @@ export function createWorkerRuntime(
 class QueueWorker implements Worker, WorkerState {
   readonly metrics = new MetricsCollector();
   readonly logger: Logger;
+  readonly waiting: DeliveredTask[] = [];
+  /** Tasks a forced shutdown gave up on: left pending, not handed back. */
+  readonly abandoned: DeliveredTask[] = [];
   readonly running = new Set<TaskRun>();
   settling = 0;
   lifecycle: Lifecycle = "new";
@@ -237,6 +244,8 @@ class QueueWorker implements Worker, WorkerState {
       { inFlight: this.running.size, shutdownTimeoutMs: this.options.shutdownTimeoutMs },
       "worker stopping: fetching stopped, waiting for in-flight tasks",
     );
+    // What was read ahead goes back to the group now, for other workers, while this one drains.
+    const handedBack = this.provider ? handBackWaiting(this, this.provider) : Promise.resolve();
     if (!(await this.drained(this.options.shutdownTimeoutMs))) {
       const reason = new ClosedError(
         `worker stopped: shutdownTimeout (${this.options.shutdownTimeoutMs}ms) passed; ` +
@@ -248,8 +257,18 @@ class QueueWorker implements Worker, WorkerState {
       await this.drained(Number.POSITIVE_INFINITY);
     }
     clearInterval(this.leaseTimer);
+    await handedBack;
+    // Then the rest pending on this consumer (a fetch cut short by the stop, one that returned
+    // after it), but the tasks abandoned above, whose handlers may still run.
+    if (this.provider) await handBackWaiting(this, this.provider, this.abandoned);
     await this.provider?.close(); // also ends a fetch still waiting on Redis
     await this.loopDone;
+    if (this.waiting.length > 0) {
+      this.logger.info(
+        { count: this.waiting.splice(0).length },
+        "tasks fetched as the worker closed are left pending, to be reclaimed",
+      );
+    }
     this.lifecycle = "stopped";
     this.logger.info("worker stopped");
   }
@@ -278,6 +297,7 @@ class QueueWorker implements Worker, WorkerState {
  */
 function abandon(worker: QueueWorker, run: TaskRun, reason: Error): void {
   run.abandoned = true;
+  worker.abandoned.push(run.task);
   run.context?.abort(reason);
   worker.running.delete(run);
   worker.metrics.recordOutcome(

@@ -13,6 +13,7 @@
  * | defer: hand an entry of a newer payload version back | defer.ts | RETRY |
  * | dead-letter | dead-letter.ts | DEAD_LETTER |
  * | extend the lease of held entries | extend-lease.ts | EXTEND_LEASE |
+ * | hand back fetched, never started entries at shutdown | hand-back.ts | HAND_BACK, HAND_BACK_REST |
  *
  * Connections: one command client per provider (scripts, XGROUP, housekeeping), made by `start`
  * once it knows whether Redis is one node or a Cluster (groups.ts), and one blocking client for
@@ -32,6 +33,7 @@ import { deadLetter } from "./dead-letter.js";
 import { defer } from "./defer.js";
 import { extendLease } from "./extend-lease.js";
 import { fetch } from "./fetch.js";
+import { handBack, handBackRest } from "./hand-back.js";
 import { start } from "./groups.js";
 import { dropBlocking } from "./read.js";
 import { retry } from "./retry.js";
@@ -84,6 +86,14 @@ class RedisProvider implements Provider {
 
   extendLease(inFlight: readonly DeliveredTask[]): Promise<number> {
     return extendLease(this.state, inFlight);
+  }
+
+  handBack(notStarted: readonly DeliveredTask[]): Promise<number> {
+    return handBack(this.state, notStarted);
+  }
+
+  handBackRest(keep: readonly DeliveredTask[]): Promise<number> {
+    return handBackRest(this.state, keep);
   }
 
   async close(): Promise<void> {
