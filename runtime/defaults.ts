@@ -124,6 +124,18 @@ export const DEFAULT_BACKOFF_JITTER: BackoffJitter = "full";
 /** Worker (Go: ShutdownTimeout): how long `stop()` waits for in-flight tasks: 30s. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
+/** A worker pool restarts a worker process that died after this long, doubling per death in a row. */
+export const DEFAULT_POOL_RESTART_DELAY_MS = 1_000;
+
+/** The longest wait before a pool restarts a worker process; one that ran this long resets the doubling. */
+export const DEFAULT_POOL_MAX_RESTART_DELAY_MS = 30_000;
+
+/** How long a pool's `stop()` waits for its worker processes to drain and exit before killing them. */
+export const DEFAULT_POOL_STOP_TIMEOUT_MS = DEFAULT_SHUTDOWN_TIMEOUT_MS + 15_000;
+
+/** How often a pool's worker process sends its counters to the primary. */
+export const POOL_METRICS_INTERVAL_MS = 1_000;
+
 /** Workers log failures, retries and dead letters, not each success (worker option `logSuccess`). */
 export const DEFAULT_LOG_SUCCESS = false;
 

@@ -1,4 +1,4 @@
-/** Starts test/support/worker-process.ts in a child process and follows its pino log lines. */
+/** Starts test/support/worker-process.ts (or another script) in a child process and follows its JSON log lines. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -14,8 +14,8 @@ export interface ChildWorker {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startChildWorker(env: Record<string, string>): ChildWorker {
-  const child = spawn(process.execPath, ["--import", "tsx", SCRIPT], {
+export function startChildWorker(env: Record<string, string>, script = SCRIPT): ChildWorker {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
