@@ -80,6 +80,24 @@ const handlers: Handlers = {
     return { ms, cpuMicros, handled, peakRssBytes };
   },
 
+  async drainShared({ concurrency }) {
+    let peakRssBytes = process.memoryUsage.rss();
+    const sampler = setInterval(() => {
+      peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+    }, RSS_SAMPLE_MS);
+    let handled = 0;
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const worker = await adapter.startWorker(concurrency, () => void handled++);
+    await pollUntilDrained(adapter);
+    const ms = performance.now() - t0;
+    const cpuMicros = cpuSince(cpu0);
+    clearInterval(sampler);
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+    await worker.stop();
+    return { ms, cpuMicros, handled, peakRssBytes };
+  },
+
   async latencyStart({ concurrency }) {
     latencyWorker = await adapter.startWorker(concurrency, (payload) => {
       const now = monotonicMicros();
