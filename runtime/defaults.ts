@@ -89,6 +89,9 @@ export const HOUSEKEEPING_INTERVAL_MS = 100;
  */
 export const HAND_BACK_IDLE_MS = 365 * 24 * 3_600_000;
 
+/** Longest a stopping worker waits for Redis to take a hand-back (it may be down), each of two steps. */
+export const HAND_BACK_WAIT_MS = 400;
+
 /**
  * A command (or script) without a reply after this long fails, and its connection is replaced:
  * a half-open TCP connection must not hang a worker or producer: 10s.
