@@ -109,6 +109,13 @@ describe("worker: concurrency, custom middleware, metrics", () => {
       return s.stream === 0 && s.delayed === 0 && s.dlq === 2;
     }, "every task settled");
     await eventually(async () => worker.metrics.snapshot().inFlight === 0, "nothing in flight");
+    // An outcome is counted once its transition's reply is back, which may be after Redis shows it.
+    const outcomes = () =>
+      Object.values(worker.metrics.snapshot().processed).reduce(
+        (sum, byOutcome) => sum + Object.values(byOutcome).reduce((a, b) => a + b, 0),
+        0,
+      );
+    await eventually(async () => outcomes() === 6, "every outcome counted");
     const snapshot = worker.metrics.snapshot();
     expect(snapshot.processed).toEqual({
       send_email: { success: 2, retry: 1, dead_letter: 1 },
