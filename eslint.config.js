@@ -23,6 +23,26 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: "off" },
   },
   {
+    // The dashboard page's script runs in the browser, as plain JavaScript (no build step).
+    files: ["runtime/dashboard/page/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: {
+        document: "readonly",
+        window: "readonly",
+        location: "readonly",
+        history: "readonly",
+        sessionStorage: "readonly",
+        fetch: "readonly",
+        URLSearchParams: "readonly",
+        Node: "readonly",
+        CSS: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+      },
+    },
+  },
+  {
     languageOptions: {
       globals: { process: "readonly", console: "readonly", setTimeout: "readonly", clearTimeout: "readonly" },
     },

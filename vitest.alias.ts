@@ -9,5 +9,6 @@ export const workspaceAlias = [
   { find: /^@jobgen\/runtime\/contract$/, replacement: source("./runtime/contract.ts") },
   { find: /^@jobgen\/runtime\/zod$/, replacement: source("./runtime/zod.ts") },
   { find: /^@jobgen\/runtime\/testing$/, replacement: source("./runtime/testing.ts") },
+  { find: /^@jobgen\/runtime\/dashboard$/, replacement: source("./runtime/dashboard/index.ts") },
   { find: /^@jobgen\/runtime\/prometheus$/, replacement: source("./runtime/observe/prometheus.ts") },
 ];

@@ -17,5 +17,5 @@ export const EXIT_CODES_HELP = [
   `     payload, (dlq) entries refused by replay or no such entry`,
   `  ${EXIT_USAGE}  bad arguments, unreadable file, or init refusing to overwrite`,
   `  ${EXIT_INTERNAL}  internal error in jobgen (please report it)`,
-  `  ${EXIT_REDIS}  Redis unreachable (stats, dlq, enqueue): the message names the URL`,
+  `  ${EXIT_REDIS}  Redis unreachable (stats, dlq, enqueue, dashboard): the message names the URL`,
 ].join("\n");

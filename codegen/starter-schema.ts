@@ -17,6 +17,7 @@ defaults:
 
 # Queues: one Redis stream each. group defaults to "workers", dlq to "<stream>:dlq".
 # maxLen is backpressure: enqueue fails once that many tasks wait (nothing is trimmed).
+# partitions: N spreads a queue over N streams on different Redis Cluster masters (docs/cluster.md).
 queues:
   default: { stream: tasks, group: workers, dlq: "tasks:dlq", maxLen: 100000 }
 
@@ -37,6 +38,10 @@ tasks:
     description: Send a transactional email
     maxRetries: 5
     timeout: 10s
+    # Across all workers: at most 10 starts a second (key: a payload field, for a bucket per value),
+    # and at most 5 running at once.
+    # rateLimit: { limit: 10, per: 1s }
+    # concurrency: 5
     payload:
       type: object
       required: [to, subject]
@@ -45,4 +50,13 @@ tasks:
         to: { $ref: "#/types/Recipient" }
         subject: { type: string, maxLength: 200 }
         body: { type: string }
+
+# Schedules: a task enqueued at each tick, once however many workers run. cron has 5 fields (or 6,
+# seconds first) and a timezone; or every: 5m. catchUp: none | last (a tick missed while no worker ran).
+# schedules:
+#   weekly_digest:
+#     task: send_email
+#     cron: "0 8 * * 1"
+#     timezone: Europe/Berlin
+#     payload: { to: { email: team@example.com }, subject: Weekly digest }
 `;

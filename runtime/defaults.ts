@@ -77,6 +77,13 @@ export const ACK_BATCH_MAX = 500;
 export const PROMOTE_BATCH = 100;
 
 /**
+ * The longest a worker's promoter sleeps between two promotions when no delayed task is due
+ * sooner (announcements of new due times wake it earlier; this bounds the lateness of a task
+ * whose announcement was lost, or that a foreign producer put in the delayed set): 1s.
+ */
+export const PROMOTER_IDLE_CHECK_MS = 1_000;
+
+/**
  * Least time between two promotion + reclaim steps of one provider (each fetch runs one at most
  * this often, or sooner when a delayed task it knows of falls due): 100ms.
  */
@@ -151,8 +158,23 @@ export const DEFAULT_ERROR_BACKOFF_MS = 5_000;
 /** Poison limit: an entry delivered more often than this (its worker keeps dying) goes to the DLQ. */
 export const DEFAULT_MAX_DELIVERIES = 5;
 
+/**
+ * A settle step (ack, retry, dead-letter) that Redis refused or could not take is sent again after
+ * this long, doubling each time up to SETTLE_RETRY_MAX_MS, while the worker keeps the lease: 100ms.
+ */
+export const SETTLE_RETRY_BASE_MS = 100;
+
+/** Longest wait between two tries of a settle step: 1s, so a settle lands soon after an outage. */
+export const SETTLE_RETRY_MAX_MS = 1_000;
+
 /** Lease extension runs this many times per claim idle time (every claimMinIdle / 3). */
 export const LEASE_EXTENSIONS_PER_CLAIM_IDLE = 3;
 
 /** DLQ entries listed per page when the caller does not say. */
 export const DEFAULT_DLQ_PAGE_SIZE = 50;
+
+/** Port of the dashboard's own server (`jobgen dashboard`, `startDashboardServer`). */
+export const DEFAULT_DASHBOARD_PORT = 8484;
+
+/** Address the dashboard's own server binds: this machine only. */
+export const DEFAULT_DASHBOARD_HOST = "127.0.0.1";

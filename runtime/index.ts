@@ -13,13 +13,18 @@ export type {
   HandlerObject,
   PayloadVersionDefinition,
   QueueDefinition,
+  RateLimitDefinition,
   RedisTarget,
+  ScheduleDefinition,
   TaskContext,
   TaskDefinition,
   TaskRegistry,
   TlsOptions,
 } from "./types.js";
 export type { Duration } from "./duration.js";
+export { DEFAULT_FAIRNESS, PRIORITY_LEVELS } from "./policy/priority.js";
+export type { Fairness, Priority } from "./policy/priority.js";
+export type { CatchUpPolicy } from "./policy/schedule-rules.js";
 export {
   ClosedError,
   ConfigError,
@@ -49,7 +54,13 @@ export type { WorkerPool, WorkerPoolOptions } from "./pool/pool.js";
 export type { Middleware, MiddlewareContext } from "./worker/middleware/compose.js";
 export { currentCorrelationId, currentTraceparent } from "./worker/middleware/tracing.js";
 export { MetricsCollector } from "./observe/metrics.js";
-export type { DurationSummary, MetricsSnapshot, TaskOutcome } from "./observe/metrics.js";
+export type {
+  DurationSummary,
+  MetricsSnapshot,
+  TaskOutcome,
+  ThrottlePolicy,
+  ThrottleSummary,
+} from "./observe/metrics.js";
 export { BACKOFF_JITTERS, BACKOFF_STRATEGIES, backoffDelay } from "./backoff.js";
 export type { BackoffJitter, BackoffStrategy, ResolvedBackoffPolicy } from "./backoff.js";
 // Operations and observability; Prometheus is `@jobgen/runtime/prometheus` (prom-client is an optional peer).
@@ -57,15 +68,19 @@ export { createAdmin } from "./admin/admin.js";
 export type {
   Admin,
   AdminOptions,
+  CapStats,
   ConsumerStats,
   DeadLetterEntry,
   DeadLetterFilter,
   DeadLetterPage,
   DeadLetterView,
+  LevelStats,
   QueueStats,
   RefusedReplay,
+  ReplayCheck,
   ReplayProgress,
   ReplayReport,
+  ScheduleStats,
 } from "./admin/admin.js";
 export { openTelemetryTraceHook } from "./observe/otel.js";
 export { pinoRedactPaths, REDACTED, redactPayload } from "./observe/redact.js";

@@ -8,6 +8,8 @@ import type { Logger } from "pino";
 import type { ZodType } from "zod";
 import type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 import type { Duration } from "./duration.js";
+import type { Priority } from "./policy/priority.js";
+import type { CatchUpPolicy } from "./policy/schedule-rules.js";
 
 export type { BackoffJitter, BackoffStrategy } from "./backoff.js";
 
@@ -33,6 +35,16 @@ export interface QueueDefinition {
   readonly dlq: string;
   /** Backpressure: enqueue fails with `QueueFullError` once this many tasks wait. Absent: no limit. */
   readonly maxLen?: number | undefined;
+  /**
+   * The queue has priority levels (one of its tasks declares `priority`): one stream per level,
+   * read higher levels first (policy/priority.ts). @defaultValue false
+   */
+  readonly priorities?: boolean | undefined;
+  /**
+   * Streams the queue is spread over, on different Redis Cluster slots (redis/partitions.ts).
+   * @defaultValue 1
+   */
+  readonly partitions?: number | undefined;
 }
 
 /** One task type as the generated registry describes it. */
@@ -42,8 +54,15 @@ export interface TaskDefinition<Payload = unknown> {
   readonly description?: string | undefined;
   /** Name of the queue (a key of {@link TaskRegistry.queues}). */
   readonly queue: string;
+  /**
+   * Path of the payload field whose value picks the partition of a partitioned queue: tasks of one
+   * value go to one partition, in order. Absent: round robin. @defaultValue none
+   */
+  readonly partitionKey?: readonly string[] | undefined;
   /** Retries after the first attempt. */
   readonly maxRetries?: number | undefined;
+  /** Priority level of its tasks (the queue then has levels). @defaultValue `"normal"` */
+  readonly priority?: Priority | undefined;
   /** Per-attempt timeout in milliseconds. */
   readonly timeoutMs?: number | undefined;
   readonly backoff?: BackoffPolicy | undefined;
@@ -72,6 +91,34 @@ export interface TaskDefinition<Payload = unknown> {
   readonly schemaHash?: string | undefined;
   /** Earlier payload versions workers still read and upcast, by version number. @defaultValue none */
   readonly previousVersions?: Readonly<Record<number, PayloadVersionDefinition>> | undefined;
+  /** At most `limit` starts per `perMs`, across all workers (policy/rate-limit.ts). @defaultValue none */
+  readonly rateLimit?: RateLimitDefinition | undefined;
+  /** At most this many tasks of this type run at once, across all workers (policy/concurrency-cap.ts). @defaultValue none */
+  readonly concurrency?: number | undefined;
+}
+
+/** A task's rate limit: starts are spaced at least `perMs / limit` apart, per bucket. */
+export interface RateLimitDefinition {
+  readonly limit: number;
+  readonly perMs: number;
+  /** Payload field path whose value names the bucket (per-tenant limits); absent: one bucket. */
+  readonly key?: readonly string[] | undefined;
+}
+
+/** A schedule of the schema: a task enqueued at every tick of a cron expression or an interval. */
+export interface ScheduleDefinition {
+  /** Wire name of the task it enqueues. */
+  readonly task: string;
+  /** 5 fields, or 6 with leading seconds; exclusive with `everyMs`. */
+  readonly cron?: string | undefined;
+  /** IANA timezone the cron expression is read in. @defaultValue "UTC" */
+  readonly timezone?: string | undefined;
+  /** Interval in ms; ticks are the multiples of it since the Unix epoch. */
+  readonly everyMs?: number | undefined;
+  /** Ticks missed while no worker ran. @defaultValue "none" */
+  readonly catchUp?: CatchUpPolicy | undefined;
+  /** The payload of every task it enqueues, valid against the task's schema. */
+  readonly payload: unknown;
 }
 
 /** An earlier payload version of a task, kept so that its queued tasks are still read. */
@@ -94,6 +141,8 @@ export type AnyUpcasts = Readonly<Record<string, (old: never) => unknown>>;
 export interface TaskRegistry {
   readonly queues: Readonly<Record<string, QueueDefinition>>;
   readonly tasks: Readonly<Record<string, TaskDefinition>>;
+  /** The schedules, by name; workers of their tasks run them. @defaultValue none */
+  readonly schedules?: Readonly<Record<string, ScheduleDefinition>> | undefined;
 }
 
 /** Options of one `enqueue` call. */
@@ -112,6 +161,11 @@ export interface EnqueueOptions {
   readonly maxRetries?: number | undefined;
   /** Overrides the schema's timeout for this task. */
   readonly timeout?: Duration | undefined;
+  /**
+   * Overrides the task's priority level; only for tasks of a queue with levels (one of its tasks
+   * declares `priority` in the schema). @defaultValue the task's `priority`, else `"normal"`
+   */
+  readonly priority?: Priority | undefined;
 }
 
 /** What an accepted enqueue returns. */

@@ -33,7 +33,7 @@ export function showSchemaChange(root: string, say: (line: string) => void): voi
     for (const line of `${result.stdout}${result.stderr}`.trimEnd().split("\n")) say(`     ${line}`);
     say(`     (exit ${result.status})`);
   };
-  say("\n6. a schema change, judged before any deploy: send_email gains a required `locale`");
+  say("\n7. a schema change, judged before any deploy: send_email gains a required `locale`");
   run(".tmp/schema.locale.yaml", withLocale("{ type: string }"));
   say("   ... and with a default, new workers read queued tasks; old workers still refuse the new field:");
   run(".tmp/schema.locale-default.yaml", withLocale("{ type: string, default: en }"), "--mode", "full");

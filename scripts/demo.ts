@@ -6,14 +6,21 @@
  * 2. starts a worker with class handlers implementing the generated interfaces, and /metrics;
  * 3. enqueues typed tasks, plus one entry XADDed raw as a foreign producer would (wrong payload);
  *    one task fails once then succeeds, one always fails and ends in the dead-letter stream;
- * 4. prints what happened to each, and a few lines of the Prometheus scrape; cleans up its keys
- *    (`--keep` leaves them, to try `jobgen stats` and `jobgen dlq` on them).
- * 5. shows a schema change and `jobgen diff`'s verdict on it (demo-schema-change.ts).
+ * 4. prints what happened to each;
+ * 5. shows the schema's policies at work: a concurrency cap, a per-endpoint rate limit and a
+ *    schedule (demo-policies.ts);
+ * 6. prints a few lines of the Prometheus scrape; cleans up its keys (`--keep` leaves them, to try
+ *    `jobgen stats` and `jobgen dlq` on them);
+ * 7. shows a schema change and `jobgen diff`'s verdict on it (demo-schema-change.ts).
+ *
+ * With `--dashboard`, after step 4 it serves the web dashboard over the demo's queues (writes
+ * allowed, the worker still running, so a replay is processed) and waits for Ctrl-C.
  *
  * Exit codes: 0 every task ended as expected, 1 one did not, 4 Redis unreachable (see docs/operations.md).
  */
 import { execFileSync, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Cluster, Redis } from "ioredis";
 import { pino } from "pino";
@@ -21,9 +28,16 @@ import { EXIT_REDIS } from "../codegen/exit-codes.js";
 import { createAdmin } from "../runtime/admin/admin.js";
 import { RetryAfterError } from "../runtime/errors.js";
 import { queueKeys } from "../runtime/redis/keys.js";
+import {
+  DEFAULT_DASHBOARD_PORT,
+  startDashboardServer,
+  type DashboardServer,
+  type PayloadSchemaBundle,
+} from "@jobgen/runtime/dashboard";
 import { serveMetrics } from "@jobgen/runtime/prometheus";
-import type { TaskContext } from "../runtime/types.js";
+import type { TaskContext, TaskRegistry } from "../runtime/types.js";
 import { DEFAULT_REDIS_URL, pingRedis, startRedisServer } from "../test/support/ensure-redis.js";
+import { PolicyDemo } from "./demo-policies.js";
 import { showSchemaChange } from "./demo-schema-change.js";
 // Types only (erased at run time): the values are imported after `jobgen generate` ran.
 import type {
@@ -40,6 +54,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** How long the demo waits for every task to reach its end state. */
 const DEMO_DEADLINE_MS = 30_000;
 const keep = process.argv.includes("--keep");
+const withDashboard = process.argv.includes("--dashboard");
 
 function say(line = ""): void {
   process.stdout.write(`${line}\n`);
@@ -128,10 +143,13 @@ async function main(): Promise<number> {
       done.add(ctx.taskId);
     }
   }
+  const policies = new PolicyDemo();
   class WebhookDeliver implements WebhookDeliverHandler {
-    async handle(_payload: WebhookDeliverPayload, ctx: TaskContext<WebhookDeliverPayload>): Promise<void> {
+    async handle(payload: WebhookDeliverPayload, ctx: TaskContext<WebhookDeliverPayload>): Promise<void> {
       count(ctx);
-      throw new RetryAfterError(50, "endpoint answered 503 Service Unavailable");
+      if (payload.endpoint.endsWith("/gone"))
+        throw new RetryAfterError(50, "endpoint answered 503 Service Unavailable");
+      policies.delivered();
     }
   }
   const handlers: DefaultQueueHandlers = {
@@ -140,7 +158,7 @@ async function main(): Promise<number> {
     webhookDeliver: new WebhookDeliver(),
     // Not enqueued by the demo; the compiler still wants a handler for every task of the queue.
     generateReport: async () => {},
-    syncInventory: async () => {},
+    syncInventory: policies.syncInventory,
   };
 
   const worker = client.createWorker(
@@ -222,11 +240,19 @@ async function main(): Promise<number> {
       );
     }
 
+    ok = (await policies.show(enqueue, client.registry, { redis: url, keyPrefix: prefix }, say)) && ok;
+
     const scrape = await (await fetch(metrics.url)).text();
-    say(`\n5. a Prometheus scrape of ${metrics.url} (excerpt)`);
-    for (const line of scrape.split("\n").filter((l) => l.startsWith("jobgen_tasks_processed_total")))
+    say(`\n6. a Prometheus scrape of ${metrics.url} (excerpt)`);
+    const shown = [
+      "jobgen_tasks_processed_total",
+      "jobgen_tasks_throttled_total",
+      "jobgen_task_throttled_seconds",
+    ];
+    for (const line of scrape.split("\n").filter((l) => shown.some((name) => l.startsWith(name))))
       say(`   ${line}`);
 
+    if (withDashboard) await serveDashboardUntilStopped(client.registry, url, prefix);
     say(
       keep && server === undefined
         ? `\nkeys kept under ${prefix}; try:\n   npx jobgen stats --schema schema.example.yaml --prefix ${prefix}\n` +
@@ -242,6 +268,29 @@ async function main(): Promise<number> {
     redis.disconnect();
     server?.kill("SIGTERM");
   }
+}
+
+/** The dashboard over the demo's keys, on its default port (or a free one), until SIGINT or SIGTERM. */
+async function serveDashboardUntilStopped(
+  registry: TaskRegistry,
+  url: string,
+  prefix: string,
+): Promise<void> {
+  const schema = JSON.parse(readFileSync(`${ROOT}/generated/schema.json`, "utf8")) as PayloadSchemaBundle;
+  const options = { registry, schema, redis: url, keyPrefix: prefix, allowWrites: true };
+  let dashboard: DashboardServer;
+  try {
+    dashboard = await startDashboardServer({ ...options, port: DEFAULT_DASHBOARD_PORT });
+  } catch {
+    dashboard = await startDashboardServer({ ...options, port: 0 });
+  }
+  say(`\nthe dashboard over these queues: ${dashboard.url}#token=${dashboard.dashboard.token}`);
+  say("   Dead letters shows why each task was dead-lettered; replay from there or Actions. Ctrl-C to stop.");
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  await dashboard.close();
 }
 
 function summariseIssues(details: unknown): string {

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerCheck } from "./check.js";
+import { registerDashboard } from "../operations/dashboard.js";
 import { registerDlq } from "../operations/dlq.js";
 import { registerEnqueue } from "../operations/enqueue.js";
 import { registerDiff } from "./diff.js";
@@ -9,7 +10,7 @@ import { registerStats } from "../operations/stats.js";
 import { registerValidate } from "./validate.js";
 import { registerWorker } from "../operations/worker.js";
 
-/** Adds one command to the program. Operations commands (stats, dlq, enqueue) join this list as more files. */
+/** Adds one command to the program. Operations commands (stats, dlq, enqueue, dashboard) join this list as more files. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every command of the CLI, in the order `--help` lists them. */
@@ -22,5 +23,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerStats,
   registerDlq,
   registerEnqueue,
+  registerDashboard,
   registerWorker,
 ];

@@ -39,6 +39,7 @@ export function registerValidate(program: Command): void {
       }
       console.log(
         `jobgen: ${schema} is valid: ${count(model.tasks.length, "task")}, ${count(model.queues.length, "queue")}, ${count(model.types.length, "shared type")}` +
+          (model.schedules.length > 0 ? `, ${count(model.schedules.length, "schedule")}` : "") +
           (warnings.length > 0 ? `; ${count(warnings.length, "warning")}` : ""),
       );
     });

@@ -55,9 +55,11 @@ export const RULES = {
   TASK_RENAMED: ["task", "a task removed and one with the same payload added"],
   TASK_MOVED: ["task", "a task moved to a queue with another stream or group"],
   LIMIT_CHANGED: ["task", "maxPayloadSize or maxDepth lowered or raised"],
+  PARTITION_KEY_CHANGED: ["task", "a task's partitionKey added, removed or changed"],
   QUEUE_ADDED: ["queue", "a queue added"],
   QUEUE_REMOVED: ["queue", "a queue removed"],
   QUEUE_CHANGED: ["queue", "a queue's stream, group or dead-letter stream changed"],
+  PARTITIONS_CHANGED: ["queue", "a queue's partition count changed (refused: drain the queue first)"],
   POLICY_CHANGED: ["policy", "retries, timeout, backoff or maxLen changed"],
 } as const satisfies Record<string, readonly [Category, string]>;
 

@@ -26,6 +26,30 @@ export function taskDoc(task: TaskModel, verb: string): string {
   return commentText(task.description === undefined ? head : `${head}\n\n${task.description}`);
 }
 
+/** The task's start limits, as one doc paragraph (none without them). */
+function policyNote(task: TaskModel): string[] {
+  const limits: string[] = [];
+  if (task.rateLimit !== undefined) {
+    const { limit, perMs, key } = task.rateLimit;
+    const bucket = key === undefined ? "" : ` per value of \`${key.join(".")}\``;
+    limits.push(`at most ${limit} start per ${durationText(perMs)}${bucket} (rateLimit)`);
+  }
+  if (task.concurrency !== undefined) limits.push(`at most ${task.concurrency} run at once (concurrency)`);
+  return limits.length === 0 ? [] : [commentText(`Across all workers: ${limits.join("; ")}.`)];
+}
+
+/** `90000` → `90s`, `60000` → `1m`: the largest unit that divides the duration. */
+function durationText(ms: number): string {
+  for (const [unit, size] of [
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1_000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
 /** enqueue.ts: `createEnqueue(options)`, one typed member per task, `bulk` and `close`. */
 export function emitEnqueue(model: SchemaModel, header: string, options: EmitOptions): GeneratedFile {
   const types = new Map(model.types.map((type) => [type.name, type.schema]));
@@ -38,7 +62,7 @@ export function emitEnqueue(model: SchemaModel, header: string, options: EmitOpt
         [`payload: ${input(task)}`, "options?: EnqueueOptions"],
         "Promise<EnqueuedTask>",
       ),
-      taskDoc(task, "Validates and enqueues"),
+      [taskDoc(task, "Validates and enqueues"), ...policyNote(task)].join("\n\n"),
     ),
   );
   members.push(

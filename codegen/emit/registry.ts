@@ -1,5 +1,5 @@
 import { hasDefaults } from "../model/defaults.js";
-import type { BackoffModel, QueueModel, SchemaModel, TaskModel } from "../model/model.js";
+import type { BackoffModel, QueueModel, ScheduleModel, SchemaModel, TaskModel } from "../model/model.js";
 import { payloadValidatorName, versionValidatorName } from "../model/naming.js";
 import { registryChecks } from "./checks.js";
 import { constDeclaration, importDeclaration, printFile } from "./declarations.js";
@@ -22,6 +22,14 @@ export function emitRegistry(model: SchemaModel, header: string, options: EmitOp
         ]),
       ),
     ],
+    ...(model.schedules.length === 0
+      ? []
+      : [
+          [
+            "schedules",
+            objectDoc(model.schedules.map((schedule) => [literal(schedule.name), scheduleLiteral(schedule)])),
+          ] as const,
+        ]),
   ]);
   const checkNames = model.tasks.flatMap((task) => [
     checks.payload(task),
@@ -70,6 +78,8 @@ function queueLiteral(queue: QueueModel): Doc {
     ["group", literal(queue.group)],
     ["dlq", literal(queue.dlq)],
     ...(queue.maxLen === undefined ? [] : [["maxLen", literal(queue.maxLen)] as const]),
+    ...(queue.priorities === true ? [["priorities", "true"] as const] : []),
+    ...(queue.partitions === undefined ? [] : [["partitions", literal(queue.partitions)] as const]),
   ]);
 }
 
@@ -81,8 +91,11 @@ function taskLiteral(
   const entries: [string, Doc][] = [["name", literal(task.wireName)]];
   if (task.description !== undefined) entries.push(["description", literal(task.description)]);
   entries.push(["queue", literal(task.queue)]);
+  if (task.partitionKey !== undefined)
+    entries.push(["partitionKey", group("[", task.partitionKey.map(literal), "]")]);
   if (task.maxRetries !== undefined) entries.push(["maxRetries", literal(task.maxRetries)]);
   if (task.timeoutMs !== undefined) entries.push(["timeoutMs", literal(task.timeoutMs)]);
+  if (task.priority !== undefined) entries.push(["priority", literal(task.priority)]);
   if (task.backoff !== undefined) entries.push(["backoff", backoffLiteral(task.backoff)]);
   entries.push(["maxPayloadBytes", literal(task.maxPayloadBytes)]);
   entries.push(["maxDepth", literal(task.maxDepth)]);
@@ -115,11 +128,41 @@ function taskLiteral(
       ),
     ]);
   }
+  if (task.rateLimit !== undefined) {
+    const { limit, perMs, key } = task.rateLimit;
+    entries.push([
+      "rateLimit",
+      objectDoc([
+        ["limit", literal(limit)],
+        ["perMs", literal(perMs)],
+        ...(key === undefined ? [] : [["key", group("[", key.map(literal), "]")] as const]),
+      ]),
+    ]);
+  }
+  if (task.concurrency !== undefined) entries.push(["concurrency", literal(task.concurrency)]);
   return objectDoc(entries);
 }
 
 function optionalEntry(key: string, value: string | undefined): [string, Doc][] {
   return value === undefined ? [] : [[key, value]];
+}
+
+function scheduleLiteral(schedule: ScheduleModel): Doc {
+  const entries: [string, Doc][] = [["task", literal(schedule.task)]];
+  if (schedule.cron !== undefined) entries.push(["cron", literal(schedule.cron)]);
+  if (schedule.timezone !== undefined) entries.push(["timezone", literal(schedule.timezone)]);
+  if (schedule.everyMs !== undefined) entries.push(["everyMs", literal(schedule.everyMs)]);
+  entries.push(["catchUp", literal(schedule.catchUp)]);
+  entries.push(["payload", valueDoc(schedule.payload)]);
+  return objectDoc(entries);
+}
+
+/** A JSON value laid out like the rest of the file: objects and lists break across lines when long. */
+function valueDoc(value: unknown): Doc {
+  if (Array.isArray(value)) return group("[", value.map(valueDoc), "]");
+  if (typeof value === "object" && value !== null)
+    return objectDoc(Object.entries(value).map(([key, item]) => [literal(key), valueDoc(item)]));
+  return literal(value);
 }
 
 function backoffLiteral(backoff: BackoffModel): Doc {

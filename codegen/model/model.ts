@@ -1,5 +1,5 @@
 /** The normalised schema: what every emitter reads. Names are sorted; all values are resolved. */
-import type { BackoffJitter, BackoffStrategy } from "@jobgen/runtime/contract";
+import type { BackoffJitter, BackoffStrategy, CatchUpPolicy, Priority } from "@jobgen/runtime/contract";
 import type { JsonSchema } from "./json-schema.js";
 
 /** A backoff policy as written in the schema; absent fields inherit from the runtime. */
@@ -19,6 +19,10 @@ export interface QueueModel {
   readonly group: string;
   readonly dlq: string;
   readonly maxLen?: number;
+  /** One of its tasks declares a `priority`: the queue has a stream per level. */
+  readonly priorities?: boolean;
+  /** Streams the queue is spread over (absent: 1). */
+  readonly partitions?: number;
 }
 
 /** A shared JSON Schema definition of `types`, referenced as `$ref: "#/types/Name"`. */
@@ -44,8 +48,12 @@ export interface TaskModel {
   readonly pascal: string;
   readonly description?: string;
   readonly queue: string;
+  /** Payload field path whose value picks the partition (absent: round robin). */
+  readonly partitionKey?: readonly string[];
   readonly maxRetries?: number;
   readonly timeoutMs?: number;
+  /** Priority level of its tasks, as declared; absent: normal (and no levels on its queue's account). */
+  readonly priority?: Priority;
   readonly backoff?: BackoffModel;
   readonly maxPayloadBytes: number;
   readonly maxDepth: number;
@@ -58,6 +66,30 @@ export interface TaskModel {
   readonly previous: readonly PayloadVersionModel[];
   /** Fingerprint of the payload schema (8 hex digits), written on each entry as `payload_schema`. */
   readonly schemaHash: string;
+  /** At most `limit` starts per `perMs` across all workers, per bucket. */
+  readonly rateLimit?: RateLimitModel;
+  /** At most this many tasks of this type run at once across all workers. */
+  readonly concurrency?: number;
+}
+
+/** A task's `rateLimit`; `key` is the payload field path naming the bucket. */
+export interface RateLimitModel {
+  readonly limit: number;
+  readonly perMs: number;
+  readonly key?: readonly string[];
+}
+
+/** A schedule: its task enqueued at every tick of `cron` (in `timezone`) or of `everyMs`. */
+export interface ScheduleModel {
+  readonly name: string;
+  /** The task's wire name. */
+  readonly task: string;
+  readonly cron?: string;
+  readonly timezone?: string;
+  readonly everyMs?: number;
+  readonly catchUp: CatchUpPolicy;
+  /** Valid against the task's payload schema, defaults filled in. */
+  readonly payload: unknown;
 }
 
 export interface SchemaModel {
@@ -71,4 +103,6 @@ export interface SchemaModel {
   readonly types: readonly SharedTypeModel[];
   /** Sorted by wire name. */
   readonly tasks: readonly TaskModel[];
+  /** Sorted by name. */
+  readonly schedules: readonly ScheduleModel[];
 }

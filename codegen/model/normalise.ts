@@ -7,6 +7,7 @@ import {
   BACKOFF_STRATEGIES,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_PAYLOAD_BYTES,
+  PRIORITY_LEVELS,
   parseDurationText,
 } from "@jobgen/runtime/contract";
 import type { DocumentPath, SchemaIssue } from "../load/issue.js";
@@ -35,14 +36,17 @@ import {
 import { schemaHash } from "./schema-hash.js";
 import { parseSize } from "./sizes.js";
 import { didYouMean } from "./suggest.js";
+import { readSchedules } from "./schedules.js";
+import { readTaskLimits } from "./task-limits.js";
 import { readVersions } from "./versions.js";
+import { readPartitionKey, readPartitions } from "./partitions.js";
 
 /** The schema versions this jobgen reads. */
 export const SUPPORTED_VERSION = 1;
 
-const TOP_KEYS = ["version", "defaults", "queues", "types", "tasks"];
+const TOP_KEYS = ["version", "defaults", "queues", "types", "tasks", "schedules"];
 const DEFAULTS_KEYS = ["queue", "maxRetries", "timeout", "backoff", "maxPayloadSize", "maxDepth"];
-const QUEUE_KEYS = ["stream", "group", "dlq", "maxLen"];
+const QUEUE_KEYS = ["stream", "group", "dlq", "maxLen", "partitions"];
 const TASK_KEYS = [
   "description",
   "queue",
@@ -51,9 +55,13 @@ const TASK_KEYS = [
   "backoff",
   "maxPayloadSize",
   "maxDepth",
+  "priority",
   "version",
   "payload",
   "previous",
+  "partitionKey",
+  "rateLimit",
+  "concurrency",
 ];
 const BACKOFF_KEYS = ["strategy", "base", "max", "jitter"];
 
@@ -200,16 +208,36 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       ]);
     }
     const policy = readPolicy(task, path, report);
+    const priority = readChoice(task, "priority", PRIORITY_LEVELS, path, report);
+    const limits = readTaskLimits(task, path, typeMap, issues);
     const payload = (task.payload ?? {}) as JsonSchema;
     const backoff = { ...defaultPolicy.backoff, ...policy.backoff };
+    const queue = readQueueRef(task, path, queueNames, defaultQueue, report);
+    if (priority !== undefined && (queues.find((q) => q.name === queue)?.partitions ?? 1) > 1) {
+      report(
+        [...path, "priority"],
+        `task "${wireName}" declares a priority, but its queue "${queue}" is partitioned; jobgen does not combine priority levels with partitions`,
+        "drop `priority`, or move the task to a queue without `partitions`",
+      );
+    }
+    for (const key of ["rateLimit", "concurrency"] as const) {
+      if (limits[key] !== undefined && (queues.find((q) => q.name === queue)?.partitions ?? 1) > 1)
+        report(
+          [...path, key],
+          `task "${wireName}" declares ${key}, but its queue "${queue}" is partitioned; jobgen does not combine ${key} with partitions`,
+          `drop \`${key}\`, or move the task to a queue without \`partitions\``,
+        );
+    }
     tasks.push({
       wireName,
       camel,
       pascal,
       ...(typeof task.description === "string" ? { description: task.description } : {}),
-      queue: readQueueRef(task, path, queueNames, defaultQueue, report),
+      queue,
+      ...optional("partitionKey", readPartitionKey(task, path, payload, typeMap, report)),
       ...optional("maxRetries", policy.maxRetries ?? defaultPolicy.maxRetries),
       ...optional("timeoutMs", policy.timeoutMs ?? defaultPolicy.timeoutMs),
+      ...optional("priority", priority),
       ...(Object.keys(backoff).length > 0 ? { backoff } : {}),
       maxPayloadBytes: policy.maxPayloadBytes ?? defaultPolicy.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       maxDepth: policy.maxDepth ?? defaultPolicy.maxDepth ?? DEFAULT_MAX_DEPTH,
@@ -218,6 +246,7 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       version: versions.version,
       previous: versions.previous.map((kept) => ({ ...kept, schemaHash: "" })),
       schemaHash: "",
+      ...limits,
     });
   }
   for (const queue of queues)
@@ -248,12 +277,33 @@ export function normalise(document: unknown, sourceName: string): NormaliseResul
       schemaHash: payloadFingerprint(payload, typeMap),
     }));
   });
+  const partitioned = new Set(queues.filter((q) => (q.partitions ?? 1) > 1).map((q) => q.name));
+  const schedules = readSchedules(
+    section(document, "schedules", report),
+    filledTasks,
+    { types: typeMap, partitioned },
+    issues,
+  );
   if (issues.length > 0) return { issues };
-  const normalised = { queues, types: filledTypes, tasks: filledTasks };
+  const normalised = {
+    queues: withPriorities(queues, filledTasks),
+    types: filledTypes,
+    tasks: filledTasks,
+    schedules,
+  };
   return { model: { sourceName, schemaSha256: schemaHash(normalised), ...normalised }, issues: [] };
 }
 
 type Report = (path: DocumentPath, message: string, hint?: string, atKey?: boolean) => void;
+
+/** A queue has priority levels when one of its tasks declares a `priority`. */
+function withPriorities(queues: readonly QueueModel[], tasks: readonly TaskModel[]): QueueModel[] {
+  return queues.map((queue) =>
+    tasks.some((task) => task.queue === queue.name && task.priority !== undefined)
+      ? { ...queue, priorities: true }
+      : queue,
+  );
+}
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
@@ -354,6 +404,7 @@ function readQueues(document: Record<string, unknown>, report: Report): QueueMod
       group: text("group", DEFAULT_GROUP),
       dlq: text("dlq", `${stream}${DEFAULT_DLQ_SUFFIX}`),
       ...optional("maxLen", readWholeNumber(value, "maxLen", path, 1, report)),
+      ...optional("partitions", readPartitions(value, path, report)),
     };
     queues.push(queue);
   }

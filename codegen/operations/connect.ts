@@ -11,6 +11,7 @@ import { JobgenError, RedisError } from "@jobgen/runtime/contract";
 import { EXIT_FAILED, EXIT_REDIS, EXIT_USAGE } from "../exit-codes.js";
 import { CliError } from "../commands/cli-error.js";
 import { DEFAULT_SCHEMA_FILE, readSchemaFile } from "../commands/files.js";
+import type { SchemaModel } from "../model/model.js";
 
 /** The options every operations command takes. */
 export interface OperationsFlags {
@@ -36,13 +37,17 @@ export function withOperationsOptions(command: Command): Command {
     .option("--json", "print the result as JSON (for scripts)", false);
 }
 
-/** The registry of the schema file; schema errors are reported by the CLI with their positions. */
-export async function registryOf(flags: OperationsFlags): Promise<TaskRegistry> {
+/** The model of the schema file; schema errors are reported by the CLI with their positions. */
+export async function modelOf(flags: OperationsFlags): Promise<SchemaModel> {
   const { loadSchema } = await import("../load/load.js");
-  const model = loadSchema(flags.schema, await readSchemaFile(flags.schema));
+  return loadSchema(flags.schema, await readSchemaFile(flags.schema));
+}
+
+/** The registry of the schema file (see {@link modelOf}). */
+export async function registryOf(flags: OperationsFlags, model?: SchemaModel): Promise<TaskRegistry> {
   // The registry's validators load zod through the runtime: imported only when a command runs.
   const { registryFromModel } = await import("./schema-registry.js");
-  return registryFromModel(model);
+  return registryFromModel(model ?? (await modelOf(flags)));
 }
 
 export function redisUrlOf(flags: OperationsFlags): string {

@@ -89,7 +89,10 @@ export function registerDlq(program: Command): void {
     dlq
       .command("show")
       .description("show one dead-lettered task; payload fields marked x-sensitive are redacted")
-      .argument("<entry>", "the entry as `dlq list` prints it (<queue>/<id>), or a bare entry id"),
+      .argument(
+        "<entry>",
+        "the entry as `dlq list` prints it (<queue>/<id>, <queue>/<partition>/<id> for a partitioned queue), or a bare entry id",
+      ),
   ).action(async (ref: string, flags: OperationsFlags) => {
     const registry = await registryOf(flags);
     const view = await withAdmin(flags, registry, (admin) => admin.showDeadLetter(ref));
@@ -125,7 +128,10 @@ export function registerDlq(program: Command): void {
       .description(
         "re-validate dead-lettered tasks against the current schema and put the valid ones back on their stream",
       )
-      .argument("[entry]", "only this entry (<queue>/<id>); without it, every entry matching the filters"),
+      .argument(
+        "[entry]",
+        "only this entry (<queue>/<id>, or <queue>/<partition>/<id>); without it, every entry matching the filters",
+      ),
   ).action(async (ref: string | undefined, flags: FilterFlags) => {
     const registry = await registryOf(flags);
     const report = await withAdmin(flags, registry, (admin) =>

@@ -4,7 +4,7 @@
  * as the generated registry, and the same validators (emit/zod/evaluate.ts) and compiled checks
  * (emit/checks/evaluate.ts).
  */
-import type { QueueDefinition, TaskDefinition, TaskRegistry } from "@jobgen/runtime";
+import type { QueueDefinition, ScheduleDefinition, TaskDefinition, TaskRegistry } from "@jobgen/runtime";
 import { compiledChecks } from "../emit/checks/evaluate.js";
 import { zodValidators } from "../emit/zod/evaluate.js";
 import { hasDefaults } from "../model/defaults.js";
@@ -25,6 +25,8 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
       group: queue.group,
       dlq: queue.dlq,
       ...(queue.maxLen === undefined ? {} : { maxLen: queue.maxLen }),
+      ...(queue.partitions === undefined ? {} : { partitions: queue.partitions }),
+      ...(queue.priorities === true ? { priorities: true } : {}),
     },
   ]);
   const tasks = model.tasks.map((task): [string, TaskDefinition] => [
@@ -32,9 +34,11 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
     {
       name: task.wireName,
       queue: task.queue,
+      ...(task.partitionKey === undefined ? {} : { partitionKey: task.partitionKey }),
       ...(task.description === undefined ? {} : { description: task.description }),
       ...(task.maxRetries === undefined ? {} : { maxRetries: task.maxRetries }),
       ...(task.timeoutMs === undefined ? {} : { timeoutMs: task.timeoutMs }),
+      ...(task.priority === undefined ? {} : { priority: task.priority }),
       ...(task.backoff === undefined ? {} : { backoff: task.backoff }),
       maxPayloadBytes: task.maxPayloadBytes,
       maxDepth: task.maxDepth,
@@ -44,6 +48,8 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
       ...(hasDefaults(task.payload, types) ? { fillsDefaults: true } : {}),
       ...(task.version === 1 ? {} : { version: task.version }),
       schemaHash: task.schemaHash,
+      ...(task.rateLimit === undefined ? {} : { rateLimit: task.rateLimit }),
+      ...(task.concurrency === undefined ? {} : { concurrency: task.concurrency }),
       ...(task.previous.length === 0
         ? {}
         : {
@@ -61,5 +67,13 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
     },
   ]);
   // Object.fromEntries defines keys as data, whatever the names are.
-  return { queues: Object.fromEntries(queues), tasks: Object.fromEntries(tasks) };
+  const schedules = model.schedules.map(({ name, ...schedule }): [string, ScheduleDefinition] => [
+    name,
+    schedule,
+  ]);
+  return {
+    queues: Object.fromEntries(queues),
+    tasks: Object.fromEntries(tasks),
+    ...(schedules.length === 0 ? {} : { schedules: Object.fromEntries(schedules) }),
+  };
 }

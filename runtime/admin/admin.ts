@@ -10,6 +10,7 @@ import { createAdminStore } from "../redis/admin-store.js";
 import type { RedisTarget, TaskRegistry } from "../types.js";
 import { createAdminContext } from "./context.js";
 import {
+  findDeadLetter,
   listDeadLetters,
   showDeadLetter,
   type DeadLetterFilter,
@@ -17,13 +18,19 @@ import {
   type DeadLetterView,
 } from "./dead-letters.js";
 import { purgeDeadLetters } from "./purge.js";
+import { checkReplay, type ReplayCheck } from "./replay-check.js";
 import { replayDeadLetters, type ReplayProgress, type ReplayReport } from "./replay.js";
 import { queueStats, type QueueStats } from "./stats.js";
+import { scheduleStats, type ScheduleStats } from "./schedules.js";
+import { capStats, type CapStats } from "./caps.js";
 
 export type { ConsumerStats } from "../redis/admin-store.js";
 export type { DeadLetterEntry, DeadLetterFilter, DeadLetterPage, DeadLetterView } from "./dead-letters.js";
+export type { ReplayCheck } from "./replay-check.js";
 export type { RefusedReplay, ReplayProgress, ReplayReport } from "./replay.js";
-export type { QueueStats } from "./stats.js";
+export type { LevelStats, QueueStats } from "./stats.js";
+export type { ScheduleStats } from "./schedules.js";
+export type { CapStats } from "./caps.js";
 
 /** Options of {@link createAdmin}. */
 export interface AdminOptions {
@@ -45,6 +52,10 @@ export const DEFAULT_ADMIN_CONNECT_TIMEOUT_MS = 3_000;
 export interface Admin {
   /** Per queue of the registry: length, pending, delayed, DLQ size, consumers, lag. */
   stats(): Promise<QueueStats[]>;
+  /** Every schedule of the registry, by name: its timing, last enqueued tick and next run. */
+  schedules(): Promise<ScheduleStats[]>;
+  /** Every task type with a `concurrency` cap: slots held and tasks parked waiting for one. */
+  concurrencyCaps(): Promise<CapStats[]>;
   /** DLQ entries matching `filter`, oldest first, `count` at a time from `cursor`. */
   listDeadLetters(
     filter?: DeadLetterFilter,
@@ -52,6 +63,11 @@ export interface Admin {
   ): Promise<DeadLetterPage>;
   /** One entry by `<queue>/<id>` (or a bare id, searched in every DLQ), payload redacted. */
   showDeadLetter(ref: string): Promise<DeadLetterView | undefined>;
+  /**
+   * Whether `replayDeadLetters` would take the entry back now (its payload, unredacted, against the
+   * schema of its payload version); `undefined` when there is no such entry.
+   */
+  checkDeadLetter(ref: string): Promise<ReplayCheck | undefined>;
   /**
    * Moves matching entries back to their task's stream with the retry count reset, each in one
    * atomic step, after re-validating the payload against the registry; entries still invalid (or of
@@ -78,8 +94,14 @@ export function createAdmin(registry: TaskRegistry, options: AdminOptions = {}):
   return {
     ping: () => store.ping(),
     stats: () => queueStats(ctx),
+    schedules: () => scheduleStats(registry, ctx),
+    concurrencyCaps: () => capStats(registry, ctx),
     listDeadLetters: (filter = {}, page = {}) => listDeadLetters(ctx, filter, page),
     showDeadLetter: (ref) => showDeadLetter(ctx, ref),
+    async checkDeadLetter(ref) {
+      const entry = await findDeadLetter(ctx, ref);
+      return entry === undefined ? undefined : checkReplay(ctx, entry);
+    },
     replayDeadLetters: (filter = {}, onProgress) => replayDeadLetters(ctx, filter, onProgress),
     purgeDeadLetters: (filter = {}) => purgeDeadLetters(ctx, filter),
     close: () => store.close(),

@@ -3,14 +3,21 @@
  * order, and lookups by name that refuse what the schema does not have.
  */
 import type { AdminStore } from "../redis/admin-store.js";
-import { queueKeys, type QueueKeys } from "../redis/keys.js";
+import type { Priority } from "../policy/priority.js";
+import { levelKeys, type QueueKeys } from "../redis/keys.js";
+import { partitionKeys } from "../redis/partitions.js";
 import type { QueueDefinition, TaskDefinition, TaskRegistry } from "../types.js";
 
 export interface AdminContext {
   readonly store: AdminStore;
   /** Every queue of the registry, sorted by name. */
   readonly queues: readonly QueueDefinition[];
-  keysOf(queue: QueueDefinition): QueueKeys;
+  /** The keys of each partition of `queue`, by partition (one entry when it is not partitioned). */
+  partitionsOf(queue: QueueDefinition): readonly QueueKeys[];
+  /** The keys of one partition of `queue` (0 when it is not partitioned). */
+  keysOf(queue: QueueDefinition, partition?: number): QueueKeys;
+  /** The keys of one priority level of a queue with levels (keys.ts levelKeys). */
+  levelKeysOf(queue: QueueDefinition, level: Priority): QueueKeys;
   /** The queue of that name; a RangeError naming the known queues otherwise. */
   queueNamed(name: string): QueueDefinition;
   /** The registry's task of that wire name (own keys only: a DLQ entry's type is data). */
@@ -23,10 +30,22 @@ export function createAdminContext(
   store: AdminStore,
 ): AdminContext {
   const queues = Object.values(registry.queues).sort((a, b) => a.name.localeCompare(b.name));
+  const keys = new Map<QueueDefinition, QueueKeys[]>();
+  const partitionsOf = (queue: QueueDefinition): QueueKeys[] => {
+    let found = keys.get(queue);
+    if (found === undefined) keys.set(queue, (found = partitionKeys(queue, keyPrefix)));
+    return found;
+  };
   return {
     store,
     queues,
-    keysOf: (queue) => queueKeys(queue, keyPrefix),
+    partitionsOf,
+    keysOf(queue, partition = 0) {
+      const keys = partitionsOf(queue)[partition];
+      if (keys === undefined) throw new RangeError(`queue "${queue.name}" has no partition ${partition}`);
+      return keys;
+    },
+    levelKeysOf: (queue, level) => levelKeys(queue, level, keyPrefix),
     queueNamed(name) {
       const queue = Object.hasOwn(registry.queues, name) ? registry.queues[name] : undefined;
       if (queue === undefined) {

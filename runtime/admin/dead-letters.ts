@@ -27,9 +27,14 @@ export interface DeadLetterFilter {
 
 /** One DLQ entry as `dlq list` and `dlq show` present it. */
 export interface DeadLetterEntry {
-  /** `<queue>/<dlq entry id>`: what `dlq show` and cursors take. */
+  /**
+   * `<queue>/<dlq entry id>`, or `<queue>/<partition>/<dlq entry id>` for a partitioned queue (each
+   * partition has its own DLQ): what `dlq show` and cursors take.
+   */
   readonly ref: string;
   readonly queue: string;
+  /** The partition whose DLQ holds it (0 when the queue is not partitioned). */
+  readonly partition: number;
   /** Entry id in the dead-letter stream. */
   readonly entryId: string;
   /** Stable task id, when the entry carries one. */
@@ -89,7 +94,10 @@ export async function showDeadLetter(ctx: AdminContext, ref: string): Promise<De
   return { ...entry, fields, payload };
 }
 
-/** Matching entries of every selected DLQ, oldest first per queue, starting after `cursor`. */
+/**
+ * Matching entries of every selected DLQ, oldest first per queue (per partition of a partitioned
+ * queue, partition by partition), starting after `cursor`.
+ */
 export async function* scanDeadLetters(
   ctx: AdminContext,
   filter: DeadLetterFilter,
@@ -100,18 +108,20 @@ export async function* scanDeadLetters(
   const after = cursor ? parseRef(ctx, cursor) : undefined;
   let started = after === undefined;
   for (const queue of selected) {
-    if (!started && queue.name !== after?.queue) continue;
-    let start = !started && after !== undefined ? `(${after.entryId}` : "-";
-    started = true;
-    for (;;) {
-      const batch = await ctx.store.readDeadLetters(ctx.keysOf(queue).dlq, start, DLQ_SCAN_BATCH);
-      for (const [entryId, raw] of batch) {
-        const entry = toEntry(queue, entryId, raw);
-        if (matches(entry, filter)) yield entry;
+    for (const [partition, keys] of ctx.partitionsOf(queue).entries()) {
+      if (!started && (queue.name !== after?.queue || partition !== after.partition)) continue;
+      let start = !started && after !== undefined ? `(${after.entryId}` : "-";
+      started = true;
+      for (;;) {
+        const batch = await ctx.store.readDeadLetters(keys.dlq, start, DLQ_SCAN_BATCH);
+        for (const [entryId, raw] of batch) {
+          const entry = toEntry(ctx, queue, partition, entryId, raw);
+          if (matches(entry, filter)) yield entry;
+        }
+        const last = batch.at(-1);
+        if (last === undefined || batch.length < DLQ_SCAN_BATCH) break;
+        start = `(${last[0]}`;
       }
-      const last = batch.at(-1);
-      if (last === undefined || batch.length < DLQ_SCAN_BATCH) break;
-      start = `(${last[0]}`;
     }
   }
 }
@@ -122,11 +132,13 @@ export async function findDeadLetter(ctx: AdminContext, ref: string): Promise<De
   const parsed = ENTRY_ID.test(ref) ? undefined : parseRef(ctx, ref);
   const candidates =
     parsed === undefined
-      ? ctx.queues.map((queue) => ({ queue, entryId: ref }))
-      : [{ queue: ctx.queueNamed(parsed.queue), entryId: parsed.entryId }];
-  for (const { queue, entryId } of candidates) {
-    const found = await ctx.store.readDeadLetter(ctx.keysOf(queue).dlq, entryId);
-    if (found !== undefined) return toEntry(queue, found[0], found[1]);
+      ? ctx.queues.flatMap((queue) =>
+          ctx.partitionsOf(queue).map((_, partition) => ({ queue, partition, entryId: ref })),
+        )
+      : [{ queue: ctx.queueNamed(parsed.queue), partition: parsed.partition, entryId: parsed.entryId }];
+  for (const { queue, partition, entryId } of candidates) {
+    const found = await ctx.store.readDeadLetter(ctx.keysOf(queue, partition).dlq, entryId);
+    if (found !== undefined) return toEntry(ctx, queue, partition, found[0], found[1]);
   }
   return undefined;
 }
@@ -152,19 +164,39 @@ export function parsePayloadText(text: string | undefined): ParsedPayload {
   }
 }
 
-function parseRef(ctx: AdminContext, ref: string): { queue: string; entryId: string } {
+/** `<queue>/<entry id>`, or `<queue>/<partition>/<entry id>` for a partitioned queue. */
+function parseRef(ctx: AdminContext, ref: string): { queue: string; partition: number; entryId: string } {
   const slash = ref.lastIndexOf("/");
   if (slash <= 0 || !ENTRY_ID.test(ref.slice(slash + 1))) {
     throw new RangeError(
-      `"${ref}" is not a DLQ entry reference; expected <queue>/<entry id>, e.g. default/1700000000000-0`,
+      `"${ref}" is not a DLQ entry reference; expected <queue>/<entry id>, e.g. default/1700000000000-0 ` +
+        `(<queue>/<partition>/<entry id> for a partitioned queue)`,
     );
   }
-  const queue = ref.slice(0, slash);
-  ctx.queueNamed(queue);
-  return { queue, entryId: ref.slice(slash + 1) };
+  const entryId = ref.slice(slash + 1);
+  const head = ref.slice(0, slash);
+  const partitioned = /^(.+)\/(\d+)$/.exec(head);
+  const queue = ctx.queueNamed(partitioned?.[1] ?? head);
+  const partition = Number(partitioned?.[2] ?? 0);
+  const count = ctx.partitionsOf(queue).length;
+  if (partition >= count || (count > 1 && partitioned === null)) {
+    throw new RangeError(
+      `"${ref}" names no DLQ: queue "${queue.name}" has ${count} partition${count === 1 ? "" : "s"}; ` +
+        (count === 1
+          ? `write ${queue.name}/<entry id>`
+          : `write ${queue.name}/<0 to ${count - 1}>/<entry id>`),
+    );
+  }
+  return { queue: queue.name, partition, entryId };
 }
 
-function toEntry(queue: QueueDefinition, entryId: string, raw: readonly string[]): DeadLetterEntry {
+function toEntry(
+  ctx: AdminContext,
+  queue: QueueDefinition,
+  partition: number,
+  entryId: string,
+  raw: readonly string[],
+): DeadLetterEntry {
   const fields = argsToFields(raw);
   const detailsText = fields[DEAD_LETTER_FIELDS.details];
   let details: unknown = detailsText;
@@ -176,8 +208,12 @@ function toEntry(queue: QueueDefinition, entryId: string, raw: readonly string[]
     }
   }
   return {
-    ref: `${queue.name}/${entryId}`,
+    ref:
+      ctx.partitionsOf(queue).length > 1
+        ? `${queue.name}/${partition}/${entryId}`
+        : `${queue.name}/${entryId}`,
     queue: queue.name,
+    partition,
     entryId,
     taskId: fields.id,
     type: fields.type,

@@ -12,15 +12,23 @@ export async function purgeDeadLetters(ctx: AdminContext, filter: DeadLetterFilt
   if (filter.type === undefined && filter.reason === undefined) {
     const selected = filter.queue === undefined ? ctx.queues : [ctx.queueNamed(filter.queue)];
     let purged = 0;
-    for (const queue of selected) purged += await ctx.store.deleteDeadLetterStream(ctx.keysOf(queue).dlq);
+    for (const queue of selected) {
+      for (const keys of ctx.partitionsOf(queue)) purged += await ctx.store.deleteDeadLetterStream(keys.dlq);
+    }
     return purged;
   }
   let purged = 0;
   let batch: DeadLetterEntry[] = [];
   const flush = async () => {
-    for (const queue of new Set(batch.map((e) => e.queue))) {
-      const ids = batch.filter((e) => e.queue === queue).map((e) => e.entryId);
-      purged += await ctx.store.deleteDeadLetters(ctx.keysOf(ctx.queueNamed(queue)).dlq, ids);
+    for (const where of new Set(batch.map((e) => `${e.partition}/${e.queue}`))) {
+      const of = batch.filter((e) => `${e.partition}/${e.queue}` === where);
+      const [first] = of;
+      if (first === undefined) continue;
+      const dlq = ctx.keysOf(ctx.queueNamed(first.queue), first.partition).dlq;
+      purged += await ctx.store.deleteDeadLetters(
+        dlq,
+        of.map((e) => e.entryId),
+      );
     }
     batch = [];
   };

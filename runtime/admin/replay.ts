@@ -1,18 +1,19 @@
 /**
  * `dlq replay`: moves DLQ entries back to their task's stream with the retry count reset, each in
- * one atomic step, after re-validating the payload against the current registry. An entry of an
- * earlier payload version the schema keeps is checked against that version's schema and goes back
- * as it is: the worker upcasts it when it runs it.
+ * one atomic step, after re-validating the payload against the current registry (replay-check.ts).
+ * An entry of an earlier payload version the schema keeps is checked against that version's schema
+ * and goes back as it is: the worker upcasts it when it runs it. A task of a queue with priority
+ * levels goes back to the level it was dead-lettered from.
  */
-import { toValidationIssues, type ValidationIssue } from "../errors.js";
-import { DEAD_LETTER_FIELD_PREFIX } from "../wire/dead-letter.js";
-import { unsafeIntegerIssues } from "../wire/exact-integers.js";
-import { payloadVersionOf, schemaOfVersion, versionsRead } from "../wire/payload-versions.js";
+import type { ValidationIssue } from "../errors.js";
+import { isPriority } from "../policy/priority.js";
+import type { QueueKeys } from "../redis/keys.js";
+import { DEAD_LETTER_FIELD_PREFIX, DEAD_LETTER_FIELDS } from "../wire/dead-letter.js";
 import type { AdminContext } from "./context.js";
+import { checkReplay } from "./replay-check.js";
 import {
   findDeadLetter,
   matches,
-  parsePayloadText,
   scanDeadLetters,
   type DeadLetterEntry,
   type DeadLetterFilter,
@@ -58,42 +59,34 @@ export async function replayDeadLetters(
       : singleEntry(await findDeadLetter(ctx, filter.ref), filter);
   for await (const entry of source) {
     progress.seen++;
-    const task = ctx.taskNamed(entry.type);
-    const parsed = parsePayloadText(entry.fields.payload);
-    if (task === undefined) {
-      refuse(entry, `task type "${entry.type ?? "(none)"}" is not in the current schema`);
-    } else if (!parsed.ok) {
-      refuse(entry, `the payload is not JSON: ${parsed.error}`);
+    const check = checkReplay(ctx, entry);
+    if (!check.ok) {
+      refuse(entry, check.message, check.issues);
     } else {
-      const version = payloadVersionOf(entry.fields);
-      const schema = version === undefined ? undefined : schemaOfVersion(task, version);
-      const result = schema?.validator.safeParse(parsed.value);
-      // The worker refuses integers JSON.parse would round, before its validator: so does replay.
-      const issues = [
-        ...(result === undefined || result.success ? [] : toValidationIssues(result.error.issues)),
-        ...unsafeIntegerIssues(entry.fields.payload ?? ""),
-      ];
-      if (result === undefined) {
-        refuse(
-          entry,
-          `the entry is payload version ${entry.fields.payload_version ?? 1}; the current schema reads ${versionsRead(task)}`,
-        );
-      } else if (issues.length > 0) {
-        const at = version === (task.version ?? 1) ? "" : ` (version ${version})`;
-        refuse(entry, `the payload is still invalid against the current schema${at}`, issues);
-      } else {
-        const replayed = await ctx.store.replayDeadLetter(
-          ctx.keysOf(ctx.queueNamed(entry.queue)).dlq,
-          ctx.keysOf(ctx.queueNamed(task.queue)).stream,
-          entry.entryId,
-          replayFields(entry.fields),
-        );
-        if (replayed) progress.replayed++;
-      }
+      // Back to the partition it came from (its key's order, its slot); a task that moved to
+      // another queue goes to that queue's partition 0.
+      const replayed = await ctx.store.replayDeadLetter(
+        ctx.keysOf(ctx.queueNamed(entry.queue), entry.partition).dlq,
+        targetKeys(ctx, entry, check.queue).stream,
+        entry.entryId,
+        replayFields(entry.fields),
+      );
+      if (replayed) progress.replayed++;
     }
     onProgress?.({ ...progress });
   }
   return { ...progress, refusals };
+}
+
+/**
+ * Where a replayed entry goes: the level it came from on a queue with levels; else the partition it
+ * came from, or partition 0 of the queue its task moved to.
+ */
+function targetKeys(ctx: AdminContext, entry: DeadLetterEntry, queueName: string): QueueKeys {
+  const queue = ctx.queueNamed(queueName);
+  const level = entry.fields[DEAD_LETTER_FIELDS.priority];
+  if (queue.priorities === true) return ctx.levelKeysOf(queue, isPriority(level) ? level : "normal");
+  return ctx.keysOf(queue, entry.queue === queueName ? entry.partition : 0);
 }
 
 async function* singleEntry(

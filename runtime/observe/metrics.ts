@@ -16,6 +16,17 @@ import type { MiddlewareContext } from "../worker/middleware/compose.js";
  */
 export type TaskOutcome = "success" | "retry" | "deferred" | "dead_letter" | "abandoned" | "reclaimed";
 
+/** The policies that hold a task back before it starts (runtime/policy/). */
+export type ThrottlePolicy = "rate_limit" | "concurrency";
+
+/** Tasks of one type held back by one policy. */
+export interface ThrottleSummary {
+  /** Times a task was held back. */
+  readonly count: number;
+  /** Time they were told to wait, in ms (the rate limit's reserved starts; a parked task's wait is not known ahead). */
+  readonly waitMs: number;
+}
+
 /** Upper bounds (ms) of the duration buckets. */
 export const DURATION_BUCKETS_MS: readonly number[] = [
   5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000,
@@ -43,6 +54,8 @@ export interface MetricsSnapshot {
   readonly inFlight: number;
   /** Fetches from the queue that failed (Redis down, ...). */
   readonly fetchErrors: number;
+  /** Tasks held back before they started, by type, then by policy. */
+  readonly throttled: Readonly<Record<string, Readonly<Partial<Record<ThrottlePolicy, ThrottleSummary>>>>>;
 }
 
 /** The type label of a task: its wire name, or `(unknown)` when this worker does not know it. */
@@ -62,6 +75,7 @@ export class MetricsCollector {
   private readonly deadLettered = new Map<DeadLetterReason, number>();
   private inFlight = 0;
   private fetchErrors = 0;
+  private readonly throttled = new Map<string, Map<ThrottlePolicy, { count: number; waitMs: number }>>();
 
   attemptStarted(): void {
     this.inFlight++;
@@ -99,6 +113,14 @@ export class MetricsCollector {
     this.fetchErrors++;
   }
 
+  /** A task of `type` held back by `policy`, told to wait `waitMs` (0 when not known ahead). */
+  recordThrottled(type: string, policy: ThrottlePolicy, waitMs: number): void {
+    let byPolicy = this.throttled.get(type);
+    if (byPolicy === undefined) this.throttled.set(type, (byPolicy = new Map()));
+    const summary = byPolicy.get(policy) ?? { count: 0, waitMs: 0 };
+    byPolicy.set(policy, { count: summary.count + 1, waitMs: summary.waitMs + waitMs });
+  }
+
   snapshot(): MetricsSnapshot {
     return {
       processed: Object.fromEntries(
@@ -117,6 +139,9 @@ export class MetricsCollector {
       deadLettered: Object.fromEntries(this.deadLettered),
       inFlight: this.inFlight,
       fetchErrors: this.fetchErrors,
+      throttled: Object.fromEntries(
+        [...this.throttled].map(([type, byPolicy]) => [type, Object.fromEntries(byPolicy)]),
+      ),
     };
   }
 }

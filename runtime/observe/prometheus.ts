@@ -90,6 +90,31 @@ export function registerWorkerMetrics(source: MetricsSource, options: Prometheus
       this.inc(snapshot().fetchErrors);
     },
   });
+  new Counter({
+    name: `${prefix}tasks_throttled_total`,
+    help: "Tasks held back before they started, by type and policy (rate_limit, concurrency).",
+    labelNames: ["type", "policy"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [type, byPolicy] of Object.entries(snapshot().throttled)) {
+        for (const [policy, summary] of Object.entries(byPolicy)) this.inc({ type, policy }, summary.count);
+      }
+    },
+  });
+  new Counter({
+    name: `${prefix}task_throttled_seconds_total`,
+    help: "Time tasks were told to wait for their start under a rate limit, by type and policy.",
+    labelNames: ["type", "policy"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [type, byPolicy] of Object.entries(snapshot().throttled)) {
+        const waited = byPolicy.rate_limit;
+        if (waited !== undefined) this.inc({ type, policy: "rate_limit" }, waited.waitMs / 1000);
+      }
+    },
+  });
   registry.registerMetric(durationHistogram(`${prefix}task_duration_seconds`, snapshot));
   if (options.queueStats !== undefined) registerQueueGauges(registry, prefix, options.queueStats);
   return registry;

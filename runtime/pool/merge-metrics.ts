@@ -4,6 +4,8 @@ import {
   type DurationSummary,
   type MetricsSnapshot,
   type TaskOutcome,
+  type ThrottlePolicy,
+  type ThrottleSummary,
 } from "../observe/metrics.js";
 import type { DeadLetterReason } from "../wire/dead-letter.js";
 
@@ -11,6 +13,7 @@ export function mergeMetrics(snapshots: readonly MetricsSnapshot[]): MetricsSnap
   const processed: Record<string, Partial<Record<TaskOutcome, number>>> = {};
   const durations: Record<string, { count: number; sumMs: number; counts: number[] }> = {};
   const deadLettered: Partial<Record<DeadLetterReason, number>> = {};
+  const throttled: Record<string, Partial<Record<ThrottlePolicy, { count: number; waitMs: number }>>> = {};
   let inFlight = 0;
   let fetchErrors = 0;
   for (const snapshot of snapshots) {
@@ -28,6 +31,14 @@ export function mergeMetrics(snapshots: readonly MetricsSnapshot[]): MetricsSnap
     }
     for (const [reason, count] of Object.entries(snapshot.deadLettered) as [DeadLetterReason, number][]) {
       deadLettered[reason] = (deadLettered[reason] ?? 0) + count;
+    }
+    for (const [type, byPolicy] of Object.entries(snapshot.throttled)) {
+      const into = (throttled[type] ??= {});
+      for (const [policy, summary] of Object.entries(byPolicy) as [ThrottlePolicy, ThrottleSummary][]) {
+        const sum = (into[policy] ??= { count: 0, waitMs: 0 });
+        sum.count += summary.count;
+        sum.waitMs += summary.waitMs;
+      }
     }
     inFlight += snapshot.inFlight;
     fetchErrors += snapshot.fetchErrors;
@@ -47,5 +58,6 @@ export function mergeMetrics(snapshots: readonly MetricsSnapshot[]): MetricsSnap
     deadLettered,
     inFlight,
     fetchErrors,
+    throttled,
   };
 }

@@ -24,7 +24,9 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "../errors.js";
-import { queueKeys, type QueueKeys } from "../redis/keys.js";
+import { enqueueLevel, type Priority } from "../policy/priority.js";
+import { levelKeys, type QueueKeys } from "../redis/keys.js";
+import { partitionKeys } from "../redis/partitions.js";
 import { createRedisEnqueuer, type EnqueueOutcome, type EnqueueRequest } from "../redis/enqueuer.js";
 import type {
   BulkEnqueueItem,
@@ -40,6 +42,8 @@ import { describeTarget } from "../redis/target.js";
 import { loadOpenTelemetry, traceEnqueue } from "../observe/otel.js";
 import { encodeTaskArgs } from "../wire/codec.js";
 import { checkOutgoingPayload } from "./outgoing-payload.js";
+import { createPartitionChoice } from "./partition-choice.js";
+import { needsRoom, withRoom } from "./partition-room.js";
 import { newTaskId } from "./task-id.js";
 
 /** Options of a producer. */
@@ -106,6 +110,8 @@ function withTrace(
 interface Prepared extends EnqueueRequest {
   readonly type: string;
   readonly queue: QueueDefinition;
+  /** The queue's partition it goes to (0 when the queue is not partitioned). */
+  readonly partition: number;
 }
 
 export function createProducer(registry: TaskRegistry, options: ProducerOptions = {}): Producer {
@@ -123,12 +129,36 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
   // @opentelemetry/api (when installed) is imported now, not on the first enqueue: ~20 ms once.
   void loadOpenTelemetry();
   let closed = false;
-  const keysByQueue = new Map<QueueDefinition, QueueKeys>();
+  const keysByQueue = new Map<QueueDefinition, QueueKeys[]>();
+  const keysByLevel = new Map<QueueDefinition, Map<Priority, QueueKeys>>();
+  const partitions = createPartitionChoice();
 
-  function keysOf(queue: QueueDefinition): QueueKeys {
-    let keys = keysByQueue.get(queue);
-    if (keys === undefined) keysByQueue.set(queue, (keys = queueKeys(queue, keyPrefix)));
+  /** The keys of a priority level of a queue with levels. */
+  function levelKeysOf(queue: QueueDefinition, level: Priority): QueueKeys {
+    let levels = keysByLevel.get(queue);
+    if (levels === undefined) keysByLevel.set(queue, (levels = new Map()));
+    let keys = levels.get(level);
+    if (keys === undefined) levels.set(level, (keys = levelKeys(queue, level, keyPrefix)));
     return keys;
+  }
+
+  /** The keys of each partition of `queue` (one entry when it is not partitioned). */
+  function keysOf(queue: QueueDefinition): QueueKeys[] {
+    let keys = keysByQueue.get(queue);
+    if (keys === undefined) keysByQueue.set(queue, (keys = partitionKeys(queue, keyPrefix)));
+    return keys;
+  }
+
+  /** The requests with their partitioned queues' room (partition-room.ts); nothing is written. */
+  function withQueueRoom(prepared: readonly Prepared[]) {
+    return withRoom(prepared, keysOf, (keys) =>
+      enqueuer.countWaiting(keys).catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new RedisError(`enqueue${onTarget(err)} failed counting the queue's tasks: ${message}`, {
+          cause: err,
+        });
+      }),
+    );
   }
 
   function queueOfTask(type: string): string {
@@ -142,7 +172,9 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     if (queue === undefined) {
       throw new ConfigError(`task "${type}" names queue "${task.queue}", which the registry does not define`);
     }
+    const level = enqueueLevel(opts.priority, task, queue);
     const json = checkOutgoingPayload(type, task, payload);
+    const partition = partitions.partitionOf(task, queue, payload, opts.idempotencyKey);
     const taskId = newTaskId();
     const fields = encodeTaskArgs({
       id: taskId,
@@ -160,7 +192,11 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
     return {
       type,
       queue,
-      keys: keysOf(queue),
+      partition,
+      keys:
+        level === undefined
+          ? (keysOf(queue)[partition] ?? noPartition(queue, partition))
+          : levelKeysOf(queue, level),
       maxLen: queue.maxLen ?? 0,
       taskId,
       fields,
@@ -223,8 +259,10 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       // OpenTelemetry (when installed): a PRODUCER span, its traceparent carried in the metadata.
       return traceEnqueue({ type, queue: queueOfTask(type) }, opts.metadata, async (metadata) => {
         const withMetadata = metadata === opts.metadata ? opts : { ...opts, metadata };
-        const prepared = prepare(type, payload, withMetadata, new Date());
+        const request = prepare(type, payload, withMetadata, new Date());
+        const [prepared] = needsRoom(request.queue) ? (await withQueueRoom([request])).requests : [request];
         assertOpen();
+        if (prepared === undefined) throw new QueueFullError(request.queue.name, request.queue.maxLen ?? 0);
         const task = toTask(prepared, await enqueuer.writeOne(prepared));
         if (task === "full") throw new QueueFullError(prepared.queue.name, prepared.queue.maxLen ?? 0);
         logger.debug(
@@ -254,10 +292,12 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
         // queue stops the rest.
         const sentAtOnce = prepared.every((p) => p.maxLen === 0) ? chunks.map(write) : [];
         for (const written of sentAtOnce) written.catch(() => undefined); // awaited in order below
-        for (const [c, chunk] of chunks.entries()) {
+        for (const [c, whole] of chunks.entries()) {
           const start = c * BULK_PIPELINE_CHUNK;
+          const room = sentAtOnce[c] === undefined ? await withQueueRoom(whole) : undefined;
+          const chunk = room?.requests ?? whole;
           const outcomes = await (sentAtOnce[c] ?? write(chunk));
-          let full: Prepared | undefined;
+          let full: Prepared | undefined = room?.full;
           chunk.forEach((p, i) => {
             const task = toTask(p, outcomes[i] ?? { kind: "error", error: new Error("no reply") });
             if (task === "full") full ??= p;
@@ -276,6 +316,10 @@ export function createProducer(registry: TaskRegistry, options: ProducerOptions 
       await enqueuer.close();
     },
   };
+}
+
+function noPartition(queue: QueueDefinition, partition: number): never {
+  throw new ConfigError(`queue "${queue.name}" has no partition ${partition}`);
 }
 
 /** Prepares every item; validation issues of all items are reported together, paths led by the item index. */

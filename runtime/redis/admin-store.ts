@@ -35,6 +35,11 @@ export interface QueueCounts {
   readonly deadLetters: number;
   /** Entries not yet delivered to the group (XINFO GROUPS `lag`); `null` when Redis cannot tell. */
   readonly lag: number | null;
+  /**
+   * Entries the group has read so far (XINFO GROUPS `entries-read`): its rate is the queue's
+   * throughput. `null` when Redis cannot tell.
+   */
+  readonly delivered: number | null;
   /** `false` while no worker has created the consumer group yet. */
   readonly groupExists: boolean;
   readonly consumers: readonly ConsumerStats[];
@@ -61,6 +66,10 @@ export interface AdminStore {
   deleteDeadLetterStream(dlq: string): Promise<number>;
   /** Deletes these entries of a DLQ; returns how many were there. */
   deleteDeadLetters(dlq: string, entryIds: readonly string[]): Promise<number>;
+  /** The last enqueued tick (ms) of each schedule of a queue, from its schedule state hash. */
+  lastTicks(schedules: string): Promise<Record<string, string>>;
+  /** Of a capped task type: slots held (leases not yet expired) and tasks parked for a slot. */
+  slotCounts(running: string, parked: readonly string[]): Promise<{ running: number; parked: number }>;
   close(): Promise<void>;
 }
 
@@ -135,12 +144,14 @@ export function createAdminStore(target: RedisTarget, connectTimeoutMs: number):
         .map((g) => pairs(g))
         .find((g) => g.name === group);
       const lag = found?.lag;
+      const delivered = found?.["entries-read"];
       return {
         length: Number(value(0) ?? 0),
         delayed: Number(value(1) ?? 0),
         deadLetters: Number(value(2) ?? 0),
         pending: Array.isArray(summary) ? Number(summary[0] ?? 0) : 0,
         lag: lag === undefined || lag === null ? null : Number(lag),
+        delivered: delivered === undefined || delivered === null ? null : Number(delivered),
         groupExists: found !== undefined,
         consumers: asArray(value(5))
           .map((c) => pairs(c))
@@ -173,6 +184,19 @@ export function createAdminStore(target: RedisTarget, connectTimeoutMs: number):
 
     async deleteDeadLetters(dlq, entryIds) {
       return (await connected()).xdel(dlq, ...entryIds);
+    },
+
+    async lastTicks(schedules) {
+      return (await connected()).hgetall(schedules);
+    },
+
+    async slotCounts(running, parked) {
+      const client = await connected();
+      const [held, ...waiting] = await Promise.all([
+        client.zcount(running, `(${Date.now()}`, "+inf"),
+        ...parked.map((list) => client.llen(list)),
+      ]);
+      return { running: held, parked: waiting.reduce((sum, n) => sum + n, 0) };
     },
 
     async close() {

@@ -120,9 +120,9 @@ declare module "ioredis" {
  * `command` clients run scripts and single commands; a `producer` client is a command client that
  * never sends a command again after its connection closed unanswered (the producer fails those
  * writes instead: an enqueue sent twice would write its task twice); a `blocking` client only runs
- * XREADGROUP BLOCK.
+ * XREADGROUP BLOCK; a `subscriber` client only listens to pub/sub channels.
  */
-export type ConnectionRole = "command" | "producer" | "blocking";
+export type ConnectionRole = "command" | "producer" | "blocking" | "subscriber";
 
 /** Settings of one client besides its URL. */
 export interface ClientOptions {
@@ -153,7 +153,7 @@ export function createRedisClient(
     tls: options.tls,
     // A blocking read waits through reconnects instead of failing after N retries; the provider
     // bounds how long it waits itself.
-    ...(role === "blocking"
+    ...(role === "blocking" || role === "subscriber"
       ? { maxRetriesPerRequest: null }
       : { commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS }),
     ...(role === "producer" ? { autoResendUnfulfilledCommands: false } : {}),
@@ -177,7 +177,7 @@ export function createRedisClient(
     if (connectionErrors.delete(client))
       logger.info({ role, redis: where }, `connected to Redis at ${where} again`);
   });
-  if (role !== "blocking") {
+  if (role === "command" || role === "producer") {
     client.defineCommand("jobgenEnqueue", { numberOfKeys: 3, lua: ENQUEUE });
     client.defineCommand("jobgenEnqueueMany", { numberOfKeys: 2, lua: ENQUEUE_MANY });
     client.defineCommand("jobgenPromote", { numberOfKeys: 2, lua: PROMOTE });

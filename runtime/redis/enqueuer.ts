@@ -2,8 +2,8 @@
  * Writes tasks to Redis for the producer. A single task that needs none of the script's checks (no
  * maxLen, no idempotency key, no delay) is one plain XADD, which is exactly what the ENQUEUE script
  * would run for it; any other single task is one ENQUEUE script call (maxLen backpressure,
- * idempotency key, delayed set). A batch of immediate tasks of one queue without idempotency keys
- * (the usual bulk enqueue) is one ENQUEUE_MANY call; any other batch is ENQUEUE calls pipelined in
+ * idempotency key, delayed set). A batch of immediate tasks without idempotency keys (the usual
+ * bulk enqueue) is one ENQUEUE_MANY call per queue or partition, sent together; any other batch is ENQUEUE calls pipelined in
  * one round trip (one per hash slot on a Redis Cluster, in parallel).
  *
  * The client is made on the first write, once the target is known to be one Redis or a Cluster
@@ -52,6 +52,8 @@ export interface RedisEnqueuer {
   writeOne(request: EnqueueRequest): Promise<EnqueueOutcome>;
   /** Sends all requests in one round trip; one outcome per request, in order. Rejects only when a pipeline as a whole fails. */
   write(requests: readonly EnqueueRequest[]): Promise<EnqueueOutcome[]>;
+  /** Tasks waiting (XLEN + ZCARD) in each of these queues or partitions, in one round trip. */
+  countWaiting(keys: readonly QueueKeys[]): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -207,7 +209,18 @@ export function createRedisEnqueuer(
       const [first] = requests;
       if (first === undefined) return [];
       const client = await connected();
-      if (requests.every((r) => sharesFastPath(r, first))) return await writeMany(client, first, requests);
+      const streams = fastPathGroups(requests);
+      if (streams?.length === 1) return await writeMany(client, first, requests);
+      if (streams !== undefined) {
+        const written = await Promise.all(
+          streams.map((group) => writeMany(client, group[0] as EnqueueRequest, group)),
+        );
+        const byRequest = new Map<EnqueueRequest, EnqueueOutcome>();
+        streams.forEach((group, g) =>
+          group.forEach((r, i) => byRequest.set(r, written[g]?.[i] as EnqueueOutcome)),
+        );
+        return requests.map((r) => byRequest.get(r) ?? { kind: "error", error: new Error("no reply") });
+      }
       const sent = pipelineBySlot(
         client,
         requests,
@@ -223,6 +236,24 @@ export function createRedisEnqueuer(
       return requests.map((_, i): EnqueueOutcome => {
         const [err, reply] = replies[i] ?? [new Error("no reply from Redis"), null];
         return err ? { kind: "error", error: explainFailure(client, err) } : outcomeOf(reply);
+      });
+    },
+    async countWaiting(keys) {
+      const c = await connected();
+      const replies = await pipelineBySlot(
+        c,
+        keys,
+        (k) => k.stream,
+        (pipeline, k) => pipeline.xlen(k.stream).zcard(k.delayed),
+      ).catch((err: unknown) => {
+        replaceOnTimeout(c, err, logger);
+        throw explainFailure(c, err);
+      });
+      return keys.map((_, i) => {
+        const counts = replies.slice(2 * i, 2 * i + 2);
+        const failed = counts.find(([err]) => err !== null)?.[0];
+        if (failed) throw explainFailure(c, failed);
+        return counts.reduce((sum, [, n]) => sum + Number(n), 0);
       });
     },
     async close() {
@@ -244,15 +275,21 @@ function streamOutcome(entryId: string | null | undefined): EnqueueOutcome {
     : { kind: "error", error: new Error("no reply from Redis") };
 }
 
-/** Whether `r` can go in one ENQUEUE_MANY call with `first`: immediate, no idempotency key, same queue. */
-function sharesFastPath(r: EnqueueRequest, first: EnqueueRequest): boolean {
-  return (
-    r.delayMs === 0 &&
-    r.idempotencyKey === undefined &&
-    r.keys.stream === first.keys.stream &&
-    r.keys.delayed === first.keys.delayed &&
-    r.maxLen === first.maxLen
-  );
+/**
+ * The requests by stream (queue or partition), in order within each, when every one can go in an
+ * ENQUEUE_MANY call with the others of its stream (immediate, no idempotency key, one maxLen per
+ * stream); `undefined` otherwise.
+ */
+function fastPathGroups(requests: readonly EnqueueRequest[]): EnqueueRequest[][] | undefined {
+  const groups = new Map<string, EnqueueRequest[]>();
+  for (const r of requests) {
+    if (r.delayMs !== 0 || r.idempotencyKey !== undefined) return undefined;
+    const group = groups.get(r.keys.stream);
+    if (group === undefined) groups.set(r.keys.stream, [r]);
+    else if (group[0]?.maxLen !== r.maxLen || group[0].keys.delayed !== r.keys.delayed) return undefined;
+    else group.push(r);
+  }
+  return [...groups.values()];
 }
 
 /** `requests` cut into runs of consecutive requests whose entries have the same field names. */

@@ -7,6 +7,10 @@
  * Ownership: a transition on a stream entry (ack, retry, dead-letter, lease extension) first asks
  * XPENDING who owns the entry; when it is not the caller (the entry was reclaimed by another
  * consumer, or is gone) the script changes nothing and returns 0.
+ *
+ * Due-time announcements: a script that adds a member to a delayed set which becomes that set's
+ * earliest PUBLISHes its due time (server ms) on a channel named as the delayed set, so promoters
+ * (redis/provider/promoter.ts) that sleep until the earliest due time wake sooner.
  */
 
 /** Lua prelude: `owns(stream, group, id, consumer)` and `now_ms()`. */
@@ -19,6 +23,11 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+local function announce_if_earliest(delayed, due)
+  local first = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
+  -- pcall: an ACL user without channel permissions still schedules; promoters then poll
+  if #first > 0 and tonumber(first[2]) == due then redis.pcall('PUBLISH', delayed, due) end
+end
 `;
 
 export const ENQUEUE = `
@@ -28,6 +37,7 @@ export const ENQUEUE = `
 -- ARGV[6] the delayed-set member (fields JSON) when delayed, else ARGV[6..] the field/value pairs
 -- returns {'stream', entry id} | {'delayed', due ms} | {'duplicate', earlier task id} | {'full'}
 -- The queue is full when XLEN (waiting + in flight) + ZCARD (delayed) >= maxLen; nothing is trimmed.
+-- A delayed member that becomes the earliest of the delayed set is announced (PUBLISH on KEYS[2]).
 ${HELPERS}
 if ARGV[5] == '1' then
   local earlier = redis.call('GET', KEYS[3])
@@ -44,6 +54,7 @@ local delay = tonumber(ARGV[2])
 if delay > 0 then
   local due = now_ms() + delay
   redis.call('ZADD', KEYS[2], due, ARGV[6])
+  announce_if_earliest(KEYS[2], due)
   return {'delayed', tostring(due)}
 end
 return {'stream', redis.call('XADD', KEYS[1], '*', unpack(ARGV, 6))}
@@ -177,9 +188,12 @@ export const RETRY = `
 -- KEYS[1] stream, KEYS[2] delayed set
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] delay ms, ARGV[5] member (fields JSON, retry + 1)
 -- returns 1 when scheduled and acked, 0 when this consumer does not own the entry (nothing changed)
+-- A member that becomes the earliest of the delayed set is announced (PUBLISH on KEYS[2]).
 ${HELPERS}
 if not owns(KEYS[1], ARGV[1], ARGV[3], ARGV[2]) then return 0 end
-redis.call('ZADD', KEYS[2], now_ms() + tonumber(ARGV[4]), ARGV[5])
+local due = now_ms() + tonumber(ARGV[4])
+redis.call('ZADD', KEYS[2], due, ARGV[5])
+announce_if_earliest(KEYS[2], due)
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
 return 1

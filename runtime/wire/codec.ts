@@ -15,6 +15,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import type { DeadLetterDetails, DeliveredTask } from "../worker/provider.js";
+import type { Priority } from "../policy/priority.js";
 import { formatGoDuration, parseDurationText } from "../duration.js";
 import { DEAD_LETTER_FIELD_PREFIX, DEAD_LETTER_FIELDS } from "./dead-letter.js";
 
@@ -200,7 +201,12 @@ export function derivedTaskId(stream: string, entryId: string): string {
 
 /** Decodes an entry as read. Never throws: what cannot be read stays `undefined` for the worker to judge. */
 export function decodeTask(
-  queue: { readonly name: string; readonly stream: string },
+  queue: {
+    readonly name: string;
+    readonly stream: string;
+    readonly partition?: number | undefined;
+    readonly priority?: Priority | undefined;
+  },
   entryId: string,
   fields: Readonly<Record<string, string>>,
   deliveryCount: number,
@@ -212,6 +218,8 @@ export function decodeTask(
   const timeout = fields.timeout === undefined ? undefined : decodeTimeout(fields.timeout);
   return {
     queue: queue.name,
+    partition: queue.partition,
+    priority: queue.priority,
     entryId,
     id: nonEmpty(own(fields, "id")) ?? derivedTaskId(queue.stream, entryId),
     type: nonEmpty(own(fields, "type")) ?? nonEmpty(own(metadata, "type")),

@@ -29,4 +29,6 @@ export const DEAD_LETTER_FIELDS = {
   queue: "dlq_queue",
   entryId: "dlq_entry_id",
   consumer: "dlq_consumer",
+  /** The priority level it was read from, for a queue with levels (policy/priority.ts). */
+  priority: "dlq_priority",
 } as const;

@@ -4,6 +4,8 @@
  * dead-letter (retry-policy.ts decides); aborted by a forced shutdown → left pending.
  */
 import { metricsTypeLabel } from "../observe/metrics.js";
+import { holdBack } from "../policy/admission.js";
+import { releaseSlot } from "../policy/concurrency-cap.js";
 import { AttemptContext } from "./attempt-context.js";
 import type { TaskStep } from "./middleware/compose.js";
 import { toError } from "./middleware/recovery.js";
@@ -26,6 +28,7 @@ export async function processTask(
   } catch (error) {
     worker.logger.error({ err: error, taskId: run.task.id }, "worker error");
   } finally {
+    await releaseSlot(worker, run);
     worker.running.delete(run);
     if (run.phase === "settling") worker.settling--;
     worker.wake();
@@ -54,6 +57,7 @@ async function attempt(
     );
     return;
   }
+  if (definition !== undefined && (await holdBack(worker, run, definition, provider))) return;
   let failure: Error | undefined;
   try {
     await onion(ctx);

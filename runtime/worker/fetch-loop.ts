@@ -79,8 +79,10 @@ function dispatch(worker: WorkerState, task: DeliveredTask, onion: TaskStep, pro
   const run: TaskRun = {
     task,
     phase: "handling",
+    settleRetrying: false,
     abandoned: false,
     context: undefined,
+    interrupt: () => {},
   };
   worker.running.add(run);
   void processTask(worker, run, onion, provider);

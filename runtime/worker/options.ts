@@ -38,6 +38,7 @@ import {
 } from "../option-checks.js";
 import { resolveProviderOptions, type ResolvedProviderOptions } from "../redis/provider/options.js";
 import type { Middleware } from "./middleware/compose.js";
+import type { Fairness } from "../policy/priority.js";
 import { openTelemetryTraceHook } from "../observe/otel.js";
 import type { BackoffJitter, BackoffStrategy, RedisTarget, TaskRegistry, TlsOptions } from "../types.js";
 
@@ -101,6 +102,12 @@ export interface WorkerOptions {
   readonly claimCount?: number | undefined;
   /** Reclaim entries of dead consumers (Go: EnableAutoClaim). @defaultValue true */
   readonly enableAutoClaim?: boolean | undefined;
+  /**
+   * How reads are shared among the priority levels of a queue with levels (docs/policy.md):
+   * `"strict"` (a lower level only when every higher one is empty), or deliveries per round while
+   * each level has tasks ready. @defaultValue `{ high: 8, normal: 4, low: 1 }`
+   */
+  readonly fairness?: Fairness | undefined;
   /**
    * Poison limit: an entry delivered more times than this (its workers keep dying on it) goes to
    * the DLQ with reason `poison` instead of running again. @defaultValue 5
@@ -177,6 +184,7 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
       claimMinIdle: options.claimMinIdle,
       claimCount: options.claimCount,
       enableAutoClaim: options.enableAutoClaim,
+      fairness: options.fairness,
     },
     WHERE,
   );

@@ -3,12 +3,18 @@
  * Close), widened to the transitions jobgen makes atomic. The Redis Streams provider
  * (redis/provider/) is the one implementation; it is the only module that talks to Redis.
  */
+import type { Priority } from "../policy/priority.js";
+import type { PolicyStore } from "../policy/store.js";
 import type { DeadLetterReason } from "../wire/dead-letter.js";
 
 /** One stream entry as delivered to this consumer: decoded, not yet validated. */
 export interface DeliveredTask {
   /** Queue name (schema key). */
   readonly queue: string;
+  /** The level whose stream it was read from, for a queue with priority levels; else `undefined`. */
+  readonly priority?: Priority | undefined;
+  /** The partition of a partitioned queue the entry was read from (redis/partitions.ts); absent: 0. */
+  readonly partition?: number | undefined;
   /** Stream entry id (`1700000000000-0`). */
   readonly entryId: string;
   /** Stable task id; for entries without one (Go producer), the entry id. */
@@ -87,6 +93,8 @@ export interface Provider {
    * consumer but `keep` (such as what a read cut short by the stop had delivered).
    */
   handBackRest(keep: readonly DeliveredTask[]): Promise<number>;
+  /** The steps of the schema's policies: schedules, rate limits, the concurrency cap. */
+  readonly policy: PolicyStore;
   /** Stops blocking reads and closes connections. */
   close(): Promise<void>;
 }

@@ -1,10 +1,12 @@
 /**
  * Settling a task: one atomic provider step (ack, retry, hand-back or dead-letter), counted and logged. A
- * step that fails (Redis down) or finds the entry owned by another consumer leaves the entry to
- * the group: pending, to be reclaimed.
+ * step that Redis refuses or cannot take is sent again until it goes through (settle-retry.ts). A
+ * step that finds the entry owned by another consumer, or that a forced shutdown abandons, leaves
+ * the entry to the group: pending, to be reclaimed.
  */
 import type { AttemptContext } from "./attempt-context.js";
 import type { DeadLetterDetails, DeliveredTask, Provider } from "./provider.js";
+import { settleUntilDone } from "./settle-retry.js";
 import type { TaskRun, WorkerState } from "./state.js";
 
 /** Marks the run settling (its slot frees), then runs `step`; never rejects. */
@@ -19,7 +21,11 @@ export async function settle(
   worker.settling++;
   worker.wake();
   try {
-    if (!(await step())) {
+    const result = await settleUntilDone(run, ctx, step);
+    if (result === "abandoned") {
+      worker.metrics.recordOutcome(typeLabel, "abandoned");
+      ctx.logger.warn("worker stopped before Redis took the settle step; the task stays pending");
+    } else if (!result) {
       ctx.logger.warn("entry was reclaimed by another consumer before this one settled it; left to that one");
     }
   } catch (error) {

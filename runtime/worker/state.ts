@@ -15,10 +15,14 @@ export interface TaskRun {
   readonly task: DeliveredTask;
   /** `handling` until the onion settles, then `settling` (the provider step). */
   phase: "handling" | "settling";
+  /** Its settle step failed and is being sent again (settle-retry.ts): its lease is still extended. */
+  settleRetrying: boolean;
   /** Set by a forced shutdown: the task is left pending, whatever its handler does later. */
   abandoned: boolean;
   /** The attempt's context, once made. */
   context: AttemptContext | undefined;
+  /** Ends the wait for the next try of its settle step at once (forced shutdown; settle-retry.ts). */
+  interrupt: (reason: Error) => void;
 }
 
 export type Lifecycle = "new" | "running" | "stopping" | "stopped";

@@ -6,7 +6,8 @@
  * - failure → `retry` with backoff, or `deadLetter` (see retry-policy.ts for the rules);
  * - delivered more than `maxDeliveries` times (its workers keep dying on it) → `deadLetter`
  *   reason `poison`, without running it;
- * - a settle step that fails (Redis down) leaves the entry pending: it is reclaimed later.
+ * - a settle step that Redis refuses or cannot take is sent again, the lease kept, until it goes
+ *   through (settle-retry.ts).
  *
  * Slots: at most `concurrency` handlers run at once. A task whose handler has finished frees its slot
  * while its settle step (ack, retry, DLQ) is on its way to Redis, so the next read overlaps the
@@ -48,6 +49,7 @@ import { handBackWaiting } from "./hand-back.js";
 import type { Lifecycle, TaskRun, WorkerState } from "./state.js";
 import { loadOpenTelemetry } from "../observe/otel.js";
 import { openRedisProvider } from "../redis/provider/provider.js";
+import { startPolicies } from "../policy/policies.js";
 import { DEFAULT_STOP_SIGNALS } from "./signals.js";
 import type { AnyHandler, AnyUpcasts, TaskRegistry } from "../types.js";
 import { callHandler, checkHandlers } from "./handlers.js";
@@ -116,6 +118,7 @@ class QueueWorker implements Worker, WorkerState {
   private stopPromise: Promise<void> | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private leaseTimer: NodeJS.Timeout | undefined;
+  private stopPolicies: () => Promise<void> = () => Promise.resolve();
 
   constructor(
     readonly registry: TaskRegistry,
@@ -184,6 +187,7 @@ class QueueWorker implements Worker, WorkerState {
       throw error;
     }
     this.provider = provider;
+    this.stopPolicies = await startPolicies(this, provider);
     const validate = payloadValidation(
       { maxBytes: options.maxPayloadBytes, maxDepth: options.maxPayloadDepth },
       this.upcasts,
@@ -252,7 +256,13 @@ class QueueWorker implements Worker, WorkerState {
           "the task is left pending and will be retried",
       );
       for (const run of this.running) {
-        if (run.phase === "handling") abandon(this, run, reason);
+        if (run.phase === "handling") {
+          abandon(this, run, reason);
+        } else if (run.settleRetrying) {
+          run.abandoned = true;
+          this.abandoned.push(run.task);
+          run.interrupt(reason);
+        }
       }
       await this.drained(Number.POSITIVE_INFINITY);
     }
@@ -261,6 +271,7 @@ class QueueWorker implements Worker, WorkerState {
     // Then the rest pending on this consumer (a fetch cut short by the stop, one that returned
     // after it), but the tasks abandoned above, whose handlers may still run.
     if (this.provider) await handBackWaiting(this, this.provider, this.abandoned);
+    await this.stopPolicies();
     await this.provider?.close(); // also ends a fetch still waiting on Redis
     await this.loopDone;
     if (this.waiting.length > 0) {

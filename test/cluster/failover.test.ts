@@ -1,6 +1,8 @@
 /**
  * A master SIGKILLed mid-load fails over to its replica and nothing accepted is lost: every task an
  * enqueue resolved for ends done, dead-lettered, or still findable (stream, pending, delayed set).
+ * Queue `default` has 3 partitions, one per master, so the killed master holds one of its
+ * partitions while the others go on; queue `critical` is a plain queue on one slot.
  * Duplicates (a task run twice) are counted and printed; at least once allows them. The test owns
  * its Cluster: killing a node of the shared one would disturb the other test files.
  */
@@ -9,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "ioredis";
 import { createProducer } from "../../runtime/producer/producer.js";
 import { queueKeys } from "../../runtime/redis/keys.js";
+import { partitionKeys } from "../../runtime/redis/partitions.js";
 import { keySlot } from "../../runtime/redis/slot.js";
+import type { TaskRegistry } from "../../runtime/types.js";
 import { createWorkerRuntime, type Worker } from "../../runtime/worker/worker.js";
 import { LocalCluster } from "../support/cluster.js";
 import { quietLogger } from "../support/provider.js";
@@ -30,8 +34,10 @@ describe("failover of a master under load", () => {
   });
 
   it("loses no accepted task when a master is SIGKILLed mid-load", { timeout: 180_000 }, async () => {
-    const registry = testRegistry({ criticalMaxLen: 1_000_000 });
-    const keys = [queueKeys(registry.queues.default!, PREFIX), queueKeys(registry.queues.critical!, PREFIX)];
+    const plain = testRegistry({ criticalMaxLen: 1_000_000 });
+    const partitioned = { ...plain.queues.default!, partitions: 3 };
+    const registry: TaskRegistry = { ...plain, queues: { ...plain.queues, default: partitioned } };
+    const keys = [...partitionKeys(partitioned, PREFIX), queueKeys(registry.queues.critical!, PREFIX)];
     const redis = { redis: cluster.seeds, keyPrefix: PREFIX, logger: quietLogger };
     const producer = createProducer(registry, redis);
     const runs = new Map<string, number>();

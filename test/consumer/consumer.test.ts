@@ -2,7 +2,7 @@
 // apps outside this repository (ESM and CommonJS; TypeScript nodenext and bundler; strict,
 // exactOptionalPropertyTypes and noUncheckedIndexedAccess on; the lowest supported TypeScript
 // major and the current one), then in each: `npx jobgen init`, `npx jobgen`, compile a producer and
-// a worker with tsc, and process one task against Redis.
+// a worker with tsc, and process one task against Redis; mount the dashboard and read it once.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, deleteKeys, testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { APPS, type ConsumerApp } from "./apps.js";
-import { PRODUCER_SOURCE, WORKER_SOURCE } from "./sources.js";
+import { DASHBOARD_SOURCE, PRODUCER_SOURCE, WORKER_SOURCE } from "./sources.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "jobgen-consumer-"));
@@ -113,8 +113,15 @@ describe.each(APPS)("a fresh $name app", (app) => {
     mkdirSync(join(dir, "src"));
     writeFileSync(join(dir, "src", "producer.ts"), PRODUCER_SOURCE(app.module));
     writeFileSync(join(dir, "src", "worker.ts"), WORKER_SOURCE(app.module));
+    writeFileSync(join(dir, "src", "dashboard.ts"), DASHBOARD_SOURCE(app.module));
     run(dir, "npx", ["tsc", "-p", "tsconfig.json"]);
     const output = await processOneTask(dir, app);
     expect(output).toContain("handled send_email for ann@example.com");
+    const dashboard = run(dir, process.execPath, [join("out", "src", "dashboard.js")], {
+      ...process.env,
+      REDIS_URL: testRedisUrl(),
+      JOBGEN_PREFIX: uniquePrefix(`consumer-dashboard-${app.name}`),
+    });
+    expect(dashboard).toContain("dashboard page 200 text/html; charset=utf-8; api/tasks 200: send_email");
   }, 300_000);
 });

@@ -40,3 +40,28 @@ const worker = createWorker(
 );
 ${main(module, `await worker.start();`)}`;
 }
+
+/**
+ * An app mounting the dashboard (`@jobgen/runtime/dashboard`) under a base path on its own
+ * node:http server, then reading the page and an API route once.
+ */
+export function DASHBOARD_SOURCE(module: "esm" | "cjs"): string {
+  return `import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createDashboard } from "@jobgen/runtime/dashboard";
+import { registry } from "../generated/index.js";
+
+${main(
+  module,
+  `const dashboard = createDashboard({ registry, basePath: "/ops/jobs", keyPrefix: process.env.JOBGEN_PREFIX ?? "" });
+const server = createServer((req, res) => dashboard(req, res));
+await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+const base = \`http://127.0.0.1:\${(server.address() as AddressInfo).port}/ops/jobs/\`;
+const page = await fetch(base);
+const api = await fetch(\`\${base}api/tasks\`);
+const { tasks } = (await api.json()) as { tasks: { name: string }[] };
+console.log(\`dashboard page \${page.status} \${page.headers.get("content-type")}; api/tasks \${api.status}: \${tasks.map((t) => t.name).join(",")}\`);
+server.close();
+await dashboard.close();`,
+)}`;
+}

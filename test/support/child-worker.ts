@@ -1,4 +1,4 @@
-/** Starts test/support/worker-process.ts (or another script) in a child process and follows its JSON log lines. */
+/** Starts test/support/worker-process.ts in a child process and follows its pino log lines. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -14,6 +14,7 @@ export interface ChildWorker {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Starts `script` (by default worker-process.ts) with `env` added to this process's environment. */
 export function startChildWorker(env: Record<string, string>, script = SCRIPT): ChildWorker {
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { ...process.env, ...env },

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { queueKeys } from "../../runtime/redis/keys.js";
+import { PRIORITY_LEVELS } from "../../runtime/policy/priority.js";
+import { levelKeys, queueKeys } from "../../runtime/redis/keys.js";
 import { hashedPart, keySlot, tagForSlot } from "../../runtime/redis/slot.js";
 import { HOSTILE_STREAMS } from "../support/hostile-streams.js";
 
@@ -36,6 +37,9 @@ describe("queueKeys", () => {
       delayed: "{tasks}:delayed",
       dlq: "{tasks}:dlq",
       idempotency: "{tasks}:idem:",
+      schedules: "{tasks}:schedules",
+      rate: "{tasks}:rate:",
+      slots: "{tasks}:slots:",
     });
   });
 
@@ -53,6 +57,9 @@ describe("queueKeys", () => {
       delayed: "{orders}:acc:{orders}:delayed",
       dlq: "{orders}:acc:{orders}:dlq",
       idempotency: "{orders}:acc:{orders}:idem:",
+      schedules: "{orders}:acc:{orders}:schedules",
+      rate: "{orders}:acc:{orders}:rate:",
+      slots: "{orders}:acc:{orders}:slots:",
     });
   });
 
@@ -103,5 +110,25 @@ describe("queueKeys", () => {
   it.each(HOSTILE_STREAMS)("keeps every key of stream %j in its slot", (stream) => {
     const keys = queueKeys({ name: "q", stream, group: "g", dlq: `${stream}:dlq` }, "p:");
     expect(new Set(Object.values(keys).map(keySlot)).size).toBe(1);
+  });
+});
+
+describe("levelKeys", () => {
+  it("keeps normal on the queue's own keys and gives other levels a stream and delayed set of their own", () => {
+    const queue = { name: "default", stream: "tasks", group: "workers", dlq: "tasks:dlq" };
+    expect(levelKeys(queue, "normal", "p:")).toEqual(queueKeys(queue, "p:"));
+    expect(levelKeys(queue, "high", "p:")).toMatchObject({
+      stream: "{p:tasks}:priority:high",
+      delayed: "{p:tasks}:priority:high:delayed",
+      dlq: "{p:tasks}:dlq",
+    });
+  });
+
+  it.each(HOSTILE_STREAMS)("keeps every level's keys of stream %j in the queue's slot", (stream) => {
+    const queue = { name: "q", stream, group: "g", dlq: `${stream}:dlq` };
+    const slots = PRIORITY_LEVELS.flatMap((level) =>
+      Object.values(levelKeys(queue, level, "p:")).map(keySlot),
+    );
+    expect(new Set(slots).size).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-// The runtime package as an app loads it: `@jobgen/runtime` and `@jobgen/runtime/testing` resolve
+// The runtime package as an app loads it: `@jobgen/runtime`, `/testing` and `/dashboard` resolve
 // to the compiled JavaScript in runtime/dist (built by `npm ci` through the root `prepare`
 // script, or `npm run build`), from ESM and from CommonJS, in plain Node without tsx.
 import { spawnSync } from "node:child_process";
@@ -8,10 +8,15 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-function run(args: readonly string[]): { url: string; runtime: string[]; testing: string } {
+function run(args: readonly string[]): {
+  url: string;
+  runtime: string[];
+  testing: string;
+  dashboard: string;
+} {
   const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
   expect(result.stderr).toBe("");
-  return JSON.parse(result.stdout) as { url: string; runtime: string[]; testing: string };
+  return JSON.parse(result.stdout) as { url: string; runtime: string[]; testing: string; dashboard: string };
 }
 
 describe("the built runtime package", () => {
@@ -25,15 +30,18 @@ describe("the built runtime package", () => {
       "-e",
       `const runtime = await import("@jobgen/runtime");
        const testing = await import("@jobgen/runtime/testing");
+       const dashboard = await import("@jobgen/runtime/dashboard");
        console.log(JSON.stringify({
          url: import.meta.resolve("@jobgen/runtime"),
          runtime: [typeof runtime.createWorkerRuntime, typeof runtime.createProducer, typeof runtime.z.object],
          testing: typeof testing.runHandler,
+         dashboard: typeof dashboard.createDashboard,
        }));`,
     ]);
     expect(loaded.url).toMatch(/\/runtime\/dist\/esm\/index\.js$/);
     expect(loaded.runtime).toEqual(["function", "function", "function"]);
     expect(loaded.testing).toBe("function");
+    expect(loaded.dashboard).toBe("function");
   });
 
   it("loads from CommonJS", () => {
@@ -42,14 +50,17 @@ describe("the built runtime package", () => {
       "-e",
       `const runtime = require("@jobgen/runtime");
        const testing = require("@jobgen/runtime/testing");
+       const dashboard = require("@jobgen/runtime/dashboard");
        console.log(JSON.stringify({
          url: require.resolve("@jobgen/runtime"),
          runtime: [typeof runtime.createWorkerRuntime, typeof runtime.createProducer, typeof runtime.z.object],
          testing: typeof testing.runHandler,
+         dashboard: typeof dashboard.createDashboard,
        }));`,
     ]);
     expect(loaded.url).toMatch(/\/runtime\/dist\/cjs\/index\.js$/);
     expect(loaded.runtime).toEqual(["function", "function", "function"]);
     expect(loaded.testing).toBe("function");
+    expect(loaded.dashboard).toBe("function");
   });
 });

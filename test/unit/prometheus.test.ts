@@ -13,11 +13,13 @@ describe("prometheus", () => {
         {
           queue: "default",
           stream: "tasks",
+          streams: ["tasks"],
           group: "workers",
           length: 7,
           pending: 2,
           delayed: 1,
           deadLetters: 3,
+          delivered: 40,
           lag: 5,
           groupExists: true,
           consumers: [],

@@ -96,6 +96,30 @@ function compareQueue(before: QueueModel, after: QueueModel): Change[] {
       ),
     });
   }
+  const [oldCount, newCount] = [before.partitions ?? 1, after.partitions ?? 1];
+  if (oldCount !== newCount) {
+    const drain =
+      `drain first: stop the producers of "${after.name}", let its workers empty it (\`jobgen stats\` shows ` +
+      `length, pending and delayed 0; replay or purge its DLQ), stop them, then deploy workers and producers ` +
+      `with partitions: ${newCount} (docs/cluster.md)`;
+    changes.push({
+      rule: "PARTITIONS_CHANGED",
+      path: [...path, ...(after.partitions === undefined ? [] : ["partitions"])],
+      what: `queue "${after.name}": partitions ${oldCount} → ${newCount}`,
+      backward: breaking(
+        newCount < oldCount
+          ? `tasks waiting, pending or delayed in partitions ${newCount} to ${oldCount - 1} are no longer read by new workers, and their DLQs are no longer listed`
+          : `a task key's new partition differs from its old one: tasks of one key queued before and after the change run out of order`,
+        drain,
+      ),
+      forward: breaking(
+        newCount > oldCount
+          ? `tasks new producers write to partitions ${oldCount} to ${newCount - 1} are not read by old workers`
+          : `a task key's partition differs between old and new producers: tasks of one key run out of order`,
+        drain,
+      ),
+    });
+  }
   if (before.maxLen !== after.maxLen) {
     changes.push({
       rule: "POLICY_CHANGED",

@@ -125,6 +125,20 @@ function compareTask(before: TaskModel, after: TaskModel, old: SchemaModel, next
           : SAFE,
     });
   }
+  const [keyBefore, keyAfter] = [before.partitionKey?.join("."), after.partitionKey?.join(".")];
+  if (keyBefore !== keyAfter) {
+    const note =
+      "tasks are read whatever partition they are in; while tasks enqueued before the change wait, " +
+      "tasks of one key may be in two partitions and run out of order (drain the queue first to keep order)";
+    changes.push({
+      rule: "PARTITION_KEY_CHANGED",
+      task,
+      path: [...path, ...(after.partitionKey === undefined ? [] : ["partitionKey"])],
+      what: `partitionKey ${keyBefore ?? "(none)"} → ${keyAfter ?? "(none)"}`,
+      backward: safe(note),
+      forward: safe(note),
+    });
+  }
   const policy = (model: TaskModel): string =>
     JSON.stringify([model.maxRetries, model.timeoutMs, model.backoff]);
   if (policy(before) !== policy(after)) {

@@ -1,5 +1,6 @@
 /** Dead-letter (DEAD_LETTER): atomically write the DLQ record (codec.ts deadLetterFields) and ack the entry. */
 import { deadLetterFields, fieldsToArgs } from "../../wire/codec.js";
+import { DEAD_LETTER_FIELDS } from "../../wire/dead-letter.js";
 import type { DeadLetterDetails, DeliveredTask } from "../../worker/provider.js";
 import { commands, failure, queueOf, type ProviderState } from "./state.js";
 
@@ -11,7 +12,11 @@ export async function deadLetter(
 ): Promise<boolean> {
   const q = queueOf(state, task);
   const { consumer } = state;
-  const record = fieldsToArgs(deadLetterFields(task, details, consumer, new Date()));
+  const fields = deadLetterFields(task, details, consumer, new Date());
+  // The level goes with the record, so a replay returns the task to it.
+  const record = fieldsToArgs(
+    q.level === undefined ? fields : { ...fields, [DEAD_LETTER_FIELDS.priority]: q.level },
+  );
   const done = await commands(state)
     .jobgenDeadLetter(q.keys.stream, q.keys.dlq, q.definition.group, consumer, task.entryId, ...record)
     .catch((err: unknown) => {

@@ -5,16 +5,18 @@
  */
 import type { DeliveredTask } from "../../worker/provider.js";
 import { pipelineBySlot } from "../batch.js";
-import { commands, failure, groupBy, type ProviderState } from "./state.js";
+import { commands, failure, groupBy, streamOf, type ProviderState } from "./state.js";
 
 /** Resolves with the number of entries extended. */
 export async function extendLease(state: ProviderState, inFlight: readonly DeliveredTask[]): Promise<number> {
   const tasks = [...inFlight, ...state.surplus];
   if (tasks.length === 0) return 0;
-  const perQueue = [...groupBy(tasks, (t) => t.queue)].flatMap(([name, owned]) => {
-    const q = state.byName.get(name);
-    return q ? [{ q, owned }] : [];
-  });
+  const perQueue = [...groupBy(tasks, (t) => streamOf(state, t)?.keys.stream ?? "").values()].flatMap(
+    (owned) => {
+      const q = owned[0] && streamOf(state, owned[0]);
+      return q ? [{ q, owned }] : [];
+    },
+  );
   const replies = await pipelineBySlot(
     commands(state),
     perQueue,

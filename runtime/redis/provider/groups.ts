@@ -1,10 +1,12 @@
 /**
- * Start: where Redis is (one node or a Cluster, asked once), the command client, and the consumer
- * groups, created at start (MKSTREAM, from `0`) and recreated when Redis lost them.
+ * Start: where Redis is (one node or a Cluster, asked once), the command client, the consumer
+ * groups, created at start (MKSTREAM, from `0`) and recreated when Redis lost them, and the
+ * promoter of delayed tasks (promoter.ts).
  */
 import { createRedisClient } from "../connection.js";
 import { readGroupsOf } from "../read-groups.js";
 import { resolveTarget } from "../target.js";
+import { Promoter } from "./promoter.js";
 import { commands, errorMessage, failure, where, wrap, type ProviderState } from "./state.js";
 
 /** Starts consuming: resolves the target, makes the command client, creates the consumer groups. */
@@ -30,6 +32,10 @@ export async function start(state: ProviderState): Promise<void> {
   }
   await ensureGroups(state);
   state.started = true;
+  if (state.promoter === undefined && !state.closed) {
+    state.promoter = new Promoter(state);
+    state.promoter.start();
+  }
 }
 
 export async function ensureGroups(state: ProviderState): Promise<void> {

@@ -8,21 +8,23 @@
 import { HAND_BACK_IDLE_MS } from "../../defaults.js";
 import type { DeliveredTask } from "../../worker/provider.js";
 import { pipelineBySlot, type PipelineReplies } from "../batch.js";
-import { commands, failure, groupBy, type ProviderState, type QueueState } from "./state.js";
+import { commands, failure, groupBy, streamOf, type ProviderState, type QueueState } from "./state.js";
 
 /** Hands back `notStarted` and the fetch surplus; resolves with the number handed back. */
 export async function handBack(state: ProviderState, notStarted: readonly DeliveredTask[]): Promise<number> {
   const tasks = [...notStarted, ...state.surplus.splice(0)];
   if (tasks.length === 0) return 0;
-  const perQueue = [...groupBy(tasks, (t) => t.queue)].flatMap(([name, owned]) => {
-    const q = state.byName.get(name);
-    return q ? [{ q, owned }] : [];
-  });
+  const perStream = [...groupBy(tasks, (t) => streamOf(state, t)?.keys.stream ?? "").values()].flatMap(
+    (owned) => {
+      const q = owned[0] && streamOf(state, owned[0]);
+      return q ? [{ q, owned }] : [];
+    },
+  );
   return handed(
     state,
     await pipelineBySlot(
       commands(state),
-      perQueue,
+      perStream,
       ({ q }) => q.keys.stream,
       (pipeline, { q, owned }) =>
         pipeline.jobgenHandBack(
@@ -41,7 +43,7 @@ export async function handBack(state: ProviderState, notStarted: readonly Delive
 /** Hands back every entry pending on this consumer but `keep`; resolves with the number handed back. */
 export async function handBackRest(state: ProviderState, keep: readonly DeliveredTask[]): Promise<number> {
   state.surplus.splice(0);
-  const kept = groupBy(keep, (t) => t.queue);
+  const kept = groupBy(keep, (t) => streamOf(state, t)?.keys.stream ?? "");
   return handed(
     state,
     await pipelineBySlot(
@@ -54,7 +56,7 @@ export async function handBackRest(state: ProviderState, keep: readonly Delivere
           q.definition.group,
           state.consumer,
           HAND_BACK_IDLE_MS,
-          ...(kept.get(q.definition.name) ?? []).map((t) => t.entryId),
+          ...(kept.get(q.keys.stream) ?? []).map((t) => t.entryId),
         ),
     ).catch((err: unknown) => {
       throw failure(state, "handing back fetched entries", err);

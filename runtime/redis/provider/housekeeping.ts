@@ -2,7 +2,9 @@
  * Promotion of due delayed tasks (PROMOTE) and reclaim of stale entries of dead consumers
  * (CLAIM, XAUTOCLAIM), for every queue, in one pipeline (on a Cluster, one per hash slot, sent in
  * parallel): at most every HOUSEKEEPING_INTERVAL_MS, or sooner when a delayed task it knows of falls
- * due.
+ * due, or at the next fetch while a backlog of stale entries lasts (from a reclaim that finds some
+ * to a scan that reaches the end of the pending list without filling its batch), so a backlog
+ * drains as fast as the workers handle it.
  */
 import { HOUSEKEEPING_INTERVAL_MS, PROMOTE_BATCH } from "../../defaults.js";
 import type { RedisError } from "../../errors.js";
@@ -16,6 +18,7 @@ import { commands, errorMessage, failure, type ProviderState } from "./state.js"
 export async function housekeeping(state: ProviderState, max: number): Promise<DeliveredTask[]> {
   const { queues, consumer } = state;
   const { enableAutoClaim, claimMinIdleMs, claimCount } = state.options;
+  const asked = Math.min(max, claimCount);
   const replies = await pipelineBySlot(
     commands(state),
     queues,
@@ -29,7 +32,7 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
           consumer,
           claimMinIdleMs,
           q.claimCursor,
-          Math.min(max, claimCount),
+          asked,
         );
       }
     },
@@ -37,6 +40,7 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
     throw failure(state, "promoting and reclaiming", err);
   });
   const claimed: DeliveredTask[] = [];
+  let backlog = false;
   let lostGroup: unknown;
   let failed: RedisError | undefined;
   const now = Date.now();
@@ -62,14 +66,20 @@ export async function housekeeping(state: ProviderState, max: number): Promise<D
       } else {
         const [cursor, entries] = reply as [Buffer, [Buffer, Buffer[], number][]];
         q.claimCursor = cursor.toString();
+        // A backlog starts when a reclaim finds stale entries and lasts until a scan reaches the
+        // end of the pending list (the cursor wraps to 0-0) without filling its batch.
+        if (entries.length > 0) q.reclaiming = true;
+        if (entries.length < asked && q.claimCursor === "0-0") q.reclaiming = false;
+        if (q.reclaiming) backlog = true;
         for (const [entryId, pairs, deliveries] of entries) {
           const { fields, invalidUtf8 } = bufferArgsToFields(pairs);
-          claimed.push(decodeTask(q.definition, entryId.toString(), fields, Number(deliveries), invalidUtf8));
+          claimed.push(decodeTask(q.source, entryId.toString(), fields, Number(deliveries), invalidUtf8));
         }
       }
     }
   });
-  state.nextHousekeepingAt = Math.min(state.nextHousekeepingAt, state.nextDueAt);
+  // While stale entries wait, the next fetch reclaims again at once.
+  state.nextHousekeepingAt = backlog ? now : Math.min(state.nextHousekeepingAt, state.nextDueAt);
   if (lostGroup !== undefined) await recoverLostGroups(state, lostGroup);
   // Entries reclaimed from one queue are handed out even when another queue's step failed.
   if (failed && claimed.length === 0) throw failed;

@@ -19,6 +19,7 @@ import {
 import type { Duration } from "../../duration.js";
 import { defaultLogger } from "../../observe/default-logger.js";
 import { positiveDuration, positiveInteger, queueNames } from "../../option-checks.js";
+import { checkFairness, DEFAULT_FAIRNESS, type Fairness } from "../../policy/priority.js";
 import type { RedisTarget, TaskRegistry, TlsOptions } from "../../types.js";
 
 /** Options of `createRedisProvider`. Durations are milliseconds or text such as `"30s"`. */
@@ -54,6 +55,11 @@ export interface RedisProviderOptions {
   readonly enableAutoClaim?: boolean | undefined;
   /** A command without a reply after this long fails and its connection is replaced. @defaultValue `"10s"` */
   readonly commandTimeout?: Duration | undefined;
+  /**
+   * How reads are shared among the priority levels of a queue with levels: `"strict"`, or weights
+   * per round (policy/priority.ts). @defaultValue `{ high: 8, normal: 4, low: 1 }`
+   */
+  readonly fairness?: Fairness | undefined;
   /** @defaultValue pino at level `info` on stdout, buffered (default-logger.ts) */
   readonly logger?: Logger | undefined;
 }
@@ -72,6 +78,7 @@ export interface ResolvedProviderOptions {
   readonly claimCount: number;
   readonly enableAutoClaim: boolean;
   readonly commandTimeoutMs: number;
+  readonly fairness: Fairness;
   readonly logger: Logger;
 }
 
@@ -96,6 +103,7 @@ export function resolveProviderOptions(
     claimCount: positiveInteger(options.claimCount, "claimCount", where) ?? DEFAULT_CLAIM_COUNT,
     enableAutoClaim: options.enableAutoClaim ?? DEFAULT_ENABLE_AUTO_CLAIM,
     commandTimeoutMs: positiveDuration(options.commandTimeout, "commandTimeout", where) ?? COMMAND_TIMEOUT_MS,
+    fairness: checkFairness(options.fairness, where) ?? DEFAULT_FAIRNESS,
     logger: options.logger ?? defaultLogger(),
   };
 }

@@ -14,6 +14,7 @@
  * | dead-letter | dead-letter.ts | DEAD_LETTER |
  * | extend the lease of held entries | extend-lease.ts | EXTEND_LEASE |
  * | hand back fetched, never started entries at shutdown | hand-back.ts | HAND_BACK, HAND_BACK_REST |
+ * | schedules, rate limits, concurrency cap | policy.ts | policy-scripts.ts |
  *
  * Connections: one command client per provider (scripts, XGROUP, housekeeping), made by `start`
  * once it knows whether Redis is one node or a Cluster (groups.ts), and one blocking client for
@@ -34,6 +35,8 @@ import { defer } from "./defer.js";
 import { extendLease } from "./extend-lease.js";
 import { fetch } from "./fetch.js";
 import { handBack, handBackRest } from "./hand-back.js";
+import { redisPolicyStore } from "./policy.js";
+import type { PolicyStore } from "../../policy/store.js";
 import { start } from "./groups.js";
 import { dropBlocking } from "./read.js";
 import { retry } from "./retry.js";
@@ -52,12 +55,14 @@ export function openRedisProvider(registry: TaskRegistry, options: ResolvedProvi
 class RedisProvider implements Provider {
   readonly consumer: string;
   readonly claimMinIdleMs: number;
+  readonly policy: PolicyStore;
   private readonly acks: AckBatcher;
 
   constructor(private readonly state: ProviderState) {
     this.consumer = state.consumer;
     this.claimMinIdleMs = state.options.claimMinIdleMs;
     this.acks = new AckBatcher(state);
+    this.policy = redisPolicyStore(state);
   }
 
   start(): Promise<void> {
@@ -101,6 +106,7 @@ class RedisProvider implements Provider {
     if (state.closed) return;
     state.closed = true;
     dropBlocking(state);
+    await state.promoter?.stop();
     if (state.command !== undefined) await closeClient(state.command);
     state.logger.info("provider closed");
   }

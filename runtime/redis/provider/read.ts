@@ -10,7 +10,9 @@ import { argsToFields, bufferArgsToFields, decodeTask, holdsReplacementChar } fr
 import type { DeliveredTask } from "../../worker/provider.js";
 import { pipelineBySlot, type PipelineReplies } from "../batch.js";
 import { createRedisClient } from "../connection.js";
+import { DEFAULT_PRIORITY, PRIORITY_LEVELS } from "../../policy/priority.js";
 import { recoverLostGroups } from "./groups.js";
+import { readByPriority } from "./priority-reader.js";
 import {
   commands,
   errorMessage,
@@ -23,47 +25,94 @@ import {
 
 type ReadReply = [string, [string, string[] | null][]][];
 
-/** New entries, blocking up to `waitMs` (0: not at all), or until a known delayed task is due. */
+/**
+ * New entries, blocking up to `waitMs` (0: not at all), or until a known delayed task is due.
+ * Queues with priority levels are read level by level first (priority-reader.ts); when those
+ * gave something, the other queues are read without blocking; when not, one blocking read waits
+ * on every stream, levels included, and what it brings is handed out highest level first.
+ */
 export async function readNew(
   state: ProviderState,
   max: number,
   waitMs: number,
   signal: AbortSignal,
 ): Promise<DeliveredTask[]> {
-  const { groups } = state;
   const n = Math.min(max, state.options.count);
-  const untilDue = Math.max(1, Math.ceil(state.nextDueAt - Date.now()));
-  const block = waitMs > 0 ? Math.min(Math.ceil(waitMs / groups.length), untilDue) : 0;
-  for (let i = 0; i < groups.length && !signal.aborted && !state.closed; i++) {
-    const [group, members] = groups[(state.rotation + i) % groups.length] ?? ["", []];
-    let reply: ReadReply;
-    try {
-      reply = await readGroup(state, group, members, n, block, signal);
-    } catch (err) {
-      if (state.closed || signal.aborted) return [];
-      if (errorMessage(err).includes("NOGROUP")) {
-        await recoverLostGroups(state, err);
-        return [];
-      }
-      throw wrap(`reading group ${group} on ${where(state)}`, err);
-    }
-    const tasks: DeliveredTask[] = [];
-    const suspects: DeliveredTask[] = [];
-    for (const [stream, entries] of reply) {
-      const queue = state.byStream.get(stream)?.definition ?? { name: stream, stream };
-      for (const [entryId, pairs] of entries) {
-        const task = decodeTask(queue, entryId, argsToFields(pairs ?? []), 1);
-        if (holdsReplacementChar(pairs ?? [])) suspects.push(task);
-        else tasks.push(task);
-      }
-    }
-    if (suspects.length > 0) tasks.push(...(await strictlyDecoded(state, suspects)));
-    if (tasks.length > 0) {
-      state.rotation = (state.rotation + i + 1) % groups.length;
-      return tasks;
+  let groups = state.groups;
+  let block = waitMs;
+  const prioritised: DeliveredTask[] = [];
+  if (state.levelled.size > 0) {
+    const read = await readByPriority(state, n, signal);
+    if (read === undefined) return [];
+    prioritised.push(...read);
+    if (prioritised.length >= n) return prioritised;
+    if (prioritised.length > 0) {
+      groups = withoutLevels(groups);
+      block = 0;
     }
   }
-  return [];
+  const untilDue = Math.max(1, Math.ceil(state.nextDueAt - Date.now()));
+  const blockMs = block > 0 ? Math.min(Math.ceil(block / groups.length), untilDue) : 0;
+  for (let i = 0; i < groups.length && !signal.aborted && !state.closed; i++) {
+    const [group, members] = groups[(state.rotation + i) % groups.length] ?? ["", []];
+    const tasks = await readMembers(state, group, members, n - prioritised.length, blockMs, signal);
+    if (tasks === undefined) return prioritised;
+    if (tasks.length > 0) {
+      state.rotation = (state.rotation + i + 1) % groups.length;
+      return prioritised.length > 0 ? [...prioritised, ...tasks] : byLevel(tasks);
+    }
+  }
+  return prioritised;
+}
+
+/**
+ * One XREADGROUP of `members` (streams of one group), decoded; `undefined` when the read was cut
+ * short (the signal, closing) or found the group lost (recreated; the fetch ends there).
+ */
+export async function readMembers(
+  state: ProviderState,
+  group: string,
+  members: readonly QueueState[],
+  n: number,
+  block: number,
+  signal: AbortSignal,
+): Promise<DeliveredTask[] | undefined> {
+  let reply: ReadReply;
+  try {
+    reply = await readGroup(state, group, members, n, block, signal);
+  } catch (err) {
+    if (state.closed || signal.aborted) return undefined;
+    if (errorMessage(err).includes("NOGROUP")) {
+      await recoverLostGroups(state, err);
+      return undefined;
+    }
+    throw wrap(`reading group ${group} on ${where(state)}`, err);
+  }
+  const tasks: DeliveredTask[] = [];
+  const suspects: DeliveredTask[] = [];
+  for (const [stream, entries] of reply) {
+    const queue = state.byStream.get(stream)?.source ?? { name: stream, stream };
+    for (const [entryId, pairs] of entries) {
+      const task = decodeTask(queue, entryId, argsToFields(pairs ?? []), 1);
+      if (holdsReplacementChar(pairs ?? [])) suspects.push(task);
+      else tasks.push(task);
+    }
+  }
+  if (suspects.length > 0) tasks.push(...(await strictlyDecoded(state, suspects)));
+  return tasks;
+}
+
+/** The reads without the streams of priority levels (those were read level by level). */
+function withoutLevels(groups: ProviderState["groups"]): ProviderState["groups"] {
+  return groups
+    .map(([group, members]): [string, QueueState[]] => [group, members.filter((q) => q.level === undefined)])
+    .filter(([, members]) => members.length > 0);
+}
+
+/** Tasks of higher levels first, in read order otherwise (tasks without a level count as normal). */
+function byLevel(tasks: DeliveredTask[]): DeliveredTask[] {
+  const rank = (task: DeliveredTask) => PRIORITY_LEVELS.indexOf(task.priority ?? DEFAULT_PRIORITY);
+  return tasks.some((task) => task.priority !== undefined) ? tasks.sort((a, b) => rank(a) - rank(b)) : tasks;
 }
 
 export function dropBlocking(state: ProviderState): void {
@@ -167,7 +216,7 @@ async function strictlyDecoded(
     }
     const { fields, invalidUtf8 } = bufferArgsToFields(entry[1]);
     decoded.push(
-      decodeTask(queueOf(state, task).definition, task.entryId, fields, task.deliveryCount, invalidUtf8),
+      decodeTask(queueOf(state, task).source, task.entryId, fields, task.deliveryCount, invalidUtf8),
     );
   });
   return decoded;

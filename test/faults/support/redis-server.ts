@@ -1,13 +1,14 @@
 /**
  * The redis-server a fault test owns: started on a free loopback port, SIGKILLed and restarted
  * on the same port, with or without persistence (AOF `always` keeps every acknowledged write).
+ * Or a shared Redis (target.ts) the test does not own: never killed nor restarted.
  */
 import type { ChildProcess } from "node:child_process";
 import { startRedisServer } from "../../support/ensure-redis.js";
 
 export class RedisUnderTest {
   private constructor(
-    private process: ChildProcess,
+    private process: ChildProcess | undefined,
     readonly url: string,
     readonly port: number,
     private readonly args: readonly string[],
@@ -22,9 +23,21 @@ export class RedisUnderTest {
     return new RedisUnderTest(server.process, server.url, server.port, args);
   }
 
+  /** A Redis (or Cluster: comma-separated seed URLs) at `url` that other tests share. */
+  static shared(url: string): RedisUnderTest {
+    return new RedisUnderTest(undefined, url, Number(new URL(url.split(",")[0] ?? url).port), []);
+  }
+
+  /** Whether this is a shared Redis, not the test's own server. */
+  get shared(): boolean {
+    return this.process === undefined;
+  }
+
   /** SIGKILLs the server (no shutdown, no final save) and waits until it is gone. */
   async kill(): Promise<void> {
     const child = this.process;
+    if (child === undefined)
+      throw new Error("a shared Redis is not the test's to kill; run this test on its own server");
     if (child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.kill("SIGKILL");

@@ -51,6 +51,8 @@ export interface RegistryConfig {
   readonly timeoutMs?: number;
   /** Queue backpressure limit; absent: none. */
   readonly maxLen?: number;
+  /** Streams the queue is spread over; absent: 1. */
+  readonly partitions?: number;
 }
 
 /** Largest payload a `work` task accepts (bytes of JSON text); the poison test sends 20 MB. */
@@ -67,6 +69,7 @@ export function faultRegistry(config: RegistryConfig = {}): TaskRegistry {
         group: "workers",
         dlq: "tasks:dlq",
         ...(config.maxLen === undefined ? {} : { maxLen: config.maxLen }),
+        ...(config.partitions === undefined ? {} : { partitions: config.partitions }),
       },
     },
     tasks: {

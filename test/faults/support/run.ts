@@ -6,9 +6,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
 import { pino } from "pino";
-import { queueKeys, type QueueKeys } from "../../../runtime/redis/keys.js";
+import type { QueueKeys } from "../../../runtime/redis/keys.js";
+import { partitionKeys } from "../../../runtime/redis/partitions.js";
+import { deleteKeys } from "../../support/redis.js";
+import { redisClient } from "./client.js";
+import { sharedRedisUrl } from "./target.js";
 import { createProducer, type Producer } from "../../../runtime/producer/producer.js";
 import { QueueFullError } from "../../../runtime/errors.js";
 import type { EnqueueOptions, EnqueuedTask } from "../../../runtime/types.js";
@@ -60,7 +65,10 @@ export class FaultRun {
   readonly prng: Prng;
   readonly state = new LedgerState();
   readonly deadLetters = new Map<string, DeadLetterRecord[]>();
+  /** The queue's keys (partition 0's when it is partitioned). */
   readonly keys: QueueKeys;
+  /** The keys of every partition of the queue (one entry when it is not partitioned). */
+  readonly partitions: readonly QueueKeys[];
   readonly fleet: WorkerFleet;
   readonly ledger: LedgerWriter;
   readonly maxRetries: number;
@@ -70,7 +78,8 @@ export class FaultRun {
   readonly lostByDesign = new Set<string>();
   private readonly testViolations: string[] = [];
   private readonly reader: LedgerReader;
-  private lastDeadLetterId = "-";
+  /** The last DLQ entry read, per partition. */
+  private readonly lastDeadLetterIds: string[];
   private readonly ticker: NodeJS.Timeout;
   private readonly killedBlocked = new Set<number>();
   private readonly startedAt = Date.now();
@@ -82,13 +91,19 @@ export class FaultRun {
     readonly admin: Redis,
     readonly producer: Producer,
     readonly proxy: ReplyDropProxy | undefined,
+    /** KEY_PREFIX on the test's own server; on a shared Redis, one of the test's own. */
+    readonly keyPrefix: string,
   ) {
     this.seed = seedFor(options.name);
     this.prng = new Prng(this.seed);
     const registry = faultRegistry(options.registry);
     const queue = registry.queues[QUEUE];
     if (!queue) throw new Error("fault registry without its queue");
-    this.keys = queueKeys(queue, KEY_PREFIX);
+    this.partitions = partitionKeys(queue, keyPrefix);
+    const [first] = this.partitions;
+    if (!first) throw new Error("fault queue without a partition");
+    this.keys = first;
+    this.lastDeadLetterIds = this.partitions.map(() => "-");
     this.maxRetries = options.registry?.maxRetries ?? 3;
     const ledgerPath = join(dir, "ledger.jsonl");
     this.ledger = new LedgerWriter(ledgerPath);
@@ -98,7 +113,7 @@ export class FaultRun {
         ...DEFAULT_WORKER_SETTINGS,
         ...options.worker,
         redisUrl: proxy?.url ?? redis.url,
-        keyPrefix: KEY_PREFIX,
+        keyPrefix,
         ledgerPath,
         markerDir: dir,
         registry: options.registry ?? {},
@@ -114,16 +129,22 @@ export class FaultRun {
 
   static async start(options: RunOptions): Promise<FaultRun> {
     const dir = mkdtempSync(join(tmpdir(), `jobgen-${options.name}-`));
-    const redis = await RedisUnderTest.start(dir, options.persistent ?? false);
-    const admin = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const shared = sharedRedisUrl();
+    const redis =
+      shared === undefined
+        ? await RedisUnderTest.start(dir, options.persistent ?? false)
+        : RedisUnderTest.shared(shared);
+    const keyPrefix =
+      shared === undefined ? KEY_PREFIX : `${KEY_PREFIX}${options.name}:${randomBytes(3).toString("hex")}:`;
+    const admin = redisClient(redis.url, { maxRetriesPerRequest: null });
     admin.on("error", () => undefined); // outages are the point; commands wait for the reconnect
     const proxy = options.throughProxy === true ? await ReplyDropProxy.start(redis.port) : undefined;
     const producer = createProducer(faultRegistry(options.registry), {
       redis: proxy?.url ?? redis.url,
-      keyPrefix: KEY_PREFIX,
+      keyPrefix,
       logger: pino({ level: "warn" }, pino.destination(join(dir, "producer.log"))),
     });
-    return new FaultRun(options, dir, redis, admin, producer, proxy);
+    return new FaultRun(options, dir, redis, admin, producer, proxy, keyPrefix);
   }
 
   /** A PRNG of its own for one stream of decisions (so async interleaving does not change the others). */
@@ -282,11 +303,16 @@ export class FaultRun {
     await Promise.all(running);
   }
 
-  /** Reads dead-letter entries written since the last call. */
+  /** Reads dead-letter entries written since the last call, in every partition's DLQ. */
   async readDeadLetters(): Promise<void> {
+    for (const [p, keys] of this.partitions.entries()) await this.readDeadLettersOf(p, keys);
+  }
+
+  private async readDeadLettersOf(partition: number, keys: QueueKeys): Promise<void> {
     for (;;) {
-      const start = this.lastDeadLetterId === "-" ? "-" : `(${this.lastDeadLetterId}`;
-      const entries = await this.admin.xrange(this.keys.dlq, start, "+", "COUNT", 100);
+      const last = this.lastDeadLetterIds[partition] ?? "-";
+      const start = last === "-" ? "-" : `(${last}`;
+      const entries = await this.admin.xrange(keys.dlq, start, "+", "COUNT", 100);
       for (const [entryId, flat] of entries) {
         const fields = new Map<string, string>();
         for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] ?? "", flat[i + 1] ?? "");
@@ -298,15 +324,25 @@ export class FaultRun {
           retry: fields.get("retry") ?? "",
         };
         this.deadLetters.set(id, [...(this.deadLetters.get(id) ?? []), record]);
-        this.lastDeadLetterId = entryId;
+        this.lastDeadLetterIds[partition] = entryId;
       }
       if (entries.length < 100) return;
     }
   }
 
-  /** Pending, unread and delayed work left in Redis. */
+  /** Pending, unread and delayed work left in Redis, in every partition. */
   async quiet(): Promise<QuietState> {
-    const groups = (await this.admin.xinfo("GROUPS", this.keys.stream)) as unknown[][];
+    const each = await Promise.all(this.partitions.map((keys) => this.quietOf(keys)));
+    return {
+      pending: each.reduce((n, q) => n + q.pending, 0),
+      unread: each.reduce((n, q) => n + q.unread, 0),
+      delayed: each.reduce((n, q) => n + q.delayed, 0),
+      consumersWithPending: [...new Set(each.flatMap((q) => q.consumersWithPending))],
+    };
+  }
+
+  private async quietOf(keys: QueueKeys): Promise<QuietState> {
+    const groups = (await this.admin.xinfo("GROUPS", keys.stream)) as unknown[][];
     let pending = 0;
     let unread = 0;
     const consumersWithPending: string[] = [];
@@ -315,15 +351,15 @@ export class FaultRun {
       const name = String(info.get("name"));
       pending += Number(info.get("pending") ?? 0);
       const lastDelivered = String(info.get("last-delivered-id") ?? "0-0");
-      unread += (await this.admin.xrange(this.keys.stream, `(${lastDelivered}`, "+", "COUNT", 1)).length;
-      const consumers = (await this.admin.xinfo("CONSUMERS", this.keys.stream, name)) as unknown[][];
+      unread += (await this.admin.xrange(keys.stream, `(${lastDelivered}`, "+", "COUNT", 1)).length;
+      const consumers = (await this.admin.xinfo("CONSUMERS", keys.stream, name)) as unknown[][];
       for (const consumer of consumers) {
         const c = pairs(consumer);
         if (Number(c.get("pending") ?? 0) > 0) consumersWithPending.push(`${name}/${String(c.get("name"))}`);
       }
     }
-    if (groups.length === 0) unread = await this.admin.xlen(this.keys.stream);
-    const delayed = await this.admin.zcard(this.keys.delayed);
+    if (groups.length === 0) unread = await this.admin.xlen(keys.stream);
+    const delayed = await this.admin.zcard(keys.delayed);
     return { pending, unread, delayed, consumersWithPending };
   }
 
@@ -362,12 +398,11 @@ export class FaultRun {
       .map(([id]) => id);
     const found = new Set<string>();
     for (let i = 0; i < ids.length; i += 1_000) {
+      // One EXISTS per key, sent together: on a Cluster the keys are in many slots.
       const chunk = ids.slice(i, i + 1_000);
-      const pipeline = this.admin.pipeline();
-      for (const id of chunk) pipeline.exists(effectKey(KEY_PREFIX, id));
-      const replies = (await pipeline.exec()) ?? [];
+      const replies = await Promise.all(chunk.map((id) => this.admin.exists(effectKey(this.keyPrefix, id))));
       chunk.forEach((id, k) => {
-        if (replies[k]?.[1] === 1) found.add(id);
+        if (replies[k] === 1) found.add(id);
       });
     }
     return found;
@@ -411,9 +446,10 @@ export class FaultRun {
     clearInterval(this.ticker);
     await this.fleet.stopAll(5_000);
     await this.producer.close().catch(() => undefined);
+    if (this.redis.shared) await deleteKeys(this.admin, this.keyPrefix).catch(() => undefined);
     this.admin.disconnect();
     await this.proxy?.close();
-    await this.redis.kill();
+    if (!this.redis.shared) await this.redis.kill();
     this.ledger.close();
     if (keepDir) console.log(`[${this.options.name}] kept ${this.dir} (ledger.jsonl, worker logs)`);
     else rmSync(this.dir, { recursive: true, force: true });

@@ -6,11 +6,12 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { PermanentError } from "../../../runtime/errors.js";
 import type { TaskContext } from "../../../runtime/types.js";
 import { createWorkerRuntime, type WorkerOptions } from "../../../runtime/worker/worker.js";
+import { redisClient } from "./client.js";
 import { installCommandHook } from "./hook.js";
 import { effectOnce } from "./idempotency.js";
 import { LedgerWriter } from "./ledger.js";
@@ -122,7 +123,7 @@ async function work(payload: WorkPayload, ctx: TaskContext<WorkPayload>): Promis
     return failure(payload, ctx.attempt);
   }
   if (payload.effect === true) {
-    effects ??= new Redis(config.redisUrl);
+    effects ??= redisClient(config.redisUrl);
     if (await effectOnce(effects, keyPrefix, ctx.taskId, consumer)) ledger.write({ ev: "effect", ...event });
   }
   ledger.write({ ev: "done", ...event });

@@ -16,7 +16,9 @@ describe("jobgen first contact", () => {
     const run = await runJobgen(["frobnicate"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown command "frobnicate"\n');
-    expect(run.stderr).toContain("commands: generate, check, validate, diff, init, stats, dlq, enqueue");
+    expect(run.stderr).toContain(
+      "commands: generate, check, validate, diff, init, stats, dlq, enqueue, dashboard",
+    );
   });
 
   it("a schema path is still read as one (generate is the default command)", async () => {

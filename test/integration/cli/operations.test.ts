@@ -78,6 +78,47 @@ describe("jobgen operations CLI", () => {
     expect(text.stdout).toMatch(new RegExp(`^default\\s+${prefix}tasks\\s+3\\s+0\\s+1\\s+1\\s`, "m"));
   });
 
+  it("stats shows the slots held and the tasks parked of each capped type", async () => {
+    const prefix = prefixFor("cli-stats-caps");
+    const slots = `${queueKeys(registry.queues.default!, prefix).slots}sync_inventory`;
+    await redis.zadd(`${slots}:running`, Date.now() + 60_000, "w1/1-0", Date.now() - 1, "dead/2-0");
+    await redis.rpush(`${slots}:parked`, "{}", "{}", "{}");
+    const json = await jobgen(prefix, "stats", "--json");
+    const { concurrencyCaps } = JSON.parse(json.stdout) as { concurrencyCaps: unknown[] };
+    expect(concurrencyCaps).toEqual([
+      { task: "sync_inventory", queue: "default", cap: 2, running: 1, parked: 3 },
+    ]);
+  });
+
+  it("stats lists the schedules with their last tick and next run", async () => {
+    const prefix = prefixFor("cli-stats-schedules");
+    const tick = Date.UTC(2026, 0, 1, 5);
+    await redis.hset(
+      queueKeys(registry.queues.default!, prefix).schedules,
+      "nightly_sales_report",
+      String(tick),
+    );
+    const json = await jobgen(prefix, "stats", "--json");
+    expect(json.code).toBe(0);
+    const { schedules } = JSON.parse(json.stdout) as {
+      schedules: { name: string; task: string; lastTick: string | null; nextRun: string | null }[];
+    };
+    expect(schedules.map((s) => [s.name, s.task, s.lastTick])).toEqual([
+      ["nightly_sales_report", "generate_report", new Date(tick).toISOString()],
+      ["storefront_stock", "sync_inventory", null],
+    ]);
+    // 06:00 in Berlin is 05:00 UTC in winter, 04:00 in summer; always in the future.
+    const next = Date.parse(schedules[0]?.nextRun ?? "");
+    expect(next).toBeGreaterThan(Date.now());
+    expect([4, 5]).toContain(new Date(next).getUTCHours());
+    const text = await jobgen(prefix, "stats");
+    expect(text.stdout).toMatch(/^ {2}sync_inventory\s+default\s+2\s+0\s+0$/m);
+    expect(text.stdout).toMatch(
+      /nightly_sales_report\s+generate_report\s+cron "0 6 \* \* \*" Europe\/Berlin\s+last\s+2026-01-01T05:00:00.000Z/,
+    );
+    expect(text.stdout).toMatch(/storefront_stock\s+sync_inventory\s+every 2.0s\s+none\s+-\s+\d{4}-/);
+  });
+
   it("enqueue writes a valid payload and refuses an invalid one with every issue and its path", async () => {
     const prefix = prefixFor("cli-enqueue");
     const stream = queueKeys(defaultQueue, prefix).stream;

@@ -524,6 +524,33 @@ const ROWS: readonly Row[] = [
     forward: "safe",
   },
   {
+    name: "partitionKey added",
+    old: file(closed({ id: str }, ["id"]), { queues: { default: { partitions: 3 } } }),
+    new: file(closed({ id: str }, ["id"]), {
+      queues: { default: { partitions: 3 } },
+      task: { partitionKey: "id" },
+    }),
+    rule: "PARTITION_KEY_CHANGED",
+    backward: "safe",
+    forward: "safe",
+  },
+  {
+    name: "queue partitioned (1 → 3)",
+    old: file(closed({}), { queues: { default: {} } }),
+    new: file(closed({}), { queues: { default: { partitions: 3 } } }),
+    rule: "PARTITIONS_CHANGED",
+    backward: "breaking",
+    forward: "breaking",
+  },
+  {
+    name: "queue partitions lowered (4 → 2)",
+    old: file(closed({}), { queues: { default: { partitions: 4 } } }),
+    new: file(closed({}), { queues: { default: { partitions: 2 } } }),
+    rule: "PARTITIONS_CHANGED",
+    backward: "breaking",
+    forward: "breaking",
+  },
+  {
     name: "queue stream changed",
     old: file(closed({}), { queues: { default: { stream: "a" } } }),
     new: file(closed({}), { queues: { default: { stream: "b" } } }),

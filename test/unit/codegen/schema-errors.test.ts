@@ -86,7 +86,7 @@ describe("schema errors: message, hint and position", () => {
         file: "jobs.yaml",
         ...pos(text, "maxRetry"),
         message: 'unknown key "maxRetry" in task "send_email"; did you mean "maxRetries"?',
-        hint: "allowed keys: description, queue, maxRetries, timeout, backoff, maxPayloadSize, maxDepth, version, payload, previous",
+        hint: "allowed keys: description, queue, maxRetries, timeout, backoff, maxPayloadSize, maxDepth, priority, version, payload, previous, partitionKey, rateLimit, concurrency",
       },
     ]);
   });
@@ -122,6 +122,29 @@ describe("schema errors: message, hint and position", () => {
     expect(issuesOf(text).map((issue) => [issue.line, issue.col, issue.message])).toEqual([
       [...Object.values(pos(text, "exponentail")), 'bad strategy "exponentail"; did you mean "exponential"?'],
       [...Object.values(pos(text, "1 megabyte")), 'bad size "1 megabyte"'],
+    ]);
+  });
+
+  it("bad priority, positioned at its value, listing the levels", () => {
+    const text = base("  send_email:\n    priority: urgent\n    payload: { type: object }\n");
+    expect(issuesOf(text)).toEqual([
+      expect.objectContaining({
+        ...pos(text, "urgent"),
+        message: 'bad priority "urgent"',
+        hint: "priority is one of high, normal, low",
+      }),
+    ]);
+  });
+
+  it("priority on a task of a partitioned queue, positioned at the priority", () => {
+    const text =
+      "version: 1\nqueues:\n  orders: { partitions: 3 }\ntasks:\n" +
+      "  charge:\n    queue: orders\n    priority: high\n    payload: { type: object }\n";
+    expect(issuesOf(text)).toEqual([
+      expect.objectContaining({
+        ...pos(text, "high"),
+        message: expect.stringContaining('its queue "orders" is partitioned') as unknown,
+      }),
     ]);
   });
 
@@ -277,5 +300,65 @@ describe("schema errors: message, hint and position", () => {
   it("an enum listing two equal objects, keys in another order", () => {
     const text = base("  a:\n    payload: { enum: [{ x: 1, y: 2 }, { y: 2, x: 1.0 }] }\n");
     expect(issuesOf(text)).toEqual([expect.objectContaining({ message: "enum lists a value twice" })]);
+  });
+  it("partitions out of range", () => {
+    const text = base("  t:\n    payload: { type: object }\n").replace(
+      "default: { stream: tasks }",
+      "default: { stream: tasks, partitions: 0 }",
+    );
+    const [issue, ...rest] = issuesOf(text);
+    expect(rest).toEqual([]);
+    expect(issue).toMatchObject({
+      ...pos(text, "0 }"),
+      message: "partitions must be a whole number from 1 to 256, got 0",
+    });
+    expect(issue?.hint).toContain("partitions: 3");
+  });
+
+  it.each([
+    [
+      "customer.name",
+      'partitionKey "customer.name": the payload declares no property "customer.name"',
+      "properties there: id",
+    ],
+    ["note", 'partitionKey "note": property "note" is not required', 'add "note" to required'],
+    ["customer", 'partitionKey "customer" must name a string or integer field, got "object"', "type: string"],
+    ["", 'partitionKey must be a payload field path, got ""', "partitionKey: customer.id"],
+  ])("partitionKey %j", (key, message, hint) => {
+    const text = base(
+      `  t:\n    partitionKey: "${key}"\n    payload:\n      type: object\n      required: [customer]\n` +
+        `      properties:\n        note: { type: string }\n        customer:\n          type: object\n` +
+        `          required: [id]\n          properties: { id: { type: string } }\n`,
+    );
+    const [issue, ...rest] = issuesOf(text);
+    expect(rest).toEqual([]);
+    expect(issue).toMatchObject({ ...pos(text, `"${key}"`), message });
+    expect(issue?.hint).toContain(hint);
+  });
+
+  it("priority on a task of a partitioned queue", () => {
+    const text = base("  t:\n    priority: high\n    payload: { type: object }\n").replace(
+      "default: { stream: tasks }",
+      "default: { stream: tasks, partitions: 3 }",
+    );
+    const [issue, ...rest] = issuesOf(text);
+    expect(rest).toEqual([]);
+    expect(issue).toMatchObject({
+      ...pos(text, "high"),
+      message:
+        'task "t" declares a priority, but its queue "default" is partitioned; jobgen does not combine priority levels with partitions',
+    });
+    expect(issue?.hint).toContain("drop `priority`");
+  });
+
+  it("partitionKey through a shared type loads", () => {
+    const text = base(
+      `  t:\n    partitionKey: customer.id\n    payload:\n      type: object\n      required: [customer]\n` +
+        `      properties: { customer: { $ref: "#/types/Customer" } }\n`,
+    ).replace(
+      "types:\n",
+      "types:\n  Customer: { type: object, required: [id], properties: { id: { type: integer } } }\n",
+    );
+    expect(loadSchema("jobs.yaml", text).tasks[0]?.partitionKey).toEqual(["customer", "id"]);
   });
 });
