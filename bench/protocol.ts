@@ -34,6 +34,11 @@ export interface Commands {
   warmUp: { args: { n: number }; result: null };
   /** `profilePath` (bulk, single, drain): write a V8 CPU profile of just the timed part there. */
   drain: { args: { n: number; concurrency: number; profilePath?: string }; result: DrainResult };
+  /**
+   * One of several worker processes draining the same backlog: starts a worker, returns once nothing
+   * is waiting or pending in the queue (whoever handled it); `handled` is this process's share.
+   */
+  drainShared: { args: { concurrency: number }; result: DrainResult };
   latencyStart: { args: { concurrency: number }; result: null };
   latencyCollect: { args: { expected: number; warmup: number; timeoutMs: number }; result: LatencyResult };
   produce: { args: { rate: number; seconds: number; warmupSeconds: number }; result: ProduceResult };

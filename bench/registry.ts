@@ -1,9 +1,12 @@
 /**
  * The hand-written registry the benchmark uses instead of generated code: one queue and one task
- * shaped like `send_email` of schema.example.yaml, with a zod validator, so the jobgen side runs
- * the same validation a generated client would. Every library gets the same payloads.
+ * shaped like `send_email` of schema.example.yaml, with the zod validator and compiled check the
+ * generator makes for it, so the jobgen side runs the validation a generated client runs. Every
+ * library gets the same payloads.
  */
-import { z } from "zod";
+import { compiledChecks } from "../codegen/emit/checks/evaluate.js";
+import { zodValidators } from "../codegen/emit/zod/evaluate.js";
+import type { JsonSchema } from "../codegen/model/json-schema.js";
 import type { TaskRegistry } from "../runtime/index.js";
 
 /** Wire name of the benchmark task (BullMQ job name too). */
@@ -19,19 +22,33 @@ const BODY =
   "Hello, your order has shipped and is on its way. Track it with the link in your account. " +
   "Thank you for shopping with us.";
 
-export const benchPayloadSchema = z
-  .object({
-    to: z.email(),
-    subject: z.string().max(200),
-    body: z.string(),
+/** The payload schema, as `send_email` of schema.example.yaml would declare it. */
+const BENCH_PAYLOAD_SCHEMA: JsonSchema = {
+  type: "object",
+  required: ["to", "subject", "body", "i", "sentAt"],
+  additionalProperties: false,
+  properties: {
+    to: { type: "string", format: "email" },
+    subject: { type: "string", maxLength: 200 },
+    body: { type: "string" },
     /** Sequence number; negative for latency warm-up tasks. */
-    i: z.number().int(),
+    i: { type: "integer" },
     /** CLOCK_MONOTONIC microseconds at enqueue (latency rows); 0 elsewhere. */
-    sentAt: z.number(),
-  })
-  .strict();
+    sentAt: { type: "number" },
+  },
+};
 
-export type BenchPayload = z.infer<typeof benchPayloadSchema>;
+/** The zod validator and compiled check the generator writes for that schema, built as the CLI builds them. */
+export const benchPayloadSchema = zodValidators(new Map())(BENCH_PAYLOAD_SCHEMA);
+const benchPayloadCheck = compiledChecks(new Map())(BENCH_PAYLOAD_SCHEMA);
+
+export interface BenchPayload {
+  readonly to: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly i: number;
+  readonly sentAt: number;
+}
 
 export function makePayload(i: number, sentAt = 0): BenchPayload {
   return {
@@ -48,7 +65,12 @@ export const benchRegistry: TaskRegistry = {
     default: { name: "default", stream: BENCH_QUEUE, group: "workers", dlq: `${BENCH_QUEUE}:dlq` },
   },
   tasks: {
-    [BENCH_TASK]: { name: BENCH_TASK, queue: "default", validator: benchPayloadSchema },
+    [BENCH_TASK]: {
+      name: BENCH_TASK,
+      queue: "default",
+      validator: benchPayloadSchema,
+      check: benchPayloadCheck,
+    },
   },
 };
 

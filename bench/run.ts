@@ -106,6 +106,37 @@ async function processingCase(library: LibraryName, concurrency: number): Promis
   }
 }
 
+/** The same backlog drained by `processes` worker processes at once (one worker each, as a pool runs them). */
+async function processesCase(library: LibraryName, processes: number, concurrency: number): Promise<void> {
+  await admin.flush();
+  const producer = await AgentProcess.spawn(library, redisUrl);
+  try {
+    await producer.request("bulk", { n: settings.tasks, batch: settings.bulkBatch });
+  } finally {
+    await producer.close();
+  }
+  const workers = await Promise.all(
+    Array.from({ length: processes }, () => AgentProcess.spawn(library, redisUrl)),
+  );
+  try {
+    const redisCpu = await admin.cpuMicros();
+    const drains = await Promise.all(workers.map((worker) => worker.request("drainShared", { concurrency })));
+    const key = `proc${processes}x${concurrency}`;
+    const ms = Math.max(...drains.map((d) => d.ms));
+    const cpuMicros = drains.reduce((sum, d) => sum + d.cpuMicros, 0);
+    results.add(key, library, (settings.tasks / ms) * 1000);
+    results.add(`cpu-${key}`, library, cpuMicros / settings.tasks);
+    results.add(`rcpu-${key}`, library, ((await admin.cpuMicros()) - redisCpu) / settings.tasks);
+    log(
+      `processing ${processes} processes c=${concurrency}`,
+      library,
+      `${rate(settings.tasks, ms)} (shares ${drains.map((d) => d.handled).join(" + ")})`,
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.close()));
+  }
+}
+
 async function singleEnqueueCase(library: LibraryName): Promise<void> {
   await admin.flush();
   const producer = await AgentProcess.spawn(library, redisUrl);
@@ -189,6 +220,9 @@ interface Measurement {
 }
 
 const ALL: readonly LibraryName[] = ["jobgen", "bullmq", "bare"];
+/** The multi-process row: this many worker processes (one per core of the bench machine), each at this concurrency. */
+const POOL_PROCESSES = 2;
+const POOL_CONCURRENCY = 100;
 const LIBS: readonly LibraryName[] = ["jobgen", "bullmq"];
 const plan: Measurement[] = [
   {
@@ -205,6 +239,13 @@ const plan: Measurement[] = [
     rowKeys: [`proc${c}`, "bulk", "memory", `rss${c}`],
     run: (library) => processingCase(library, c),
   })),
+  {
+    caseName: "processing",
+    label: `processing ${POOL_PROCESSES} processes c=${POOL_CONCURRENCY}`,
+    libraries: LIBS,
+    rowKeys: [`proc${POOL_PROCESSES}x${POOL_CONCURRENCY}`],
+    run: (library) => processesCase(library, POOL_PROCESSES, POOL_CONCURRENCY),
+  },
   ...settings.latencyRates.map((r): Measurement => ({
     caseName: "latency",
     label: `latency ${r}/s`,
@@ -251,7 +292,10 @@ const rows: RowSpec[] = [
     unit: "tasks/s",
     better: "higher",
     digits: 0,
-    targets: [{ vs: "bullmq", minAdvantage: 1.5, text: "≥ 1.5× BullMQ" }],
+    targets: [
+      { vs: "bullmq", minAdvantage: 1.5, text: "≥ 1.5× BullMQ" },
+      { vs: "bare", minAdvantage: 0.95, text: "≥ 0.95× bare XADD" },
+    ],
   },
   ...settings.concurrencies.map((c): RowSpec => ({
     key: `proc${c}`,
@@ -261,6 +305,13 @@ const rows: RowSpec[] = [
     digits: 0,
     targets: c === 100 ? [{ vs: "bullmq", minAdvantage: 3, text: "≥ 3× BullMQ" }] : [],
   })),
+  {
+    key: `proc${POOL_PROCESSES}x${POOL_CONCURRENCY}`,
+    label: `Processing ${n} waiting noop tasks, ${POOL_PROCESSES} worker processes at concurrency ${POOL_CONCURRENCY} each`,
+    unit: "tasks/s",
+    better: "higher",
+    digits: 0,
+  },
   ...settings.latencyRates.flatMap((r) =>
     (["p50", "p95", "p99"] as const).map((p): RowSpec => ({
       key: `lat${r}-${p}`,
@@ -291,20 +342,27 @@ const rows: RowSpec[] = [
     unit: "MiB",
     better: "lower",
     digits: 1,
+    targets: [{ vs: "bullmq", minAdvantage: 1, text: "≤ BullMQ" }],
   },
   ...(
     [
-      ["bulk", "bulk enqueue", "producer"],
-      ["single", "single enqueue", "producer"],
-      [`proc${maxC}`, `processing c=${maxC}`, "worker"],
+      ["bulk", "bulk enqueue", "producer process"],
+      ["single", "single enqueue", "producer process"],
+      [`proc${maxC}`, `processing c=${maxC}`, "worker process"],
+      [
+        `proc${POOL_PROCESSES}x${POOL_CONCURRENCY}`,
+        `processing ${POOL_PROCESSES} processes c=${POOL_CONCURRENCY}`,
+        `${POOL_PROCESSES} worker processes, summed`,
+      ],
     ] as const
   ).flatMap(([key, what, side]): RowSpec[] => [
     {
       key: `cpu-${key}`,
-      label: `CPU per task, ${what}: ${side} process`,
+      label: `CPU per task, ${what}: ${side}`,
       unit: "µs",
       better: "lower",
       digits: 1,
+      targets: key === `proc${maxC}` ? [{ atMost: 8, text: "≤ 8 µs" }] : [],
     },
     {
       key: `rcpu-${key}`,
@@ -378,9 +436,10 @@ ${failures.length === 0 ? "" : `Failures:\n${failures.map(([row, library, e]) =>
 - jobgen: the compiled package (\`dist/\`, built by \`npm run bench\`, as users install it);
   \`createProducer(registry, { keyPrefix })\` (\`enqueueBulk\` with ${settings.bulkBatch} items per call,
   \`enqueue\`), \`createWorkerRuntime(registry, { concurrency }, handlers)\` with the default middleware
-  (recovery, logging with the default pino logger to a discarded stdout — one "task succeeded" line per
-  task at info —, metrics, tracing with \`@opentelemetry/api\` installed but no SDK registered, timeout,
-  validation) and zod validation on both sides (bench/registry.ts).
+  (recovery, logging with the default pino logger to a discarded stdout — failures logged, no line per
+  success, the default \`logSuccess: false\` —, metrics, tracing with \`@opentelemetry/api\` installed but
+  no SDK registered, timeout, validation) and validation on both sides (the generator's compiled check,
+  then zod for the issues; bench/registry.ts).
 - BullMQ: \`Queue\` on its own ioredis connection; \`Worker\` on a separate connection with
   \`maxRetriesPerRequest: null\`, the same concurrency, \`removeOnComplete: { count: 0 }\` (= \`true\`:
   completed jobs deleted), other options default; \`addBulk\` with ${settings.bulkBatch} jobs per call, \`add\`;
@@ -392,6 +451,9 @@ ${failures.length === 0 ? "" : `Failures:\n${failures.map(([row, library, e]) =>
 - Processing: ${n} tasks bulk-enqueued first (that enqueue is the bulk row; used_memory before/after
   it is the memory row), then a fresh worker process is timed from its creation until every task was
   handled and nothing is waiting or pending; peak RSS sampled every 50 ms in that process.
+- ${POOL_PROCESSES} worker processes: the same backlog, then ${POOL_PROCESSES} fresh worker processes (one worker each, at
+  concurrency ${POOL_CONCURRENCY}, as \`createWorkerPool\` / \`jobgen worker --processes ${POOL_PROCESSES}\` runs them; BullMQ: one
+  \`Worker\` per process) drain it together; the rate is the tasks over the slower process's time, CPU the sum.
 - Latency: a producer process enqueues one task at a time (open loop, not awaiting) at the offered rate
   for ${settings.latencySeconds} s after ${settings.latencyWarmupSeconds} s of unrecorded warm-up; the worker (concurrency
   ${settings.latencyConcurrency}) records CLOCK_MONOTONIC(handler start) − CLOCK_MONOTONIC(enqueue call) from the payload.

@@ -2,6 +2,7 @@
  * The pure core of `jobgen generate`: schema text in, generated files out. No file IO here; the
  * CLI reads the schema and writes (or compares) the files.
  */
+import { emitChecks } from "./emit/checks.js";
 import { emitEnqueue } from "./emit/enqueue.js";
 import { DEFAULT_RUNTIME_SPECIFIER, type GeneratedFile } from "./emit/file.js";
 import { emitHandlers } from "./emit/handlers.js";
@@ -41,6 +42,7 @@ export async function generate(
   };
   const header = fileHeader(model, emitOptions.jobgenVersion);
   const files = [
+    emitChecks(model, header, emitOptions),
     emitEnqueue(model, header, emitOptions),
     emitHandlers(model, header, emitOptions),
     emitIndex(model, header),

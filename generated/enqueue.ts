@@ -5,7 +5,12 @@
 /* eslint-disable */
 
 import { createProducer } from "@jobgen/runtime";
-import type { EnqueueOptions, EnqueuedTask, ProducerOptions } from "@jobgen/runtime";
+import type {
+  EnqueueOptions,
+  EnqueueOptionsWithoutPriority,
+  EnqueuedTask,
+  ProducerOptions,
+} from "@jobgen/runtime";
 import type {
   ChargePaymentPayload,
   GenerateReportPayload,
@@ -27,24 +32,32 @@ export type BulkItem =
   | {
       readonly task: "generateReport";
       readonly payload: GenerateReportPayload;
-      readonly options?: EnqueueOptions;
+      readonly options?: EnqueueOptionsWithoutPriority;
     }
   | {
       readonly task: "processOrder";
       readonly payload: ProcessOrderPayload;
       readonly options?: EnqueueOptions;
     }
-  | { readonly task: "resizeImage"; readonly payload: ResizeImageInput; readonly options?: EnqueueOptions }
-  | { readonly task: "sendEmail"; readonly payload: SendEmailPayload; readonly options?: EnqueueOptions }
+  | {
+      readonly task: "resizeImage";
+      readonly payload: ResizeImageInput;
+      readonly options?: EnqueueOptionsWithoutPriority;
+    }
+  | {
+      readonly task: "sendEmail";
+      readonly payload: SendEmailPayload;
+      readonly options?: EnqueueOptionsWithoutPriority;
+    }
   | {
       readonly task: "syncInventory";
       readonly payload: SyncInventoryPayload;
-      readonly options?: EnqueueOptions;
+      readonly options?: EnqueueOptionsWithoutPriority;
     }
   | {
       readonly task: "webhookDeliver";
       readonly payload: WebhookDeliverPayload;
-      readonly options?: EnqueueOptions;
+      readonly options?: EnqueueOptionsWithoutPriority;
     };
 
 /** The typed producer: one member per task of the schema. */
@@ -60,7 +73,10 @@ export interface Enqueue {
    *
    * Build a periodic report and mail a link to it
    */
-  generateReport(payload: GenerateReportPayload, options?: EnqueueOptions): Promise<EnqueuedTask>;
+  generateReport(
+    payload: GenerateReportPayload,
+    options?: EnqueueOptionsWithoutPriority,
+  ): Promise<EnqueuedTask>;
   /**
    * Validates and enqueues `process_order` (queue `critical`).
    *
@@ -72,13 +88,13 @@ export interface Enqueue {
    *
    * Produce thumbnails of an uploaded image
    */
-  resizeImage(payload: ResizeImageInput, options?: EnqueueOptions): Promise<EnqueuedTask>;
+  resizeImage(payload: ResizeImageInput, options?: EnqueueOptionsWithoutPriority): Promise<EnqueuedTask>;
   /**
    * Validates and enqueues `send_email` (queue `default`).
    *
    * Send a transactional email
    */
-  sendEmail(payload: SendEmailPayload, options?: EnqueueOptions): Promise<EnqueuedTask>;
+  sendEmail(payload: SendEmailPayload, options?: EnqueueOptionsWithoutPriority): Promise<EnqueuedTask>;
   /**
    * Validates and enqueues `sync_inventory` (queue `default`).
    *
@@ -86,7 +102,10 @@ export interface Enqueue {
    *
    * Across all workers: at most 2 run at once (concurrency).
    */
-  syncInventory(payload: SyncInventoryPayload, options?: EnqueueOptions): Promise<EnqueuedTask>;
+  syncInventory(
+    payload: SyncInventoryPayload,
+    options?: EnqueueOptionsWithoutPriority,
+  ): Promise<EnqueuedTask>;
   /**
    * Validates and enqueues `webhook.deliver` (queue `default`).
    *
@@ -94,7 +113,10 @@ export interface Enqueue {
    *
    * Across all workers: at most 5 start per 1s per value of `endpoint` (rateLimit).
    */
-  webhookDeliver(payload: WebhookDeliverPayload, options?: EnqueueOptions): Promise<EnqueuedTask>;
+  webhookDeliver(
+    payload: WebhookDeliverPayload,
+    options?: EnqueueOptionsWithoutPriority,
+  ): Promise<EnqueuedTask>;
   /** Validates every item, then enqueues them all; nothing is written when one item is invalid. */
   bulk(items: readonly BulkItem[]): Promise<EnqueuedTask[]>;
   /** Closes the producer's Redis connection. */

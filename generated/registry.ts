@@ -14,6 +14,14 @@ import {
   SyncInventoryPayloadSchema,
   WebhookDeliverPayloadSchema,
 } from "./validators.js";
+import {
+  checkChargePaymentPayload,
+  checkGenerateReportPayload,
+  checkProcessOrderPayload,
+  checkSendEmailPayload,
+  checkSyncInventoryPayload,
+  checkWebhookDeliverPayload,
+} from "./checks.js";
 
 /** Every queue and task of the schema, as the runtime reads them (tasks keyed by wire name). */
 export const registry: TaskRegistry = {
@@ -40,6 +48,7 @@ export const registry: TaskRegistry = {
       maxDepth: 32,
       sensitivePaths: [["cardToken"]],
       validator: ChargePaymentPayloadSchema,
+      check: checkChargePaymentPayload,
       schemaHash: "6d5c8d95",
     },
     "generate_report": {
@@ -53,6 +62,7 @@ export const registry: TaskRegistry = {
       maxDepth: 32,
       sensitivePaths: [],
       validator: GenerateReportPayloadSchema,
+      check: checkGenerateReportPayload,
       schemaHash: "1b3c2a8b",
     },
     "process_order": {
@@ -66,6 +76,7 @@ export const registry: TaskRegistry = {
       maxDepth: 32,
       sensitivePaths: [],
       validator: ProcessOrderPayloadSchema,
+      check: checkProcessOrderPayload,
       schemaHash: "713bf45a",
     },
     "resize_image": {
@@ -93,6 +104,7 @@ export const registry: TaskRegistry = {
       maxDepth: 32,
       sensitivePaths: [["to"]],
       validator: SendEmailPayloadSchema,
+      check: checkSendEmailPayload,
       schemaHash: "fda8015c",
     },
     "sync_inventory": {
@@ -106,6 +118,7 @@ export const registry: TaskRegistry = {
       maxDepth: 32,
       sensitivePaths: [],
       validator: SyncInventoryPayloadSchema,
+      check: checkSyncInventoryPayload,
       schemaHash: "43e1f576",
       concurrency: 2,
     },
@@ -120,6 +133,7 @@ export const registry: TaskRegistry = {
       maxDepth: 16,
       sensitivePaths: [["secret"]],
       validator: WebhookDeliverPayloadSchema,
+      check: checkWebhookDeliverPayload,
       schemaHash: "d060f103",
       rateLimit: { limit: 5, perMs: 1000, key: ["endpoint"] },
     },

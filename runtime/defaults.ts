@@ -90,6 +90,16 @@ export const PROMOTER_IDLE_CHECK_MS = 1_000;
 export const HOUSEKEEPING_INTERVAL_MS = 100;
 
 /**
+ * Idle time given to an entry handed back at shutdown (redis/provider/hand-back.ts): longer than any
+ * claim idle time, so the next XAUTOCLAIM of another worker takes it, and well under the time since
+ * 1970 (Redis takes a larger one as "idle 0").
+ */
+export const HAND_BACK_IDLE_MS = 365 * 24 * 3_600_000;
+
+/** Longest a stopping worker waits for Redis to take a hand-back (it may be down), each of two steps. */
+export const HAND_BACK_WAIT_MS = 400;
+
+/**
  * A command (or script) without a reply after this long fails, and its connection is replaced:
  * a half-open TCP connection must not hang a worker or producer: 10s.
  */
@@ -123,6 +133,21 @@ export const DEFAULT_BACKOFF_JITTER: BackoffJitter = "full";
 
 /** Worker (Go: ShutdownTimeout): how long `stop()` waits for in-flight tasks: 30s. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+
+/** A worker pool restarts a worker process that died after this long, doubling per death in a row. */
+export const DEFAULT_POOL_RESTART_DELAY_MS = 1_000;
+
+/** The longest wait before a pool restarts a worker process; one that ran this long resets the doubling. */
+export const DEFAULT_POOL_MAX_RESTART_DELAY_MS = 30_000;
+
+/** How long a pool's `stop()` waits for its worker processes to drain and exit before killing them. */
+export const DEFAULT_POOL_STOP_TIMEOUT_MS = DEFAULT_SHUTDOWN_TIMEOUT_MS + 15_000;
+
+/** How often a pool's worker process sends its counters to the primary. */
+export const POOL_METRICS_INTERVAL_MS = 1_000;
+
+/** Workers log failures, retries and dead letters, not each success (worker option `logSuccess`). */
+export const DEFAULT_LOG_SUCCESS = false;
 
 /** Worker (Go: PollInterval): wait after an empty fetch when the provider does not block: 1s. */
 export const DEFAULT_POLL_INTERVAL_MS = 1_000;

@@ -7,6 +7,7 @@ export type {
   BackoffPolicy,
   BulkEnqueueItem,
   EnqueueOptions,
+  EnqueueOptionsWithoutPriority,
   EnqueuedTask,
   Handler,
   HandlerFunction,
@@ -49,6 +50,8 @@ export { DEAD_LETTER_REASONS } from "./wire/dead-letter.js";
 export type { DeadLetterReason } from "./wire/dead-letter.js";
 export { createWorkerRuntime } from "./worker/worker.js";
 export type { Worker, WorkerOptions } from "./worker/worker.js";
+export { createWorkerPool } from "./pool/pool.js";
+export type { WorkerPool, WorkerPoolOptions } from "./pool/pool.js";
 export type { Middleware, MiddlewareContext } from "./worker/middleware/compose.js";
 export { currentCorrelationId, currentTraceparent } from "./worker/middleware/tracing.js";
 export { MetricsCollector } from "./observe/metrics.js";

@@ -75,6 +75,12 @@ export interface TaskDefinition<Payload = unknown> {
   /** The zod validator, equivalent to the payload's JSON Schema; it fills in defaulted properties. */
   readonly validator: ZodType<Payload>;
   /**
+   * The generated compiled check (checks.ts): `true` exactly when `validator` accepts the value and
+   * returns it as it is (a payload without defaults). Workers and producers run it first and call
+   * `validator` only for a value it refuses, for the issue list. @defaultValue none: `validator` alone
+   */
+  readonly check?: ((value: unknown) => boolean) | undefined;
+  /**
    * The payload has properties with a default: the producer stores what the validator returns
    * (defaults filled in) rather than the payload as given. @defaultValue false
    */
@@ -119,6 +125,8 @@ export interface ScheduleDefinition {
 export interface PayloadVersionDefinition {
   /** The zod validator of that version's schema. */
   readonly validator: ZodType;
+  /** Its compiled check, as {@link TaskDefinition.check}. @defaultValue none */
+  readonly check?: ((value: unknown) => boolean) | undefined;
   /** Fingerprint of that version's schema. */
   readonly schemaHash?: string | undefined;
 }
@@ -159,6 +167,12 @@ export interface EnqueueOptions {
    */
   readonly priority?: Priority | undefined;
 }
+
+/**
+ * The enqueue options of a task whose queue has no priority levels (none of its tasks declares
+ * `priority`): {@link EnqueueOptions} without `priority`.
+ */
+export type EnqueueOptionsWithoutPriority = Omit<EnqueueOptions, "priority">;
 
 /** What an accepted enqueue returns. */
 export interface EnqueuedTask {

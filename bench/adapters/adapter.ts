@@ -14,7 +14,7 @@ export interface BenchAdapter {
   enqueue(payload: BenchPayload): Promise<void>;
   /** Starts consuming with the given concurrency; `onHandle` runs at the start of each handler. */
   startWorker(concurrency: number, onHandle: (payload: BenchPayload) => void): Promise<RunningWorker>;
-  /** Tasks still waiting or in flight (not yet acknowledged / completed). */
+  /** Tasks still waiting or in flight (not yet acknowledged / completed); 0 exactly when none is left. */
   outstanding(): Promise<number>;
   close(): Promise<void>;
 }

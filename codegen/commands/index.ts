@@ -8,6 +8,7 @@ import { registerGenerate } from "./generate.js";
 import { registerInit } from "./init.js";
 import { registerStats } from "../operations/stats.js";
 import { registerValidate } from "./validate.js";
+import { registerWorker } from "../operations/worker.js";
 
 /** Adds one command to the program. Operations commands (stats, dlq, enqueue, dashboard) join this list as more files. */
 export type RegisterCommand = (program: Command) => void;
@@ -23,4 +24,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDlq,
   registerEnqueue,
   registerDashboard,
+  registerWorker,
 ];

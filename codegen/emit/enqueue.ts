@@ -55,11 +55,16 @@ export function emitEnqueue(model: SchemaModel, header: string, options: EmitOpt
   const types = new Map(model.types.map((type) => [type.name, type.schema]));
   const input = (task: TaskModel): string => producerTypeName(task, types);
   const payloadTypes = [...new Set(model.tasks.map(input))];
+  const levelled = new Set(model.queues.filter((queue) => queue.priorities === true).map((q) => q.name));
+  // `priority` is typed only for tasks of a queue with levels (the runtime refuses it elsewhere).
+  const optionsType = (task: TaskModel): string =>
+    levelled.has(task.queue) ? "EnqueueOptions" : "EnqueueOptionsWithoutPriority";
+  const optionTypes = [...new Set(model.tasks.map(optionsType))].sort();
   const members = model.tasks.map((task) =>
     member(
       methodSignature(
         task.camel,
-        [`payload: ${input(task)}`, "options?: EnqueueOptions"],
+        [`payload: ${input(task)}`, `options?: ${optionsType(task)}`],
         "Promise<EnqueuedTask>",
       ),
       [taskDoc(task, "Validates and enqueues"), ...policyNote(task)].join("\n\n"),
@@ -76,7 +81,7 @@ export function emitEnqueue(model: SchemaModel, header: string, options: EmitOpt
     typeMembers([
       `readonly task: ${literal(task.camel)}`,
       `readonly payload: ${input(task)}`,
-      "readonly options?: EnqueueOptions",
+      `readonly options?: ${optionsType(task)}`,
     ]),
   );
   const implementations = model.tasks.map((task) =>
@@ -89,7 +94,7 @@ export function emitEnqueue(model: SchemaModel, header: string, options: EmitOpt
   return printFile("enqueue.ts", header, [
     [
       importDeclaration(["createProducer"], options.runtime),
-      importDeclaration(["EnqueueOptions", "EnqueuedTask", "ProducerOptions"], options.runtime, true),
+      importDeclaration([...optionTypes, "EnqueuedTask", "ProducerOptions"], options.runtime, true),
       ...(payloadTypes.length === 0 ? [] : [importDeclaration(payloadTypes, "./payloads.js", true)]),
       importDeclaration(["registry", "wireNames"], "./registry.js"),
     ],

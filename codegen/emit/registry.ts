@@ -1,6 +1,7 @@
 import { hasDefaults } from "../model/defaults.js";
 import type { BackoffModel, QueueModel, ScheduleModel, SchemaModel, TaskModel } from "../model/model.js";
 import { payloadValidatorName, versionValidatorName } from "../model/naming.js";
+import { registryChecks } from "./checks.js";
 import { constDeclaration, importDeclaration, printFile } from "./declarations.js";
 import type { EmitOptions, GeneratedFile } from "./file.js";
 import { literal } from "./literal.js";
@@ -9,6 +10,7 @@ import { concat, group, objectDoc, type Doc } from "./layout.js";
 /** registry.ts: the TaskRegistry the runtime reads, and the wire name of each client member. */
 export function emitRegistry(model: SchemaModel, header: string, options: EmitOptions): GeneratedFile {
   const types = new Map(model.types.map((type) => [type.name, type.schema]));
+  const checks = registryChecks(model);
   const registry = objectDoc([
     ["queues", objectDoc(model.queues.map((queue) => [literal(queue.name), queueLiteral(queue)]))],
     [
@@ -16,7 +18,7 @@ export function emitRegistry(model: SchemaModel, header: string, options: EmitOp
       objectDoc(
         model.tasks.map((task) => [
           literal(task.wireName),
-          taskLiteral(task, hasDefaults(task.payload, types)),
+          taskLiteral(task, hasDefaults(task.payload, types), checks),
         ]),
       ),
     ],
@@ -29,6 +31,10 @@ export function emitRegistry(model: SchemaModel, header: string, options: EmitOp
           ] as const,
         ]),
   ]);
+  const checkNames = model.tasks.flatMap((task) => [
+    checks.payload(task),
+    ...task.previous.map((kept) => checks.version(task, kept.version, kept.payload)),
+  ]);
   const wireNames = objectDoc(model.tasks.map((task) => [task.camel, literal(task.wireName)]));
   return printFile("registry.ts", header, [
     [
@@ -40,6 +46,14 @@ export function emitRegistry(model: SchemaModel, header: string, options: EmitOp
         ]),
         "./validators.js",
       ),
+      ...(checkNames.some((name) => name !== undefined)
+        ? [
+            importDeclaration(
+              checkNames.filter((name): name is string => name !== undefined),
+              "./checks.js",
+            ),
+          ]
+        : []),
     ],
     constDeclaration({
       doc: "Every queue and task of the schema, as the runtime reads them (tasks keyed by wire name).",
@@ -69,7 +83,11 @@ function queueLiteral(queue: QueueModel): Doc {
   ]);
 }
 
-function taskLiteral(task: TaskModel, fillsDefaults: boolean): Doc {
+function taskLiteral(
+  task: TaskModel,
+  fillsDefaults: boolean,
+  checks: ReturnType<typeof registryChecks>,
+): Doc {
   const entries: [string, Doc][] = [["name", literal(task.wireName)]];
   if (task.description !== undefined) entries.push(["description", literal(task.description)]);
   entries.push(["queue", literal(task.queue)]);
@@ -90,6 +108,8 @@ function taskLiteral(task: TaskModel, fillsDefaults: boolean): Doc {
     ),
   ]);
   entries.push(["validator", payloadValidatorName(task.pascal)]);
+  const check = checks.payload(task);
+  if (check !== undefined) entries.push(["check", check]);
   if (fillsDefaults) entries.push(["fillsDefaults", "true"]);
   if (task.version !== 1) entries.push(["version", literal(task.version)]);
   entries.push(["schemaHash", literal(task.schemaHash)]);
@@ -101,6 +121,7 @@ function taskLiteral(task: TaskModel, fillsDefaults: boolean): Doc {
           literal(String(kept.version)),
           objectDoc([
             ["validator", versionValidatorName(task.pascal, kept.version)],
+            ...optionalEntry("check", checks.version(task, kept.version, kept.payload)),
             ["schemaHash", literal(kept.schemaHash)],
           ]),
         ]),
@@ -120,6 +141,10 @@ function taskLiteral(task: TaskModel, fillsDefaults: boolean): Doc {
   }
   if (task.concurrency !== undefined) entries.push(["concurrency", literal(task.concurrency)]);
   return objectDoc(entries);
+}
+
+function optionalEntry(key: string, value: string | undefined): [string, Doc][] {
+  return value === undefined ? [] : [[key, value]];
 }
 
 function scheduleLiteral(schedule: ScheduleModel): Doc {

@@ -179,6 +179,21 @@ export function payloadValidatorName(taskPascal: string): string {
   return `${payloadTypeName(taskPascal)}Schema`;
 }
 
+/** A task's compiled payload check (`SendEmail` → `checkSendEmailPayload`), in checks.ts. */
+export function payloadCheckName(taskPascal: string): string {
+  return `check${payloadTypeName(taskPascal)}`;
+}
+
+/** The compiled check of a kept payload version (`SendEmail`, 1 → `checkSendEmailPayloadV1`). */
+export function versionCheckName(taskPascal: string, version: number): string {
+  return `check${versionTypeName(taskPascal, version)}`;
+}
+
+/** A shared type's compiled check (`Address` → `checkAddress`), in checks.ts. */
+export function typeCheckName(typeName: string): string {
+  return `check${typeName}`;
+}
+
 /** A task's handler interface (`SendEmail` → `SendEmailHandler`). */
 export function handlerTypeName(taskPascal: string): string {
   return `${taskPascal}Handler`;

@@ -1,16 +1,22 @@
 /**
  * The task registry of a schema file built in memory, for the operations commands (`jobgen
  * enqueue`, `jobgen dlq replay`, `jobgen dlq show`): the same queues, settings and sensitive paths
- * as the generated registry, and the same validators (emit/zod/evaluate.ts).
+ * as the generated registry, and the same validators (emit/zod/evaluate.ts) and compiled checks
+ * (emit/checks/evaluate.ts).
  */
 import type { QueueDefinition, ScheduleDefinition, TaskDefinition, TaskRegistry } from "@jobgen/runtime";
+import { compiledChecks } from "../emit/checks/evaluate.js";
 import { zodValidators } from "../emit/zod/evaluate.js";
 import { hasDefaults } from "../model/defaults.js";
+import type { JsonSchema } from "../model/json-schema.js";
 import type { SchemaModel } from "../model/model.js";
 
 export function registryFromModel(model: SchemaModel): TaskRegistry {
   const types = new Map(model.types.map((type) => [type.name, type.schema]));
   const validatorOf = zodValidators(types);
+  const compile = compiledChecks(types);
+  // As the generated registry: a check only where the validator fills in no default.
+  const checkOf = (payload: JsonSchema) => (hasDefaults(payload, types) ? {} : { check: compile(payload) });
   const queues = model.queues.map((queue): [string, QueueDefinition] => [
     queue.name,
     {
@@ -38,6 +44,7 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
       maxDepth: task.maxDepth,
       sensitivePaths: task.sensitivePaths,
       validator: validatorOf(task.payload),
+      ...checkOf(task.payload),
       ...(hasDefaults(task.payload, types) ? { fillsDefaults: true } : {}),
       ...(task.version === 1 ? {} : { version: task.version }),
       schemaHash: task.schemaHash,
@@ -49,7 +56,11 @@ export function registryFromModel(model: SchemaModel): TaskRegistry {
             previousVersions: Object.fromEntries(
               task.previous.map((kept) => [
                 kept.version,
-                { validator: validatorOf(kept.payload), schemaHash: kept.schemaHash },
+                {
+                  validator: validatorOf(kept.payload),
+                  ...checkOf(kept.payload),
+                  schemaHash: kept.schemaHash,
+                },
               ]),
             ),
           }),

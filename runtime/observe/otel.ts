@@ -130,16 +130,19 @@ let noopTracerProvider: unknown;
  */
 export function openTelemetryTraceHook(): Middleware {
   return (ctx, next) =>
-    traceHandle(
-      {
-        type: ctx.type ?? "(unknown)",
-        queue: ctx.queue,
-        taskId: ctx.taskId,
-        attempt: ctx.attempt,
-        traceparent: ctx.traceparent,
-      },
-      next,
-    );
+    // No span to make (the common case without an SDK): no span info object either.
+    lookedUp !== undefined && tracingApi(lookedUp.api) === undefined
+      ? next()
+      : traceHandle(
+          {
+            type: ctx.type ?? "(unknown)",
+            queue: ctx.queue,
+            taskId: ctx.taskId,
+            attempt: ctx.attempt,
+            traceparent: ctx.traceparent,
+          },
+          next,
+        );
 }
 
 /** `00-<trace id>-<span id>-<flags>`, or `undefined` for an invalid (all-zero) span context. */

@@ -10,7 +10,7 @@ import { unsafeIntegerIssues } from "../wire/exact-integers.js";
 
 /**
  * Checks, in this order, nesting depth (first, so a 10k-deep value gets a clear error instead of
- * overflowing the stack in JSON.stringify or zod), JSON size, the task's zod validator, forbidden
+ * overflowing the stack in JSON.stringify or zod), JSON size, the task's compiled check or zod validator, forbidden
  * keys (`__proto__`, `constructor`, `prototype`, which workers refuse; found by the same walk as
  * the depth) and integers outside ±(2^53 − 1) in the JSON text (which workers refuse, as a JSON
  * reader may round them). Returns the payload's JSON text, with the defaults of a task that has
@@ -27,13 +27,15 @@ export function checkOutgoingPayload(type: string, task: TaskDefinition, payload
   }
   const json = toJson(type, payload);
   checkSize(type, json, task.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
-  const result = task.validator.safeParse(payload);
-  if (!result.success) {
+  // The compiled check settles a valid payload without defaults; zod lists the issues otherwise.
+  const checked = task.fillsDefaults !== true && task.check?.(payload) === true;
+  const result = checked ? undefined : task.validator.safeParse(payload);
+  if (result?.success === false) {
     throw new ValidationError(type, toValidationIssues(result.error.issues));
   }
   const refused = [...walk.issues, ...unsafeIntegerIssues(json)];
   if (refused.length > 0) throw new ValidationError(type, refused);
-  if (task.fillsDefaults !== true) return json;
+  if (task.fillsDefaults !== true || result === undefined) return json;
   const filled = toJson(type, result.data);
   checkSize(type, filled, task.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
   return filled;

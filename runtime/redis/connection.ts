@@ -15,6 +15,8 @@ import {
   ENQUEUE,
   ENQUEUE_MANY,
   EXTEND_LEASE,
+  HAND_BACK,
+  HAND_BACK_REST,
   PROMOTE,
   RETRY,
 } from "./scripts.js";
@@ -90,6 +92,20 @@ declare module "ioredis" {
       group: string,
       consumer: string,
       ...ids: string[]
+    ): Result<number, Context>;
+    jobgenHandBack(
+      stream: string,
+      group: string,
+      consumer: string,
+      idleMs: number,
+      ...ids: string[]
+    ): Result<number, Context>;
+    jobgenHandBackRest(
+      stream: string,
+      group: string,
+      consumer: string,
+      idleMs: number,
+      ...keep: string[]
     ): Result<number, Context>;
     jobgenReplay(
       dlq: string,
@@ -170,6 +186,8 @@ export function createRedisClient(
     client.defineCommand("jobgenRetry", { numberOfKeys: 2, lua: RETRY });
     client.defineCommand("jobgenDeadLetter", { numberOfKeys: 2, lua: DEAD_LETTER });
     client.defineCommand("jobgenExtendLease", { numberOfKeys: 1, lua: EXTEND_LEASE });
+    client.defineCommand("jobgenHandBack", { numberOfKeys: 1, lua: HAND_BACK });
+    client.defineCommand("jobgenHandBackRest", { numberOfKeys: 1, lua: HAND_BACK_REST });
   }
   return client;
 }

@@ -227,6 +227,47 @@ end
 return n
 `;
 
+export const HAND_BACK = `
+-- KEYS[1] stream
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3] idle ms, ARGV[4..] entry ids
+-- returns the number of entries handed back: those this consumer still owns get idle time ARGV[3],
+-- so the next XAUTOCLAIM of any consumer takes them, and their delivery count less one (they were
+-- delivered, never run); entries another consumer owns are left alone.
+local n = 0
+for i = 4, #ARGV do
+  local p = redis.pcall('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if type(p) == 'table' and p.err == nil and #p > 0 and p[1][2] == ARGV[2] then
+    local count = math.max(0, p[1][4] - 1)
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'IDLE', ARGV[3], 'RETRYCOUNT', count, 'JUSTID')
+    n = n + 1
+  end
+end
+return n
+`;
+
+export const HAND_BACK_REST = `
+-- KEYS[1] stream
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3] idle ms, ARGV[4..] entry ids to keep
+-- returns the number of entries handed back: every entry pending on this consumer but those to
+-- keep and those already handed back (idle over half of ARGV[3]), as HAND_BACK does. At shutdown
+-- this also gives back what a read cut short by the stop had delivered.
+local keep = {}
+for i = 4, #ARGV do keep[ARGV[i]] = true end
+local handedBack = tonumber(ARGV[3]) / 2
+local n, start = 0, '-'
+while true do
+  local rows = redis.call('XPENDING', KEYS[1], ARGV[1], start, '+', 500, ARGV[2])
+  for _, row in ipairs(rows) do
+    if not keep[row[1]] and row[3] < handedBack then
+      redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, row[1], 'IDLE', ARGV[3], 'RETRYCOUNT', math.max(0, row[4] - 1), 'JUSTID')
+      n = n + 1
+    end
+  end
+  if #rows < 500 then return n end
+  start = '(' .. rows[#rows][1]
+end
+`;
+
 export const REPLAY = `
 -- KEYS[1] dead-letter stream, KEYS[2] task stream
 -- ARGV[1] DLQ entry id, ARGV[2..] the field/value pairs of the task entry to write

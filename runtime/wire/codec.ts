@@ -282,28 +282,39 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
-/** The `metadata` JSON object (string values; numbers and booleans as text); else the non-reserved fields. */
-function decodeMetadata(fields: Readonly<Record<string, string>>): Record<string, string> {
+/**
+ * The `metadata` JSON object (string values; numbers and booleans as text); else the non-reserved
+ * fields. Entries read in a row mostly carry the same text (`{"type":"send_email"}`): they share
+ * one frozen object, parsed once.
+ */
+function decodeMetadata(fields: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   const text = own(fields, "metadata");
   if (text !== undefined) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
-        const metadata: Record<string, string> = {};
-        for (const key of Object.keys(parsed)) {
-          const value: unknown = (parsed as Record<string, unknown>)[key];
-          if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-            setField(metadata, key, String(value));
-          }
-        }
-        return metadata;
-      }
-    } catch {
-      // fall through: an unreadable metadata field is treated as absent
-    }
+    const parsed = parseMetadataText(text);
+    if (parsed !== undefined) return parsed;
   }
   return Object.fromEntries(Object.entries(fields).filter(([key]) => !isReserved(key)));
 }
+
+/** The metadata of a `metadata` field's text, frozen; `undefined` when it is not a JSON object. */
+const parseMetadataText = rememberingLast((text: string): Readonly<Record<string, string>> | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+      const metadata: Record<string, string> = {};
+      for (const key of Object.keys(parsed)) {
+        const value: unknown = (parsed as Record<string, unknown>)[key];
+        if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+          setField(metadata, key, String(value));
+        }
+      }
+      return Object.freeze(metadata);
+    }
+  } catch {
+    // an unreadable metadata field is treated as absent
+  }
+  return undefined;
+});
 
 /** The `timeout` field in ms. */
 const decodeTimeout = rememberingLast(parseDurationText);

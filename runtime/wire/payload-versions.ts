@@ -14,11 +14,10 @@
  */
 import { VERSION_DEFERRAL_DELAY_CAP } from "../defaults.js";
 import { formatIssues, toValidationIssues } from "../errors.js";
-import type { AnyUpcasts, TaskDefinition } from "../types.js";
+import type { AnyUpcasts, PayloadVersionDefinition, TaskDefinition } from "../types.js";
 import type { DeliveredTask } from "../worker/provider.js";
 import { deferralsOf } from "./codec.js";
 import { TaskRejectedError } from "./validation.js";
-import type { ZodType } from "zod";
 
 /** How a worker treats entries of a newer payload version. */
 export interface DeferralPolicy {
@@ -47,16 +46,13 @@ export function payloadVersionOf(fields: Readonly<Record<string, string>>): numb
 }
 
 /** The validator and fingerprint a task reads entries of `version` with; `undefined` when it reads none. */
-export function schemaOfVersion(
-  definition: TaskDefinition,
-  version: number,
-): { readonly validator: ZodType; readonly schemaHash: string | undefined } | undefined {
-  if (version === (definition.version ?? 1)) {
-    return { validator: definition.validator, schemaHash: definition.schemaHash };
-  }
-  const kept = definition.previousVersions?.[version];
-  return kept === undefined ? undefined : { validator: kept.validator, schemaHash: kept.schemaHash };
+export function schemaOfVersion(definition: TaskDefinition, version: number): VersionSchema | undefined {
+  if (version === (definition.version ?? 1)) return definition;
+  return definition.previousVersions?.[version];
 }
+
+/** What a payload version is read with: its validator, compiled check and fingerprint. */
+type VersionSchema = Pick<PayloadVersionDefinition, "validator" | "check" | "schemaHash">;
 
 /** The versions a task reads, in words (`versions 1–3`, `version 2`). */
 export function versionsRead(definition: TaskDefinition): string {
@@ -116,7 +112,12 @@ export function readVersionedPayload(
     if (upcast === undefined) throw new Error(`no upcast fromV${from} for "${type}" on this worker`);
     const next = schemaOfVersion(definition, from + 1);
     if (next === undefined) throw new Error(`"${type}" keeps version ${from} but not ${from + 1}`);
-    const result = next.validator.safeParse(upcast(payload as never));
+    const upcastPayload = upcast(payload as never);
+    if (next.check?.(upcastPayload) === true) {
+      payload = upcastPayload;
+      continue;
+    }
+    const result = next.validator.safeParse(upcastPayload);
     if (!result.success) {
       const issues = toValidationIssues(result.error.issues);
       throw new TaskRejectedError(
@@ -133,10 +134,11 @@ export function readVersionedPayload(
 function checkVersion(
   type: string,
   version: number,
-  schema: { readonly validator: ZodType; readonly schemaHash: string | undefined },
+  schema: VersionSchema,
   value: unknown,
   written: string | undefined,
 ): unknown {
+  if (schema.check?.(value) === true) return value;
   const result = schema.validator.safeParse(value);
   if (result.success) return result.data;
   const issues = toValidationIssues(result.error.issues);

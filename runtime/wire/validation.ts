@@ -183,8 +183,12 @@ export function parsePayloadText(text: string, limits: PayloadLimits): unknown {
   return value;
 }
 
-/** The task's zod validator over a parsed payload: its output, or `validation` with every issue. */
+/**
+ * The task's validation of a parsed payload: its compiled check when it has one (the value itself
+ * when the check accepts it), else its zod validator's output; `validation` with every issue.
+ */
 export function validatePayload(definition: TaskDefinition, value: unknown): unknown {
+  if (definition.check?.(value) === true) return value;
   const result = definition.validator.safeParse(value);
   if (!result.success) {
     const issues = toValidationIssues(result.error.issues);

@@ -42,7 +42,7 @@ async function attempt(
   provider: Provider,
 ): Promise<void> {
   const { task } = run;
-  const { options, metrics } = worker;
+  const { options } = worker;
   const definition = definitionOf(worker, task.type);
   const settings = resolveTaskSettings(task, definition, options);
   const ctx = new AttemptContext(task, definition, settings.maxRetries, settings.timeoutMs, options.logger);
@@ -60,18 +60,12 @@ async function attempt(
   if (definition !== undefined && (await holdBack(worker, run, definition, provider))) return;
   let failure: Error | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      run.interrupt = reject;
-      onion(ctx).then(resolve, reject); // an attempt interrupted at shutdown may still settle later
-    });
+    await onion(ctx);
   } catch (error) {
     failure = toError(error);
   }
-  if (run.abandoned) {
-    metrics.recordOutcome(typeLabel, "abandoned");
-    ctx.logger.warn("task aborted by shutdown; left pending, to be retried");
-    return;
-  }
+  // Abandoned by a forced shutdown (worker.ts counted and logged it): left pending, whatever came of it.
+  if (run.abandoned) return;
   if (failure === undefined) {
     await settle(worker, run, ctx, typeLabel, () => ackStep(worker, provider, task, typeLabel));
     return;

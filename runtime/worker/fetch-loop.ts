@@ -1,7 +1,10 @@
 /**
- * The fetch loop: while running, fetch as many tasks as there are free slots and dispatch each
- * one (attempt.ts). A handler that finished frees its slot while its settle step is on its way,
- * so at most `concurrency` handlers run and at most `2 × concurrency` tasks are held.
+ * The fetch loop, reading ahead: while running, it keeps up to `concurrency` fetched entries
+ * waiting (`worker.waiting`) and starts them as slots free (attempt.ts), so the next read is on
+ * its way while a batch runs instead of after it. A task starts when fewer than `concurrency`
+ * handlers run and fewer than `2 × concurrency` tasks are held (a handler that finished frees its
+ * slot while its settle step is on its way). Entries still waiting at shutdown are handed back
+ * (hand-back.ts), not left for the claim idle time.
  */
 import type { TaskStep } from "./middleware/compose.js";
 import { processTask } from "./attempt.js";
@@ -14,21 +17,45 @@ export async function fetchLoop(
   onion: TaskStep,
   signal: AbortSignal,
 ): Promise<void> {
-  const { options, metrics, logger } = worker;
+  const { options, metrics, logger, waiting } = worker;
   const { blockMs } = options.provider;
+  const { concurrency } = options;
+  let resume: (() => void) | undefined;
+  let starting = false;
+  const startWaiting = (): void => {
+    if (starting) return; // a task settling at once wakes the loop from inside dispatch
+    starting = true;
+    try {
+      while (
+        waiting.length > 0 &&
+        worker.lifecycle === "running" &&
+        worker.running.size - worker.settling < concurrency &&
+        worker.running.size < 2 * concurrency
+      ) {
+        dispatch(worker, waiting.shift() as DeliveredTask, onion, provider);
+      }
+    } finally {
+      starting = false;
+    }
+  };
+  // A slot freed (or stop): start what waits, and let the loop read again.
+  worker.wake = () => {
+    startWaiting();
+    const wakeLoop = resume;
+    resume = undefined;
+    wakeLoop?.();
+  };
   while (worker.lifecycle === "running") {
-    const free = Math.min(
-      options.concurrency - (worker.running.size - worker.settling),
-      2 * options.concurrency - worker.running.size,
-    );
-    if (free <= 0) {
-      await new Promise<void>((resolve) => (worker.wake = resolve));
+    startWaiting();
+    const room = concurrency - waiting.length;
+    if (room <= 0) {
+      await new Promise<void>((resolve) => (resume = resolve));
       continue;
     }
     let batch: DeliveredTask[];
     const fetchedAt = Date.now();
     try {
-      batch = await provider.fetch(free, signal);
+      batch = await provider.fetch(room, signal);
     } catch (error) {
       if (worker.lifecycle !== "running") break;
       metrics.recordFetchError();
@@ -41,12 +68,10 @@ export async function fetchLoop(
       if (Date.now() - fetchedAt < blockMs / 2) await sleep(options.pollIntervalMs, signal);
       continue;
     }
-    if (worker.lifecycle !== "running") {
-      logger.info({ count: batch.length }, "tasks fetched while stopping are left pending");
-      break;
-    }
-    logger.debug({ count: batch.length, free }, "fetched tasks");
-    for (const task of batch) dispatch(worker, task, onion, provider);
+    // Fetched while stopping: they wait for the hand-back with the others.
+    waiting.push(...batch);
+    if (worker.lifecycle !== "running") break;
+    logger.debug({ count: batch.length, room }, "fetched tasks");
   }
 }
 

@@ -17,6 +17,7 @@ import {
   DEFAULT_BASE_BACKOFF_MS,
   DEFAULT_CONCURRENCY,
   DEFAULT_ERROR_BACKOFF_MS,
+  DEFAULT_LOG_SUCCESS,
   DEFAULT_MAX_BACKOFF_MS,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_DELIVERIES,
@@ -56,6 +57,13 @@ export interface WorkerOptions {
   readonly keyPrefix?: string | undefined;
   /** Structured logs of the worker, its provider and every task. @defaultValue pino at level `info` on stdout, buffered (default-logger.ts) */
   readonly logger?: Logger | undefined;
+  /**
+   * Log a "task succeeded" line (info, with its duration) for every handled task. Off by default:
+   * at tens of thousands of tasks a second that line was the largest single cost of the worker
+   * (bench/README.md). Failures, rejections, retries and dead letters are always logged; metrics
+   * count successes either way. @defaultValue false
+   */
+  readonly logSuccess?: boolean | undefined;
   /**
    * Handlers run at once (Go: Concurrency). A task whose handler has finished frees its slot while
    * its ack (or retry, DLQ) is on its way to Redis, so the worker holds at most twice this many
@@ -134,6 +142,7 @@ export interface WorkerOptions {
 export interface ResolvedWorkerOptions {
   readonly queues: readonly string[];
   readonly logger: Logger;
+  readonly logSuccess: boolean;
   readonly concurrency: number;
   readonly backoffStrategy: BackoffStrategy;
   readonly baseBackoffMs: number;
@@ -182,6 +191,7 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
   return {
     queues,
     logger,
+    logSuccess: options.logSuccess ?? DEFAULT_LOG_SUCCESS,
     concurrency,
     backoffStrategy:
       oneOf(options.backoffStrategy, BACKOFF_STRATEGIES, "backoffStrategy", WHERE) ??

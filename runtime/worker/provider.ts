@@ -81,6 +81,18 @@ export interface Provider {
    * them; entries it no longer owns are left alone. Resolves with the number extended.
    */
   extendLease(tasks: readonly DeliveredTask[]): Promise<number>;
+  /**
+   * Gives back entries fetched but never started, and any the provider fetched beyond what it
+   * handed out, so another consumer of the group reclaims them at once rather than after the claim
+   * idle time; their delivery does not count. Entries it no longer owns are left alone. Resolves
+   * with the number handed back.
+   */
+  handBack(notStarted: readonly DeliveredTask[]): Promise<number>;
+  /**
+   * At the end of a shutdown: hands back, as {@link handBack}, every entry still pending on this
+   * consumer but `keep` (such as what a read cut short by the stop had delivered).
+   */
+  handBackRest(keep: readonly DeliveredTask[]): Promise<number>;
   /** The steps of the schema's policies: schedules, rate limits, the concurrency cap. */
   readonly policy: PolicyStore;
   /** Stops blocking reads and closes connections. */

@@ -21,7 +21,7 @@ export interface TaskRun {
   abandoned: boolean;
   /** The attempt's context, once made. */
   context: AttemptContext | undefined;
-  /** Ends the wait for the attempt, or for the next try of its settle step, at once (forced shutdown). */
+  /** Ends the wait for the next try of its settle step at once (forced shutdown; settle-retry.ts). */
   interrupt: (reason: Error) => void;
 }
 
@@ -37,7 +37,9 @@ export interface WorkerState {
   readonly lifecycle: Lifecycle;
   /** Set once started. */
   readonly provider: Provider | undefined;
-  /** Every task held, from fetch to settle. */
+  /** Fetched ahead, not started yet (fetch-loop.ts); handed back at shutdown (hand-back.ts). */
+  readonly waiting: DeliveredTask[];
+  /** Every task started, from its attempt to its settle step. */
   readonly running: Set<TaskRun>;
   /** Of those, how many are settling (their handler is done). */
   settling: number;

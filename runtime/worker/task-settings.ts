@@ -27,16 +27,49 @@ export function resolveTaskSettings(
   definition: TaskDefinition | undefined,
   worker: WorkerTaskDefaults,
 ): TaskSettings {
+  // Tasks of a type mostly carry the same fields: their settings are one shared (frozen) object.
+  const key = definition ?? NO_DEFINITION;
+  const last = lastSettings.get(key);
+  if (
+    last !== undefined &&
+    last.worker === worker &&
+    last.maxRetry === task.maxRetry &&
+    last.timeoutMs === task.timeoutMs
+  ) {
+    return last.settings;
+  }
+  const settings = Object.freeze(computeSettings(task, definition, worker));
+  lastSettings.set(key, { worker, maxRetry: task.maxRetry, timeoutMs: task.timeoutMs, settings });
+  return settings;
+}
+
+/** The settings last resolved per task type, and what they were resolved from. */
+const lastSettings = new WeakMap<
+  object,
+  {
+    readonly worker: WorkerTaskDefaults;
+    readonly maxRetry: number | undefined;
+    readonly timeoutMs: number | undefined;
+    readonly settings: TaskSettings;
+  }
+>();
+const NO_DEFINITION = {};
+
+function computeSettings(
+  task: Pick<DeliveredTask, "maxRetry" | "timeoutMs">,
+  definition: TaskDefinition | undefined,
+  worker: WorkerTaskDefaults,
+): TaskSettings {
   const backoff = definition?.backoff;
   return {
     maxRetries: task.maxRetry ?? definition?.maxRetries ?? DEFAULT_MAX_RETRIES,
     timeoutMs: positive(task.timeoutMs) ?? definition?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    backoff: {
+    backoff: Object.freeze({
       strategy: backoff?.strategy ?? worker.backoffStrategy,
       baseMs: backoff?.baseMs ?? worker.baseBackoffMs,
       maxMs: backoff?.maxMs ?? worker.maxBackoffMs,
       jitter: backoff?.jitter ?? worker.backoffJitter,
-    },
+    }),
   };
 }
 

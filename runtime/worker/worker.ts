@@ -18,7 +18,10 @@
  * While tasks run, a timer extends the lease of every entry the worker holds, every
  * `leaseInterval`, so a live worker's long task is never reclaimed and run twice.
  *
- * The parts: fetch-loop.ts (fetch into free slots), attempt.ts (one attempt through the
+ * The fetch loop reads ahead: up to `concurrency` more entries wait, fetched while the handlers
+ * run, and start as slots free; at `stop()` they are handed back to the group (hand-back.ts).
+ *
+ * The parts: fetch-loop.ts (read ahead, start into free slots), attempt.ts (one attempt through the
  * onion), settle.ts (ack, retry, dead-letter steps), lease.ts (lease extension), state.ts (what
  * they share). This file is the lifecycle: start, stop, signals.
  *
@@ -30,17 +33,19 @@
 import { constants as osConstants } from "node:os";
 import type { Logger } from "pino";
 import { ClosedError, ConfigError } from "../errors.js";
-import { MetricsCollector } from "../observe/metrics.js";
-import { compose, type Middleware } from "./middleware/compose.js";
+import { MetricsCollector, metricsTypeLabel } from "../observe/metrics.js";
+import { compose, type Middleware, type MiddlewareContext } from "./middleware/compose.js";
 import { loggingMiddleware } from "./middleware/logging.js";
 import { metricsMiddleware } from "./middleware/metrics.js";
 import { recoveryMiddleware } from "./middleware/recovery.js";
 import { timeoutMiddleware } from "./middleware/timeout.js";
 import { tracingMiddleware } from "./middleware/tracing.js";
-import { validationMiddleware } from "./middleware/validation.js";
+import { payloadValidation } from "./middleware/validation.js";
+import { defaultOnion } from "./default-onion.js";
 import { fetchLoop } from "./fetch-loop.js";
 import { extendLeases } from "./lease.js";
-import type { Provider } from "./provider.js";
+import type { DeliveredTask, Provider } from "./provider.js";
+import { handBackWaiting } from "./hand-back.js";
 import type { Lifecycle, TaskRun, WorkerState } from "./state.js";
 import { loadOpenTelemetry } from "../observe/otel.js";
 import { openRedisProvider } from "../redis/provider/provider.js";
@@ -98,6 +103,9 @@ export function createWorkerRuntime(
 class QueueWorker implements Worker, WorkerState {
   readonly metrics = new MetricsCollector();
   readonly logger: Logger;
+  readonly waiting: DeliveredTask[] = [];
+  /** Tasks a forced shutdown gave up on: left pending, not handed back. */
+  readonly abandoned: DeliveredTask[] = [];
   readonly running = new Set<TaskRun>();
   settling = 0;
   lifecycle: Lifecycle = "new";
@@ -180,22 +188,38 @@ class QueueWorker implements Worker, WorkerState {
     }
     this.provider = provider;
     this.stopPolicies = await startPolicies(this, provider);
-    const onion = compose(
-      [
-        recoveryMiddleware(),
-        loggingMiddleware(options.logger),
-        metricsMiddleware(this.metrics),
-        tracingMiddleware(options.traceHook),
-        timeoutMiddleware(),
-        validationMiddleware(
-          { maxBytes: options.maxPayloadBytes, maxDepth: options.maxPayloadDepth },
-          this.upcasts,
-          { maxDeferrals: options.maxVersionDeferrals, delayMs: options.versionDeferralDelayMs },
-        ),
-        ...this.custom,
-      ],
-      (ctx) => callHandler(this.handlers, ctx),
+    const validate = payloadValidation(
+      { maxBytes: options.maxPayloadBytes, maxDepth: options.maxPayloadDepth },
+      this.upcasts,
+      { maxDeferrals: options.maxVersionDeferrals, delayMs: options.versionDeferralDelayMs },
     );
+    const handler = (ctx: MiddlewareContext) => callHandler(this.handlers, ctx);
+    // Without custom middleware, the same onion as one step (default-onion.ts).
+    const onion =
+      this.custom.length === 0
+        ? defaultOnion({
+            logger: options.logger,
+            logSuccess: options.logSuccess,
+            metrics: this.metrics,
+            traceHook: options.traceHook,
+            validate,
+            handlers: this.handlers,
+          })
+        : compose(
+            [
+              recoveryMiddleware(),
+              loggingMiddleware(options.logger, options.logSuccess),
+              metricsMiddleware(this.metrics),
+              tracingMiddleware(options.traceHook),
+              timeoutMiddleware(),
+              (ctx, next) => {
+                ctx.payload = validate(ctx);
+                return next();
+              },
+              ...this.custom,
+            ],
+            handler,
+          );
     this.lifecycle = "running";
     this.leaseTimer = setInterval(() => void extendLeases(this), leaseIntervalMs);
     this.loopDone = fetchLoop(this, provider, onion, this.fetchAbort.signal);
@@ -224,6 +248,8 @@ class QueueWorker implements Worker, WorkerState {
       { inFlight: this.running.size, shutdownTimeoutMs: this.options.shutdownTimeoutMs },
       "worker stopping: fetching stopped, waiting for in-flight tasks",
     );
+    // What was read ahead goes back to the group now, for other workers, while this one drains.
+    const handedBack = this.provider ? handBackWaiting(this, this.provider) : Promise.resolve();
     if (!(await this.drained(this.options.shutdownTimeoutMs))) {
       const reason = new ClosedError(
         `worker stopped: shutdownTimeout (${this.options.shutdownTimeoutMs}ms) passed; ` +
@@ -231,20 +257,29 @@ class QueueWorker implements Worker, WorkerState {
       );
       for (const run of this.running) {
         if (run.phase === "handling") {
-          run.abandoned = true;
-          run.context?.abort(reason);
-          run.interrupt(reason);
+          abandon(this, run, reason);
         } else if (run.settleRetrying) {
           run.abandoned = true;
+          this.abandoned.push(run.task);
           run.interrupt(reason);
         }
       }
       await this.drained(Number.POSITIVE_INFINITY);
     }
     clearInterval(this.leaseTimer);
+    await handedBack;
+    // Then the rest pending on this consumer (a fetch cut short by the stop, one that returned
+    // after it), but the tasks abandoned above, whose handlers may still run.
+    if (this.provider) await handBackWaiting(this, this.provider, this.abandoned);
     await this.stopPolicies();
     await this.provider?.close(); // also ends a fetch still waiting on Redis
     await this.loopDone;
+    if (this.waiting.length > 0) {
+      this.logger.info(
+        { count: this.waiting.splice(0).length },
+        "tasks fetched as the worker closed are left pending, to be reclaimed",
+      );
+    }
     this.lifecycle = "stopped";
     this.logger.info("worker stopped");
   }
@@ -265,4 +300,20 @@ class QueueWorker implements Worker, WorkerState {
     }
     return true;
   }
+}
+
+/**
+ * A forced shutdown gives up on a running attempt at once: its signal aborts, it no longer holds
+ * the worker, and whatever its handler does later, its entry is left pending, to be retried.
+ */
+function abandon(worker: QueueWorker, run: TaskRun, reason: Error): void {
+  run.abandoned = true;
+  worker.abandoned.push(run.task);
+  run.context?.abort(reason);
+  worker.running.delete(run);
+  worker.metrics.recordOutcome(
+    run.context === undefined ? "(unknown)" : metricsTypeLabel(run.context),
+    "abandoned",
+  );
+  (run.context?.logger ?? worker.logger).warn("task aborted by shutdown; left pending, to be retried");
 }

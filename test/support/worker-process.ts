@@ -4,7 +4,7 @@
  * - REDIS_URL, JOBGEN_TEST_PREFIX: where to consume (queue `default` of the test registry);
  * - JOBGEN_TEST_WORK_MS: how long send_email works (`hang`: forever, ignoring its signal);
  * - JOBGEN_TEST_CLAIM_IDLE_MS: the claim idle time.
- * It logs pino JSON lines at debug to stdout (the parent waits for `"msg":"task started"`) and stops on
+ * It logs pino JSON lines at debug (successes included) to stdout (the parent waits for `"msg":"task started"`) and stops on
  * SIGTERM/SIGINT through `worker.stopOnSignals()`.
  */
 import { pino } from "pino";
@@ -21,6 +21,7 @@ const worker = createWorkerRuntime(
     redis: process.env.REDIS_URL,
     keyPrefix: process.env.JOBGEN_TEST_PREFIX,
     logger: pino({ level: "debug" }),
+    logSuccess: true,
     block: 50,
     claimMinIdle,
   },

@@ -12,7 +12,10 @@ import {
   currentTraceparent,
   tracingMiddleware,
 } from "../../runtime/worker/middleware/tracing.js";
-import { validationMiddleware } from "../../runtime/worker/middleware/validation.js";
+import { payloadValidation, validationMiddleware } from "../../runtime/worker/middleware/validation.js";
+import { loggingMiddleware } from "../../runtime/worker/middleware/logging.js";
+import { defaultOnion } from "../../runtime/worker/default-onion.js";
+import { callHandler } from "../../runtime/worker/handlers.js";
 import type { TaskDefinition } from "../../runtime/types.js";
 import { TaskRejectedError } from "../../runtime/wire/validation.js";
 
@@ -238,5 +241,94 @@ describe("metrics", () => {
     expect(counts.at(-1)).toBe(2); // both attempts took well under a minute
     metrics.recordOutcome("greet", "success");
     expect(snapshot.processed.greet?.success).toBe(1);
+  });
+});
+
+describe("the default onion as one step (default-onion.ts) and as composed middlewares", () => {
+  type Handler = (payload: unknown) => Promise<void>;
+  const validate = payloadValidation(
+    { maxBytes: 1_000_000, maxDepth: 32 },
+    {},
+    { maxDeferrals: 0, delayMs: 1 },
+  );
+
+  /** What an attempt comes to through each: the outcome, the lines logged, the metrics, the ALS id. */
+  async function runBoth(handler: Handler, overrides: Partial<MiddlewareContext> = {}) {
+    const results = [];
+    for (const fused of [true, false]) {
+      const lines: Record<string, unknown>[] = [];
+      const logger = pino({ level: "debug" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+      const metrics = new MetricsCollector();
+      let seenCorrelation: string | undefined;
+      const handlers = {
+        greet: async (payload: unknown) => {
+          seenCorrelation = currentCorrelationId();
+          await handler(payload);
+        },
+      };
+      const onion = fused
+        ? defaultOnion({ logger, logSuccess: true, metrics, traceHook: undefined, validate, handlers })
+        : compose(
+            [
+              recoveryMiddleware(),
+              loggingMiddleware(logger, true),
+              metricsMiddleware(metrics),
+              tracingMiddleware(),
+              timeoutMiddleware(),
+              validationMiddleware(
+                { maxBytes: 1_000_000, maxDepth: 32 },
+                {},
+                { maxDeferrals: 0, delayMs: 1 },
+              ),
+            ],
+            (ctx) => callHandler(handlers, ctx),
+          );
+      const ctx = context(overrides);
+      const outcome = await onion(ctx).then(
+        () => "ok",
+        (error: unknown) => `${(error as Error).constructor.name}: ${(error as Error).message}`,
+      );
+      const snapshot = metrics.snapshot();
+      results.push({
+        outcome,
+        payload: ctx.payload,
+        lines: lines.map(({ msg, level, taskId, reason }) => ({ msg, level, taskId, reason })),
+        durations: snapshot.durations.greet?.count,
+        inFlight: snapshot.inFlight,
+        seenCorrelation,
+      });
+    }
+    expect(results[0]).toEqual(results[1]);
+    return results[0];
+  }
+
+  it("success", async () => {
+    const result = await runBoth(async () => {});
+    expect(result?.outcome).toBe("ok");
+    expect(result?.seenCorrelation).toBe("c1");
+  });
+
+  it("a handler throwing a non-Error value", async () => {
+    const result = await runBoth(async () => {
+      throw "boom";
+    });
+    expect(result?.outcome).toContain("non-Error value");
+  });
+
+  it("a payload the validation refuses never reaches the handler", async () => {
+    let called = false;
+    const result = await runBoth(
+      async () => {
+        called = true;
+      },
+      { task: { ...context().task, payload: '{"name":1}' } },
+    );
+    expect(result?.outcome).toMatch(/^TaskRejectedError/);
+    expect(called).toBe(false);
+  });
+
+  it("a handler outliving its timeout", async () => {
+    const result = await runBoth(() => new Promise<void>(() => {}), { timeoutMs: 20 });
+    expect(result?.outcome).toMatch(/^TaskTimeoutError/);
   });
 });

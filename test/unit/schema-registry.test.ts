@@ -131,7 +131,12 @@ describe("registry built from the schema for the CLI", () => {
   it("has the generated registry's queues, tasks, settings and sensitive paths", () => {
     expect(built.queues).toEqual(generated.queues);
     const settings = (r: typeof built) =>
-      Object.fromEntries(Object.entries(r.tasks).map(([name, { validator: _v, ...rest }]) => [name, rest]));
+      Object.fromEntries(
+        Object.entries(r.tasks).map(([name, { validator: _v, check, ...rest }]) => [
+          name,
+          { ...rest, hasCheck: check !== undefined },
+        ]),
+      );
     expect(settings(built)).toEqual(settings(generated));
   });
 
@@ -139,6 +144,9 @@ describe("registry built from the schema for the CLI", () => {
     const mine = built.tasks[type]!.validator.safeParse(payload).success;
     const theirs = generated.tasks[type]!.validator.safeParse(payload).success;
     expect(mine).toBe(theirs);
+    const { check } = built.tasks[type]!;
+    if (check !== undefined) expect(check(payload)).toBe(theirs);
+    expect(generated.tasks[type]!.check?.(payload) ?? theirs).toBe(theirs);
   });
 
   it("accepts and rejects some of the corpus (the agreement is not vacuous)", () => {

@@ -13,6 +13,7 @@
  * | defer: hand an entry of a newer payload version back | defer.ts | RETRY |
  * | dead-letter | dead-letter.ts | DEAD_LETTER |
  * | extend the lease of held entries | extend-lease.ts | EXTEND_LEASE |
+ * | hand back fetched, never started entries at shutdown | hand-back.ts | HAND_BACK, HAND_BACK_REST |
  * | schedules, rate limits, concurrency cap | policy.ts | policy-scripts.ts |
  *
  * Connections: one command client per provider (scripts, XGROUP, housekeeping), made by `start`
@@ -33,6 +34,7 @@ import { deadLetter } from "./dead-letter.js";
 import { defer } from "./defer.js";
 import { extendLease } from "./extend-lease.js";
 import { fetch } from "./fetch.js";
+import { handBack, handBackRest } from "./hand-back.js";
 import { redisPolicyStore } from "./policy.js";
 import type { PolicyStore } from "../../policy/store.js";
 import { start } from "./groups.js";
@@ -89,6 +91,14 @@ class RedisProvider implements Provider {
 
   extendLease(inFlight: readonly DeliveredTask[]): Promise<number> {
     return extendLease(this.state, inFlight);
+  }
+
+  handBack(notStarted: readonly DeliveredTask[]): Promise<number> {
+    return handBack(this.state, notStarted);
+  }
+
+  handBackRest(keep: readonly DeliveredTask[]): Promise<number> {
+    return handBackRest(this.state, keep);
   }
 
   async close(): Promise<void> {

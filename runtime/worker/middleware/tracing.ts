@@ -26,3 +26,8 @@ export function currentTraceparent(): string | undefined {
 export function tracingMiddleware(hook?: Middleware): Middleware {
   return (ctx, next) => scope.run(ctx, () => (hook ? hook(ctx, next) : next()));
 }
+
+/** `step(ctx)` inside the scope of `ctx` (the default onion's tracing layer, without a closure). */
+export function runInTraceScope<C extends TraceScope, R>(ctx: C, step: (ctx: C) => R): R {
+  return scope.run(ctx, step, ctx);
+}

@@ -26,9 +26,10 @@ describe("prompt timers", () => {
   afterEach(() => bed.cleanup());
 
   // The target (p99 < 50ms) holds when this file runs alone and is measured by `npm run
-  // bench:timers`; beside the rest of the suite on 2 shared cores the tail reaches ~90ms, so the
-  // bounds here are looser yet far below the defect (p50 ~150ms, p99 ~1s: one blocking read).
-  it("starts a 100ms retry on time while the worker idles (p50 < 20ms, p99 < 150ms late)", async () => {
+  // bench:timers`; beside the rest of the suite on 2 shared cores (or a local Cluster) a stall of
+  // the machine delays a whole round (~90ms in `npm test`, ~260ms in `test:cluster`), so the tail
+  // bound here is loose; the median is the sharp check (the defect: p50 ~150ms, p99 ~1s).
+  it("starts a 100ms retry on time while the worker idles (p50 < 20ms, p99 < 500ms late)", async () => {
     const failedAt = new Map<string, number>();
     const lateness: number[] = [];
     const worker = bed.worker(
@@ -59,7 +60,7 @@ describe("prompt timers", () => {
     expect(sorted[0]).toBeGreaterThanOrEqual(0); // never early
     const p50 = sorted[Math.ceil(0.5 * sorted.length) - 1]!;
     expect(p50, `lateness ms, sorted: ${sorted.join(",")}`).toBeLessThan(20);
-    expect(p99, `lateness ms, sorted: ${sorted.join(",")}`).toBeLessThan(150);
+    expect(p99, `lateness ms, sorted: ${sorted.join(",")}`).toBeLessThan(500);
   });
 
   it("promotes a due delayed task of a queue nobody consumes, within 150ms of its due time", async () => {

@@ -109,6 +109,13 @@ describe("worker: concurrency, custom middleware, metrics", () => {
       return s.stream === 0 && s.delayed === 0 && s.dlq === 2;
     }, "every task settled");
     await eventually(async () => worker.metrics.snapshot().inFlight === 0, "nothing in flight");
+    // An outcome is counted once its transition's reply is back, which may be after Redis shows it.
+    const outcomes = () =>
+      Object.values(worker.metrics.snapshot().processed).reduce(
+        (sum, byOutcome) => sum + Object.values(byOutcome).reduce((a, b) => a + b, 0),
+        0,
+      );
+    await eventually(async () => outcomes() === 6, "every outcome counted");
     const snapshot = worker.metrics.snapshot();
     expect(snapshot.processed).toEqual({
       send_email: { success: 2, retry: 1, dead_letter: 1 },
@@ -200,7 +207,7 @@ describe("worker: concurrency, custom middleware, metrics", () => {
         },
         resize_image: noop,
       },
-      { logger },
+      { logger, logSuccess: true },
     );
     const id = await addRaw(bed.redis, bed.keys.stream);
     await worker.start();
@@ -226,5 +233,26 @@ describe("worker: concurrency, custom middleware, metrics", () => {
     expect(about("task succeeded")).toEqual([
       expect.objectContaining({ ...bindings(2), level: 30, durationMs: expect.any(Number) }),
     ]);
+  });
+
+  it("logs no line per success unless logSuccess is on; failures and retries are still logged", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    let attempts = 0;
+    const worker = bed.worker(
+      {
+        send_email: async () => {
+          if (++attempts === 1) throw new Error("first attempt fails");
+        },
+        resize_image: noop,
+      },
+      { logger, baseBackoff: 1 },
+    );
+    await addRaw(bed.redis, bed.keys.stream);
+    await worker.start();
+    await eventually(async () => worker.metrics.snapshot().processed.send_email?.success === 1, "handled");
+    const messages = lines.map((line) => line.msg);
+    expect(messages).toEqual(expect.arrayContaining(["task failed", "task retry scheduled"]));
+    expect(messages).not.toContain("task succeeded");
   });
 });

@@ -47,8 +47,20 @@ describe("worker: graceful shutdown", () => {
     await worker.stop();
     expect(finished.sort()).toEqual(started.sort());
     expect(started).toHaveLength(3);
-    // The two tasks never fetched wait in the stream; nothing is pending, retried or dead.
-    expect(await queueState(bed.redis, bed.keys)).toEqual({ stream: 2, pending: 0, delayed: 0, dlq: 0 });
+    // The two others wait in the stream; those read ahead by then, never started, were handed back:
+    // pending with an idle time past any claim idle time and no delivery counted, for the next
+    // worker's reclaim. Nothing retried or dead.
+    expect(await queueState(bed.redis, bed.keys)).toMatchObject({ stream: 2, delayed: 0, dlq: 0 });
+    const pending = (await bed.redis.xpending(bed.keys.stream, "workers", "-", "+", 10)) as [
+      string,
+      string,
+      number,
+      number,
+    ][];
+    for (const [, , idleMs, deliveries] of pending) {
+      expect(idleMs).toBeGreaterThan(24 * 3_600_000);
+      expect(deliveries).toBe(0);
+    }
     expect(worker.metrics.snapshot().processed.send_email).toEqual({ success: 3 });
   });
 

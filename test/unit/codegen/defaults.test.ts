@@ -71,7 +71,7 @@ describe("schema defaults", () => {
     expect(block("NotifyInput")).toMatch(/\n {2}window\?: WindowInput;/);
     expect(block("WindowInput")).toMatch(/\n {2}from\?: string;/);
     const enqueue = files.find((file) => file.path === "enqueue.ts")?.contents ?? "";
-    expect(enqueue).toContain("notify(payload: NotifyInput, options?: EnqueueOptions)");
+    expect(enqueue).toContain("notify(payload: NotifyInput, options?: EnqueueOptionsWithoutPriority)");
   });
 
   it("the exported bundle describes what producers may write: defaulted properties are not required", async () => {

@@ -55,6 +55,7 @@ describe("determinism", () => {
     const second = await generate("schema.example.yaml", text, {});
     expect(second).toEqual(first);
     expect(first.map((file) => file.path)).toEqual([
+      "checks.ts",
       "enqueue.ts",
       "handlers.ts",
       "index.ts",

@@ -1,4 +1,5 @@
-// The generated zod validators must agree with their JSON Schema. The oracle is ajv (draft 2020-12)
+// The generated zod validators and compiled checks (checks.ts) must agree with their JSON Schema,
+// and the issues the worker reports must sit at the paths ajv reports. The oracle is ajv (draft 2020-12)
 // with ajv-formats, run on generated/schema.json; the corpus is hand-written payloads plus
 // fast-check payloads derived from each schema (mostly near-valid, so both sides get exercised).
 // Where ajv departs from the official JSON Schema Test Suite, the suite wins (`npm run
@@ -12,7 +13,11 @@ import { fullFormats } from "ajv-formats/dist/formats.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ZodType } from "zod";
-import type { TaskRegistry } from "../../../runtime/index.js";
+import type { TaskDefinition, TaskRegistry } from "../../../runtime/index.js";
+import { TaskRejectedError, validatePayload } from "../../../runtime/wire/validation.js";
+import * as exampleChecks from "../../../generated/checks.js";
+import * as combinatorsChecks from "../../fixtures/combinators/out/checks.js";
+import { toPascalCase } from "../../../codegen/model/naming.js";
 import { isDate, isDateTime, isEmail, isUri, isUuid } from "../../../runtime/wire/formats.js";
 import { registry as exampleRegistry } from "../../../generated/registry.js";
 import { registry as combinatorsRegistry } from "../../fixtures/combinators/out/registry.js";
@@ -97,7 +102,21 @@ function ajvFormat(format: Format): (value: string) => boolean {
   throw new Error(`ajv-formats defines ${format} in an unknown form`);
 }
 
+/** An ajv verdict with the paths of its errors (JSON Pointer, where a missing property counts at its own path). */
+interface AjvVerdict {
+  readonly valid: boolean;
+  readonly paths: readonly string[];
+}
+
 function oracle(bundle: Bundle): (task: string) => (value: unknown) => boolean {
+  const detailed = detailedOracle(bundle);
+  return (task) => {
+    const validate = detailed(task);
+    return (value) => validate(value).valid;
+  };
+}
+
+function detailedOracle(bundle: Bundle): (task: string) => (value: unknown) => AjvVerdict {
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
   for (const format of FORMATS) {
@@ -114,8 +133,34 @@ function oracle(bundle: Bundle): (task: string) => (value: unknown) => boolean {
   ajv.addKeyword("x-sensitive");
   return (task) => {
     const validate = ajv.compile({ ...bundle.tasks[task], $defs: bundle.$defs });
-    return (value) => validate(value);
+    return (value) => {
+      const valid = validate(value);
+      const paths = (validate.errors ?? []).map((error) =>
+        error.keyword === "required"
+          ? `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`
+          : error.instancePath,
+      );
+      return { valid, paths };
+    };
   };
+}
+
+/** The issue paths of a refused payload as the worker reports them (validatePayload), as JSON Pointers. */
+function workerIssuePaths(definition: TaskDefinition, value: unknown): string[] | undefined {
+  try {
+    validatePayload(definition, value);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TaskRejectedError)) throw error;
+    return (error.details?.issues ?? []).map((issue) => issue.path.map((part) => `/${part}`).join(""));
+  }
+}
+
+/** Whether a JSON Schema uses a combinator anywhere (ajv then reports every branch's errors, zod one summary). */
+function usesCombinators(schema: unknown): boolean {
+  if (typeof schema !== "object" || schema === null) return false;
+  if (!Array.isArray(schema) && ["oneOf", "anyOf", "allOf"].some((key) => key in schema)) return true;
+  return Object.values(schema).some(usesCombinators);
 }
 
 const FORMATS = ["email", "uuid", "date-time", "date", "uri"] as const;
@@ -335,10 +380,19 @@ const combinatorsBundle = JSON.parse(
   readFileSync(resolve(import.meta.dirname, "../../fixtures/combinators/out/schema.json"), "utf8"),
 ) as Bundle;
 
-const suites: [string, Bundle, TaskRegistry][] = [
-  ["schema.example.yaml", exampleBundle, exampleRegistry],
-  ["combinators fixture", combinatorsBundle, combinatorsRegistry],
+type Checks = Readonly<Record<string, (value: unknown) => boolean>>;
+
+const suites: [string, Bundle, TaskRegistry, Checks][] = [
+  ["schema.example.yaml", exampleBundle, exampleRegistry, exampleChecks],
+  ["combinators fixture", combinatorsBundle, combinatorsRegistry, combinatorsChecks],
 ];
+
+/** A task's compiled check from checks.ts (also for payloads with defaults, which the registry leaves out). */
+function checkOf(checks: Checks, task: string): (value: unknown) => boolean {
+  const check = checks[`check${toPascalCase(task)}Payload`];
+  if (check === undefined) throw new Error(`checks.ts has no check for ${task}`);
+  return check;
+}
 
 const circle = { kind: "circle", radius: 1 };
 const HAND_CORPUS: Record<string, { valid: Json[]; invalid: Json[] }> = {
@@ -406,50 +460,81 @@ const HAND_CORPUS: Record<string, { valid: Json[]; invalid: Json[] }> = {
   },
 };
 
-describe.each(suites)("zod ⇔ JSON Schema (ajv) on %s", (_name, bundle, registry) => {
-  const compile = oracle(bundle);
-  const tasks = Object.keys(bundle.tasks).sort();
+describe.each(suites)(
+  "zod and compiled checks ⇔ JSON Schema (ajv) on %s",
+  (_name, bundle, registry, checks) => {
+    const compile = oracle(bundle);
+    const compileDetailed = detailedOracle(bundle);
+    const tasks = Object.keys(bundle.tasks).sort();
 
-  it("covers every task of the registry", () => {
-    expect(Object.keys(registry.tasks).sort()).toEqual(tasks);
-  });
+    it("covers every task of the registry", () => {
+      expect(Object.keys(registry.tasks).sort()).toEqual(tasks);
+    });
 
-  it.each(tasks)("%s: hand-written corpus", (task) => {
-    const corpus = HAND_CORPUS[task];
-    if (corpus === undefined) return;
-    const ajv = compile(task);
-    const zod = (registry.tasks[task]?.validator as ZodType).safeParse.bind(registry.tasks[task]?.validator);
-    for (const value of corpus.valid) {
-      expect([ajv(value), zod(value).success], JSON.stringify(value)).toEqual([true, true]);
-    }
-    for (const value of corpus.invalid) {
-      expect([ajv(value), zod(value).success], JSON.stringify(value)).toEqual([false, false]);
-    }
-  });
+    it.each(tasks)("%s: hand-written corpus", (task) => {
+      const corpus = HAND_CORPUS[task];
+      if (corpus === undefined) return;
+      const ajv = compile(task);
+      const zod = (registry.tasks[task]?.validator as ZodType).safeParse.bind(
+        registry.tasks[task]?.validator,
+      );
+      const check = checkOf(checks, task);
+      for (const value of corpus.valid) {
+        expect([ajv(value), zod(value).success, check(value)], JSON.stringify(value)).toEqual([
+          true,
+          true,
+          true,
+        ]);
+      }
+      for (const value of corpus.invalid) {
+        expect([ajv(value), zod(value).success, check(value)], JSON.stringify(value)).toEqual([
+          false,
+          false,
+          false,
+        ]);
+      }
+    });
 
-  it.each(tasks)("%s: generated payloads", (task) => {
-    const ajv = compile(task);
-    const validator = registry.tasks[task]?.validator as ZodType;
-    let accepted = 0;
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          arbitraryFor(bundle.tasks[task] ?? {}, bundle.$defs, true),
-          arbitraryFor(bundle.tasks[task] ?? {}, bundle.$defs, false),
+    it.each(tasks)("%s: the worker's issues sit where ajv's errors do", (task) => {
+      const corpus = HAND_CORPUS[task];
+      const definition = registry.tasks[task];
+      if (corpus === undefined || definition === undefined || usesCombinators(bundle.tasks[task])) return;
+      const ajv = compileDetailed(task);
+      for (const value of corpus.invalid) {
+        const issuePaths = workerIssuePaths(definition, value);
+        expect(issuePaths, JSON.stringify(value)).toBeDefined();
+        expect(new Set(issuePaths), JSON.stringify(value)).toEqual(new Set(ajv(value).paths));
+      }
+    });
+
+    it.each(tasks)("%s: generated payloads", (task) => {
+      const ajv = compile(task);
+      const validator = registry.tasks[task]?.validator as ZodType;
+      const check = checkOf(checks, task);
+      const registryCheck = registry.tasks[task]?.check;
+      let accepted = 0;
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            arbitraryFor(bundle.tasks[task] ?? {}, bundle.$defs, true),
+            arbitraryFor(bundle.tasks[task] ?? {}, bundle.$defs, false),
+          ),
+          (value) => {
+            const expected = ajv(value);
+            if (expected) accepted++;
+            expect(validator.safeParse(value).success, JSON.stringify(value)).toBe(expected);
+            expect(check(value), `compiled check on ${JSON.stringify(value)}`).toBe(expected);
+            if (registryCheck !== undefined) expect(registryCheck(value)).toBe(expected);
+          },
         ),
-        (value) => {
-          const expected = ajv(value);
-          if (expected) accepted++;
-          expect(validator.safeParse(value).success, JSON.stringify(value)).toBe(expected);
-        },
-      ),
-      { numRuns: 400, seed: 20261128 },
-    );
-    // The corpus must exercise both outcomes, or the agreement says little.
-    expect(accepted).toBeGreaterThan(20);
-    expect(accepted).toBeLessThan(380);
-  });
-});
+        { numRuns: 400, seed: 20261128 },
+      );
+      // The corpus must exercise both outcomes, or the agreement says little.
+      expect(accepted).toBeGreaterThan(20);
+      expect(accepted).toBeLessThan(380);
+    });
+  },
+);
 
 describe("ajv exceptions: the suite's verdict, where ajv differs", () => {
   const jobgen: Record<Format, (value: string) => boolean> = {
