@@ -51,7 +51,7 @@ export function partitionedSlots(state: ProviderState): PartitionedSlots {
     // A hand-on after a park moves one task at most, like a release.
     let left = first === undefined ? free : Math.min(free, 1);
     const partitions = state.byName.get(queue) ?? [];
-    const start = first ?? rotation++;
+    const start = first ?? (rotation = (rotation + 1) % Math.max(1, partitions.length));
     let moved = 0;
     for (let i = 0; i < partitions.length && left !== 0; i++) {
       const partition = partitions[(start + i) % partitions.length]!;
