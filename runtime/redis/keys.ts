@@ -87,6 +87,14 @@ export function slotHead(stream: string): string {
 }
 
 /**
+ * The counter of started redeliveries of the entry `entryId` of `stream` (worker/poison.ts):
+ * `<slot head of stream>:starts:<entryId>`, in the stream's slot; it expires by itself.
+ */
+export function startsKey(stream: string, entryId: string): string {
+  return `${slotHead(stream)}:starts:${entryId}`;
+}
+
+/**
  * The list of tasks of `type` parked for a concurrency slot (policy/concurrency-cap.ts):
  * `<slots><type>:parked`, or `…:parked:<level>` for a level of a queue with priority levels.
  */

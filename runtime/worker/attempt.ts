@@ -10,6 +10,7 @@ import { AttemptContext } from "./attempt-context.js";
 import type { TaskStep } from "./middleware/compose.js";
 import { toError } from "./middleware/recovery.js";
 import type { Provider } from "./provider.js";
+import { poisonReason } from "./poison.js";
 import { failureDisposition } from "./retry-policy.js";
 import { ackStep, deadLetterStep, retryStep, deferStep, settle } from "./settle.js";
 import type { TaskRun, WorkerState } from "./state.js";
@@ -48,10 +49,9 @@ async function attempt(
   const ctx = new AttemptContext(task, definition, settings.maxRetries, settings.timeoutMs, options.logger);
   run.context = ctx;
   const typeLabel = metricsTypeLabel(ctx);
-  if (task.deliveryCount > options.maxDeliveries) {
-    const error =
-      `delivered ${task.deliveryCount} times (limit ${options.maxDeliveries}): ` +
-      "its workers keep dying or stalling on it";
+  // A first delivery is never poison: no Redis call on the hot path.
+  const error = task.deliveryCount < 2 ? undefined : await poisonReason(worker, task, provider);
+  if (error !== undefined) {
     await settle(worker, run, ctx, typeLabel, () =>
       deadLetterStep(worker, provider, run, ctx, typeLabel, { reason: "poison", error }),
     );

@@ -93,6 +93,12 @@ export interface Provider {
    * consumer but `keep` (such as what a read cut short by the stop had delivered).
    */
   handBackRest(keep: readonly DeliveredTask[]): Promise<number>;
+  /**
+   * Records that a redelivery of `task` (delivery count 2 or more) starts, for the poison check
+   * (worker/poison.ts); resolves with the number of its redeliveries recorded as started, this one
+   * included. The first delivery is never recorded.
+   */
+  recordStart(task: DeliveredTask): Promise<number>;
   /** The steps of the schema's policies: schedules, rate limits, the concurrency cap. */
   readonly policy: PolicyStore;
   /** Stops blocking reads and closes connections. */

@@ -14,6 +14,7 @@
  * | dead-letter | dead-letter.ts | DEAD_LETTER |
  * | extend the lease of held entries | extend-lease.ts | EXTEND_LEASE |
  * | hand back fetched, never started entries at shutdown | hand-back.ts | HAND_BACK, HAND_BACK_REST |
+ * | count a redelivery that starts (poison check) | record-start.ts | MULTI INCR PEXPIRE |
  * | schedules, rate limits, concurrency cap | policy.ts | policy-scripts.ts |
  *
  * Connections: one command client per provider (scripts, XGROUP, housekeeping), made by `start`
@@ -39,6 +40,7 @@ import { redisPolicyStore } from "./policy.js";
 import type { PolicyStore } from "../../policy/store.js";
 import { start } from "./groups.js";
 import { dropBlocking } from "./read.js";
+import { recordStart } from "./record-start.js";
 import { retry } from "./retry.js";
 import { createProviderState, type ProviderState } from "./state.js";
 
@@ -99,6 +101,10 @@ class RedisProvider implements Provider {
 
   handBackRest(keep: readonly DeliveredTask[]): Promise<number> {
     return handBackRest(this.state, keep);
+  }
+
+  recordStart(task: DeliveredTask): Promise<number> {
+    return recordStart(this.state, task);
   }
 
   async close(): Promise<void> {

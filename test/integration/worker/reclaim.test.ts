@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startChildWorker, type ChildWorker } from "../../support/child-worker.js";
-import { eventually } from "../../support/provider.js";
+import { startsKey } from "../../../runtime/redis/keys.js";
+import { eventually, fetchAtLeast, testProvider } from "../../support/provider.js";
 import { testRedisUrl } from "../../support/redis.js";
 import { testRegistry } from "../../support/registry.js";
 import {
@@ -78,22 +79,18 @@ describe("worker: crashed workers, long tasks, poison", () => {
     expect(runs).toHaveLength(1);
   });
 
-  it("dead-letters as poison, without running it, an entry delivered more than maxDeliveries times", async () => {
+  it("dead-letters as poison, without running it, an entry started and killed on maxDeliveries deliveries", async () => {
     const id = await addRaw(bed.redis, bed.keys.stream);
-    await bed.redis.xgroup("CREATE", bed.keys.stream, "workers", "0", "MKSTREAM");
-    const reply = (await bed.redis.xreadgroup(
-      "GROUP",
-      "workers",
-      "crashed-worker",
-      "COUNT",
-      1,
-      "STREAMS",
-      bed.keys.stream,
-      ">",
-    )) as [string, [string, string[]][]][];
-    const entryId = reply[0]?.[1][0]?.[0] ?? "";
-    // It killed its worker 5 times already; the next delivery is the 6th.
-    await bed.redis.xclaim(bed.keys.stream, "workers", "crashed-worker", 0, entryId, "RETRYCOUNT", 5);
+    // A crashed worker started it on its first delivery and on 4 redeliveries, recording each
+    // redelivery's start as a worker does; the next delivery is the 6th.
+    const crashed = testProvider(registry, bed.prefix, { consumer: "crashed-worker" });
+    const [task] = await fetchAtLeast(crashed, 1);
+    const entryId = task?.entryId ?? "";
+    for (let delivery = 2; delivery <= 5; delivery++) {
+      await bed.redis.xclaim(bed.keys.stream, "workers", "crashed-worker", 0, entryId);
+      await crashed.recordStart({ ...task!, deliveryCount: delivery });
+    }
+    await crashed.close();
     let calls = 0;
     await bed
       .worker(
@@ -110,7 +107,50 @@ describe("worker: crashed workers, long tasks, poison", () => {
     const [record] = await deadLetters(bed.redis, bed.keys);
     expect(calls).toBe(0);
     expect(record).toMatchObject({ id, dlq_reason: "poison", dlq_entry_id: entryId });
-    expect(record?.dlq_error).toMatch(/delivered 6 times \(limit 5\)/);
+    expect(record?.dlq_error).toMatch(/delivered 6 times \(limit 5\), started 5 times/);
     expect(await queueState(bed.redis, bed.keys)).toEqual({ stream: 0, pending: 0, delayed: 0, dlq: 1 });
+  });
+
+  it("runs, not poison, an entry delivered more than maxDeliveries times but never started (read ahead by dying workers)", async () => {
+    const id = await addRaw(bed.redis, bed.keys.stream);
+    await bed.redis.xgroup("CREATE", bed.keys.stream, "workers", "0", "MKSTREAM");
+    const reply = (await bed.redis.xreadgroup(
+      "GROUP",
+      "workers",
+      "dead-0",
+      "COUNT",
+      1,
+      "STREAMS",
+      bed.keys.stream,
+      ">",
+    )) as [string, [string, string[]][]][];
+    const entryId = reply[0]?.[1][0]?.[0] ?? "";
+    // Four more workers read it ahead and died before starting it: 5 deliveries, none started.
+    for (let dead = 1; dead <= 4; dead++) {
+      await bed.redis.xclaim(bed.keys.stream, "workers", `dead-${dead}`, 0, entryId);
+    }
+    const deliveries: number[] = [];
+    const handled: string[] = [];
+    await bed
+      .worker(
+        {
+          send_email: async (_payload: unknown, ctx) => {
+            handled.push(ctx.taskId);
+          },
+          resize_image: noop,
+        },
+        { claimMinIdle: 200, maxDeliveries: 3 },
+      )
+      .use(async (ctx, next) => {
+        deliveries.push(ctx.task.deliveryCount);
+        await next();
+      })
+      .start();
+    await eventually(async () => (await queueState(bed.redis, bed.keys)).stream === 0, "task acked");
+    expect(handled).toEqual([id]);
+    expect(deliveries).toEqual([6]);
+    expect(await bed.redis.get(startsKey(bed.keys.stream, entryId))).toBe("1");
+    expect(await bed.redis.pttl(startsKey(bed.keys.stream, entryId))).toBeGreaterThan(0);
+    expect(await queueState(bed.redis, bed.keys)).toEqual({ stream: 0, pending: 0, delayed: 0, dlq: 0 });
   });
 });
