@@ -109,8 +109,10 @@ export interface WorkerOptions {
    */
   readonly fairness?: Fairness | undefined;
   /**
-   * Poison limit: an entry delivered more times than this (its workers keep dying on it) goes to
-   * the DLQ with reason `poison` instead of running again. @defaultValue 5
+   * Poison limit: an entry delivered more times than this, and started on at least this many of
+   * those deliveries (its workers keep dying on it), goes to the DLQ with reason `poison` instead
+   * of running again. Deliveries that never started (read ahead by a worker that died) do not
+   * count. @defaultValue 5
    */
   readonly maxDeliveries?: number | undefined;
   /**

@@ -4,8 +4,8 @@
  *
  * - success → `ack`;
  * - failure → `retry` with backoff, or `deadLetter` (see retry-policy.ts for the rules);
- * - delivered more than `maxDeliveries` times (its workers keep dying on it) → `deadLetter`
- *   reason `poison`, without running it;
+ * - delivered more than `maxDeliveries` times and started on as many (its workers keep dying on
+ *   it) → `deadLetter` reason `poison`, without running it (poison.ts);
  * - a settle step that Redis refuses or cannot take is sent again, the lease kept, until it goes
  *   through (settle-retry.ts).
  *

@@ -153,4 +153,34 @@ describe("worker: crashed workers, long tasks, poison", () => {
     expect(await bed.redis.pttl(startsKey(bed.keys.stream, entryId))).toBeGreaterThan(0);
     expect(await queueState(bed.redis, bed.keys)).toEqual({ stream: 0, pending: 0, delayed: 0, dlq: 0 });
   });
+
+  it("counts deliveries, as without read-ahead, when Redis refuses to record a start", async () => {
+    const id = await addRaw(bed.redis, bed.keys.stream);
+    await bed.redis.xgroup("CREATE", bed.keys.stream, "workers", "0", "MKSTREAM");
+    await bed.redis.xreadgroup("GROUP", "workers", "dead-0", "COUNT", 1, "STREAMS", bed.keys.stream, ">");
+    const [entry] = await bed.redis.xrange(bed.keys.stream, "-", "+");
+    const entryId = entry?.[0] ?? "";
+    for (let dead = 1; dead <= 3; dead++) {
+      await bed.redis.xclaim(bed.keys.stream, "workers", `dead-${dead}`, 0, entryId);
+    }
+    // The counter's key holds a list: INCR fails with WRONGTYPE.
+    await bed.redis.rpush(startsKey(bed.keys.stream, entryId), "not a counter");
+    let calls = 0;
+    await bed
+      .worker(
+        {
+          send_email: async () => {
+            calls++;
+          },
+          resize_image: noop,
+        },
+        { claimMinIdle: 200, maxDeliveries: 3 },
+      )
+      .start();
+    await eventually(async () => (await queueState(bed.redis, bed.keys)).dlq === 1, "task dead-lettered");
+    const [record] = await deadLetters(bed.redis, bed.keys);
+    expect(calls).toBe(0);
+    expect(record).toMatchObject({ id, dlq_reason: "poison", dlq_entry_id: entryId });
+    expect(record?.dlq_error).toMatch(/^delivered 5 times \(limit 3\): /);
+  });
 });
