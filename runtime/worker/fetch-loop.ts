@@ -1,7 +1,7 @@
 /**
- * The fetch loop, reading ahead: while running, it keeps up to `concurrency` fetched entries
- * waiting (`worker.waiting`) and starts them as slots free (attempt.ts), so the next read is on
- * its way while a batch runs instead of after it. A task starts when fewer than `concurrency`
+ * The fetch loop: while running, it fetches into free slots and, with the worker option
+ * `readAhead`, keeps up to `concurrency` more fetched entries waiting (`worker.waiting`), started
+ * as slots free (attempt.ts), so the next read is on its way while a batch runs instead of after it. A task starts when fewer than `concurrency`
  * handlers run and fewer than `2 × concurrency` tasks are held (a handler that finished frees its
  * slot while its settle step is on its way). Entries still waiting at shutdown are handed back
  * (hand-back.ts), not left for the claim idle time.
@@ -47,7 +47,13 @@ export async function fetchLoop(
   };
   while (worker.lifecycle === "running") {
     startWaiting();
-    const room = concurrency - waiting.length;
+    // Reading ahead: up to `concurrency` waiting; else only into the slots free now.
+    const room = options.readAhead
+      ? concurrency - waiting.length
+      : Math.min(
+          concurrency - (worker.running.size - worker.settling),
+          2 * concurrency - worker.running.size,
+        ) - waiting.length;
     if (room <= 0) {
       await new Promise<void>((resolve) => (resume = resolve));
       continue;

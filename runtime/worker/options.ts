@@ -65,6 +65,12 @@ export interface WorkerOptions {
    */
   readonly logSuccess?: boolean | undefined;
   /**
+   * Read ahead: keep up to `concurrency` more entries fetched while the handlers run, so the next
+   * read overlaps a batch (they are handed back at `stop()`). Off by default for now: the fault suite
+   * saw an entry read ahead started twice across a Redis restart (bench/README.md). @defaultValue false
+   */
+  readonly readAhead?: boolean | undefined;
+  /**
    * Handlers run at once (Go: Concurrency). A task whose handler has finished frees its slot while
    * its ack (or retry, DLQ) is on its way to Redis, so the worker holds at most twice this many
    * entries. @defaultValue 10
@@ -145,6 +151,7 @@ export interface ResolvedWorkerOptions {
   readonly queues: readonly string[];
   readonly logger: Logger;
   readonly logSuccess: boolean;
+  readonly readAhead: boolean;
   readonly concurrency: number;
   readonly backoffStrategy: BackoffStrategy;
   readonly baseBackoffMs: number;
@@ -194,6 +201,7 @@ export function resolveWorkerOptions(registry: TaskRegistry, options: WorkerOpti
     queues,
     logger,
     logSuccess: options.logSuccess ?? DEFAULT_LOG_SUCCESS,
+    readAhead: options.readAhead ?? false,
     concurrency,
     backoffStrategy:
       oneOf(options.backoffStrategy, BACKOFF_STRATEGIES, "backoffStrategy", WHERE) ??

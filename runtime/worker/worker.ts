@@ -18,8 +18,9 @@
  * While tasks run, a timer extends the lease of every entry the worker holds, every
  * `leaseInterval`, so a live worker's long task is never reclaimed and run twice.
  *
- * The fetch loop reads ahead: up to `concurrency` more entries wait, fetched while the handlers
- * run, and start as slots free; at `stop()` they are handed back to the group (hand-back.ts).
+ * With `readAhead`, the fetch loop keeps up to `concurrency` more entries waiting, fetched while the
+ * handlers run, started as slots free; at `stop()` what waits, and whatever else is pending on this
+ * consumer but abandoned tasks, is handed back to the group (hand-back.ts).
  *
  * The parts: fetch-loop.ts (read ahead, start into free slots), attempt.ts (one attempt through the
  * onion), settle.ts (ack, retry, dead-letter steps), lease.ts (lease extension), state.ts (what

@@ -50,10 +50,11 @@ describe("dashboard in Chromium", () => {
     await seedCriticalPages();
     const options = { registry, schema, redis: testRedisUrl(), keyPrefix: prefix, port: 0 };
     writable = await startDashboardServer({ ...options, allowWrites: true });
-    // The read-only one sees the critical queue as partitioned in two.
+    // The read-only one sees the critical queue as partitioned in two (and so without the priority
+    // levels charge_payment's `priority` gives it: a partitioned queue has none).
     const partitioned = {
       ...registry,
-      queues: { ...registry.queues, critical: { ...criticalQueue, partitions: 2 } },
+      queues: { ...registry.queues, critical: { ...criticalQueue, partitions: 2, priorities: false } },
     };
     readOnly = await startDashboardServer({ ...options, registry: partitioned });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });

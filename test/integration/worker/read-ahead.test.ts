@@ -31,7 +31,7 @@ describe("worker: read-ahead and hand-back at shutdown", () => {
         },
         resize_image: noop,
       },
-      { concurrency: 2, claimMinIdle: 30_000 },
+      { concurrency: 2, claimMinIdle: 30_000, readAhead: true },
     );
     await first.start();
     // 2 running and 2 read ahead: 4 entries pending on the first worker, 2 still unread.
@@ -71,7 +71,7 @@ describe("worker: read-ahead and hand-back at shutdown", () => {
         send_email: async () => work(700),
         resize_image: noop,
       },
-      { concurrency: 2, claimMinIdle: 400, leaseInterval: 100 },
+      { concurrency: 2, claimMinIdle: 400, leaseInterval: 100, readAhead: true },
     );
     await worker.start();
     await eventually(async () => (await pendingOf(bed)).length === 4, "read ahead");
