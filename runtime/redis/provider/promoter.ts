@@ -35,13 +35,18 @@ export class Promoter {
     this.subscriber = subscriber;
     subscriber.on("message", () => this.wake());
     subscriber.on("ready", () => this.wake()); // announcements made while disconnected were lost
-    subscriber.subscribe(...state.promoted.map((keys) => keys.delayed)).catch((err: unknown) => {
-      if (!this.stopped)
-        state.logger.warn(
-          { err },
-          `could not subscribe to due-time announcements; promoting every ${PROMOTER_IDLE_CHECK_MS}ms`,
-        );
-    });
+    // Once subscribed, one more round: an announcement made before the subscription took effect
+    // (a Cluster client connects and subscribes later than `ready`) was not heard.
+    subscriber.subscribe(...state.promoted.map((keys) => keys.delayed)).then(
+      () => this.wake(),
+      (err: unknown) => {
+        if (!this.stopped)
+          state.logger.warn(
+            { err },
+            `could not subscribe to due-time announcements; promoting every ${PROMOTER_IDLE_CHECK_MS}ms`,
+          );
+      },
+    );
     this.wake();
   }
 
