@@ -4,34 +4,10 @@
  * the TypeScript annotations, evaluated with the runtime's checks in scope. Schema text never
  * becomes code: names are made by the compiler and every value is a literal, as in the file.
  */
-import {
-  codePointLength,
-  hasUniqueItems,
-  isDate,
-  isDateTime,
-  isEmail,
-  isMultipleOf,
-  isUri,
-  isUuid,
-  jsonEquals,
-} from "@jobgen/runtime/contract";
 import type { JsonSchema } from "../../model/json-schema.js";
+import { RUNTIME_CHECKS } from "../runtime-checks.js";
 import { typeCheckName } from "../../model/naming.js";
-import type { HelperName } from "../zod/context.js";
 import { checkBody, type CheckScope } from "./compile.js";
-
-/** The runtime's checks by the names compiled checks call them. */
-const HELPERS: Readonly<Record<HelperName, unknown>> = {
-  codePointLength,
-  hasUniqueItems,
-  isDate,
-  isDateTime,
-  isEmail,
-  isMultipleOf,
-  isUri,
-  isUuid,
-  jsonEquals,
-};
 
 /** A compiled check: `true` exactly when the schema's zod validator accepts the value. */
 export type CompiledCheck = (value: unknown) => boolean;
@@ -57,7 +33,9 @@ export function compiledChecks(
       ),
       `return function check(value) {\n${main.join("\n")}\n};`,
     ].join("\n");
-    const build = new Function(...Object.keys(HELPERS), source) as (...helpers: unknown[]) => CompiledCheck;
-    return build(...Object.values(HELPERS));
+    const build = new Function(...Object.keys(RUNTIME_CHECKS), source) as (
+      ...helpers: unknown[]
+    ) => CompiledCheck;
+    return build(...Object.values(RUNTIME_CHECKS));
   };
 }

@@ -6,43 +6,20 @@
  * in that expression: names are checked identifiers and every value is a literal, as in the file.
  * Everything comes from `@jobgen/runtime/contract` and `@jobgen/runtime/zod`, which load no Redis client.
  */
-import {
-  codePointLength,
-  hasUniqueItems,
-  isDate,
-  isDateTime,
-  isEmail,
-  isMultipleOf,
-  isUri,
-  isUuid,
-  jsonEquals,
-} from "@jobgen/runtime/contract";
 import { z } from "@jobgen/runtime/zod";
 import type { JsonSchema } from "../../model/json-schema.js";
+import { RUNTIME_CHECKS } from "../runtime-checks.js";
 import { typeValidatorName } from "../../model/naming.js";
 import { flat, type Doc } from "../layout.js";
 import type { HelperName } from "./context.js";
 import { zodExpression } from "./transform.js";
-
-/** The runtime's checks by the names generated validators call them. */
-const CHECKS: Readonly<Record<HelperName, unknown>> = {
-  codePointLength,
-  hasUniqueItems,
-  isDate,
-  isDateTime,
-  isEmail,
-  isMultipleOf,
-  isUri,
-  isUuid,
-  jsonEquals,
-};
 
 /**
  * A function that makes the zod validator of a schema, with the shared `types` (by name, each
  * after the types it references, as the model orders them) reachable through `$ref`.
  */
 export function zodValidators(types: ReadonlyMap<string, JsonSchema>): (schema: JsonSchema) => z.ZodType {
-  const scope = new Map<string, unknown>([["z", z], ...Object.entries(CHECKS)]);
+  const scope = new Map<string, unknown>([["z", z], ...Object.entries(RUNTIME_CHECKS)]);
   const helpers = new Set<HelperName>();
   for (const [name, schema] of types) {
     scope.set(typeValidatorName(name), evaluate(zodExpression(schema, helpers), scope));
